@@ -1,0 +1,57 @@
+"""ruen: Russian announcements into English, split, translated with MarianMT and summarised.
+
+>>> import ruen
+>>> ruen.split_sentences("В 2020 г. индекс вырос на 5,8 %. П. Ткач принял участие.")
+['В 2020 г. индекс вырос на 5,8 %.', 'П. Ткач принял участие.']
+"""
+
+from __future__ import annotations
+
+from ruen.errors import (
+    InputError,
+    InvalidModelError,
+    MissingExtraError,
+    ModelNotAvailableError,
+    RuenError,
+)
+from ruen.inputs import read_text
+from ruen.pipeline import Digest, SentenceRecord, digest
+from ruen.splitting import Span, explain, sentenize, split_sentences
+from ruen.summarization import score_sentences, summarize
+from ruen.translation import (
+    DEFAULT_MODEL,
+    Translator,
+    clear_cache,
+    default_model,
+    download_model,
+    load_translator,
+    resolve_model,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Digest",
+    "InputError",
+    "InvalidModelError",
+    "MissingExtraError",
+    "ModelNotAvailableError",
+    "RuenError",
+    "SentenceRecord",
+    "Span",
+    "Translator",
+    "__version__",
+    "clear_cache",
+    "default_model",
+    "digest",
+    "download_model",
+    "explain",
+    "load_translator",
+    "read_text",
+    "resolve_model",
+    "score_sentences",
+    "sentenize",
+    "split_sentences",
+    "summarize",
+]

@@ -1,0 +1,359 @@
+"""The ``ruen`` command: a thin layer over the Python API.
+
+Each subcommand reads its inputs, calls one public function, and prints. Every error ruen
+raises on purpose becomes one line on stderr and exit code 2; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Any, TextIO
+
+import ruen
+from ruen.errors import RuenError
+
+EXIT_ERROR = 2
+MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        with _output(getattr(args, "output", None)) as out:
+            args.run(args, out)
+    except RuenError as exc:
+        return _fail(str(exc))
+    except ValueError as exc:  # bad option values caught by the library's own checks
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("ruen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: not an error of ours.
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"ruen: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RuenError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    with handle:
+        yield handle
+
+
+# --- subcommands -------------------------------------------------------------------------------
+
+
+def cmd_split(args: argparse.Namespace, out: TextIO) -> None:
+    results = []
+    for name in args.files:
+        spans = list(ruen.sentenize(ruen.read_text(name)))
+        results.append({"file": name, "sentences": [asdict(span) for span in spans]})
+    _emit(args, out, results, lambda r: [_one_line(s["text"]) for s in r["sentences"]])
+
+
+def cmd_summarize(args: argparse.Namespace, out: TextIO) -> None:
+    results = []
+    for name in args.files:
+        sentences = ruen.split_sentences(ruen.read_text(name))
+        indices = ruen.summarize(sentences, args.k, lang=args.lang)
+        results.append(
+            {
+                "file": name,
+                "k": args.k,
+                "lang": args.lang,
+                "indices": indices,
+                "summary": [sentences[i] for i in indices],
+            }
+        )
+    _emit(args, out, results, lambda r: [_one_line(s) for s in r["summary"]])
+
+
+def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
+    texts = {name: ruen.read_text(name) for name in args.files}
+    units = {
+        name: [line.strip() for line in text.splitlines() if line.strip()]
+        if args.lines
+        else ruen.split_sentences(text)
+        for name, text in texts.items()
+    }
+    translator = _translator(args)
+    total = sum(len(sentences) for sentences in units.values())
+    results = []
+    with _progress(args, total, len(units)) as update:
+        for name, sentences in units.items():
+            english = translator.translate(sentences, progress=update, **_generation(args))
+            results.append(
+                {
+                    "file": name,
+                    "sentences": [
+                        {"index": i, "ru": ru, "en": en}
+                        for i, (ru, en) in enumerate(zip(sentences, english))
+                    ],
+                }
+            )
+    _emit(args, out, results, lambda r: [s["en"] for s in r["sentences"]])
+
+
+def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
+    texts = {name: ruen.read_text(name) for name in args.files}
+    translator = _translator(args)
+    total = sum(len(ruen.split_sentences(text)) for text in texts.values())
+    results = []
+    with _progress(args, total, len(texts)) as update:
+        for name, text in texts.items():
+            digest = ruen.digest(
+                text, k=args.k, translator=translator, progress=update, **_generation(args)
+            )
+            results.append({"file": name, **digest.to_dict()})
+    _emit(args, out, results, _digest_lines)
+
+
+def _digest_lines(result: dict[str, Any]) -> list[str]:
+    lines = ["Key sentences:"]
+    lines += [f"  {record['en']}" for record in result["sentences"] if record["selected"]]
+    lines += ["", "Full translation:"]
+    lines += [f"  [{record['index'] + 1}] {record['en']}" for record in result["sentences"]]
+    return lines
+
+
+def cmd_models_download(args: argparse.Namespace, out: TextIO) -> None:
+    try:
+        path = ruen.download_model(args.name, to=args.to, revision=args.revision)
+    except RuenError:
+        raise
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ruen.ModelNotAvailableError(
+            f"cannot download {args.name} ({reason[:160]}); this needs a network connection"
+        ) from None
+    print(f"{args.name}: downloaded to {path}", file=out)
+    if args.to:
+        print(f"use it with: ruen digest --model {path} FILE", file=out)
+
+
+def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
+    name = args.name or ruen.default_model()
+    path = ruen.resolve_model(name, revision=args.revision)
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    generation_path = path / "generation_config.json"
+    generation = (
+        json.loads(generation_path.read_text(encoding="utf-8")) if generation_path.is_file() else {}
+    )
+    weights = next((f for f in ruen.translation.WEIGHT_FILES if (path / f).is_file()), None)
+    info = {
+        "model": name,
+        "path": str(path),
+        "weights": weights,
+        "shape": {
+            key: config.get(key)
+            for key in (
+                "vocab_size",
+                "d_model",
+                "encoder_layers",
+                "decoder_layers",
+                "encoder_attention_heads",
+                "encoder_ffn_dim",
+                "max_position_embeddings",
+            )
+        },
+        "generation": {
+            key: generation.get(key) for key in ("num_beams", "max_length", "bad_words_ids")
+        },
+    }
+    if args.format == "json":
+        print(json.dumps(info, ensure_ascii=False, indent=2), file=out)
+        return
+    for key, value in info.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        print(f"{key}: {value}", file=out)
+
+
+# --- shared helpers ----------------------------------------------------------------------------
+
+
+def _translator(args: argparse.Namespace) -> ruen.Translator:
+    return ruen.load_translator(args.model, backend=args.backend, device=args.device)
+
+
+def _generation(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "beam_size": args.beam_size,
+        "batch_size": args.batch_size,
+        "max_new_tokens": args.max_new_tokens,
+        "min_new_tokens": args.min_new_tokens,
+    }
+
+
+@contextmanager
+def _progress(args: argparse.Namespace, total: int, files: int) -> Iterator[Callable[[int], Any]]:
+    """A bar on stderr for several files or many sentences; none with --quiet or when
+    stderr is not a terminal (logs and pipes get no escape codes)."""
+    wanted = (files > 1 or total > MANY_SENTENCES) and not args.quiet and sys.stderr.isatty()
+    if not wanted:
+        yield lambda _n: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="sent", file=sys.stderr, leave=False) as bar:
+        yield bar.update
+
+
+def _one_line(text: str) -> str:
+    """A sentence on one line for plain-text output (JSON keeps it verbatim)."""
+    return " ".join(text.split())
+
+
+def _emit(
+    args: argparse.Namespace,
+    out: TextIO,
+    results: list[dict[str, Any]],
+    lines: Callable[[dict[str, Any]], list[str]],
+) -> None:
+    if args.format == "json":
+        payload: Any = results[0] if len(results) == 1 else results
+        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
+    elif args.format == "jsonl":
+        for result in results:
+            print(json.dumps(result, ensure_ascii=False), file=out)
+    else:
+        for n, result in enumerate(results):
+            if len(results) > 1:
+                print(("\n" if n else "") + f"==> {result['file']} <==", file=out)
+            for line in lines(result):
+                print(line, file=out)
+
+
+# --- argument parsing --------------------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruen",
+        description="Russian announcements into English: split, translate (MarianMT), summarise.",
+    )
+    parser.add_argument("--version", action="version", version=f"ruen {ruen.__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    files = argparse.ArgumentParser(add_help=False)
+    files.add_argument(
+        "files", nargs="+", metavar="FILE", help="UTF-8 text files; - reads standard input"
+    )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    output.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument(
+        "--model",
+        default=None,
+        help=f"hub id or local MarianMT directory (default: $RUEN_MODEL or {ruen.DEFAULT_MODEL})",
+    )
+    model.add_argument("--backend", default="transformers", choices=ruen.translation.BACKENDS)
+    model.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    model.add_argument(
+        "--beam-size",
+        type=_positive,
+        default=None,
+        help="default: the model's generation config (6 for opus-mt-ru-en)",
+    )
+    model.add_argument("--batch-size", type=_positive, default=16)
+    model.add_argument("--max-new-tokens", type=_positive, default=None)
+    model.add_argument("--min-new-tokens", type=_non_negative, default=None)
+    model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    summary = argparse.ArgumentParser(add_help=False)
+    summary.add_argument("-k", type=_non_negative, default=3, help="key sentences (default 3)")
+
+    p = commands.add_parser(
+        "digest",
+        parents=[files, output, model, summary],
+        help="key sentences in English and the full translation",
+    )
+    p.set_defaults(run=cmd_digest)
+    p = commands.add_parser(
+        "translate", parents=[files, output, model], help="translate sentence by sentence"
+    )
+    p.add_argument(
+        "--lines",
+        action="store_true",
+        help="translate each input line as one segment instead of splitting",
+    )
+    p.set_defaults(run=cmd_translate)
+    p = commands.add_parser("split", parents=[files, output], help="split into sentences")
+    p.set_defaults(run=cmd_split)
+    p = commands.add_parser(
+        "summarize",
+        parents=[files, output, summary],
+        help="key sentences of the source text (no model needed)",
+    )
+    p.add_argument("--lang", choices=("ru", "en"), default="ru")
+    p.set_defaults(run=cmd_summarize)
+
+    models = commands.add_parser("models", help="download or inspect models")
+    models_commands = models.add_subparsers(title="models commands", metavar="COMMAND")
+    p = models_commands.add_parser("download", help="fetch a model (needs a network)")
+    p.add_argument("name", nargs="?", default=ruen.default_model())
+    p.add_argument("--to", metavar="DIR", help="write the files here instead of the HF cache")
+    p.add_argument("--revision", default=None)
+    p.set_defaults(run=cmd_models_download, output=None)
+    p = models_commands.add_parser("info", help="where a model is and its settings")
+    p.add_argument("name", nargs="?", default=None)
+    p.add_argument("--revision", default=None)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_models_info, output=None)
+    models.set_defaults(run=_needs_subcommand(models), output=None)
+    return parser
+
+
+def _needs_subcommand(parser: argparse.ArgumentParser) -> Callable[..., None]:
+    def run(_args: argparse.Namespace, _out: TextIO) -> None:
+        parser.print_usage(sys.stderr)
+        raise RuenError("choose a subcommand: " + ", ".join(_subcommands(parser)))
+
+    return run
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

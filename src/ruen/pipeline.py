@@ -1,0 +1,117 @@
+"""The digest: split the Russian text, score its sentences, translate them, keep the key ones.
+
+This module only composes the stages (``splitting``, ``summarization``, ``translation``) and
+reads top to bottom; each stage can be used, tested and replaced on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ruen.errors import InputError
+from ruen.splitting import sentenize
+from ruen.summarization import score_sentences, summarize
+from ruen.translation import Translator, load_translator
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """One sentence of the source: where it is, what it says, and whether the summary keeps it."""
+
+    index: int
+    start: int
+    stop: int
+    ru: str
+    en: str
+    selected: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A whole announcement: every sentence with its translation, and the key ones marked."""
+
+    sentences: list[SentenceRecord]
+    model: str
+    k: int
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary_en(self) -> list[str]:
+        """The selected sentences' English, in document order."""
+        return [record.en for record in self.sentences if record.selected]
+
+    @property
+    def summary_ru(self) -> list[str]:
+        return [record.ru for record in self.sentences if record.selected]
+
+    @property
+    def translation_en(self) -> list[str]:
+        return [record.en for record in self.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the summary first, then the per-sentence records."""
+        return {
+            "model": self.model,
+            "k": self.k,
+            "settings": dict(self.settings),
+            "summary_en": self.summary_en,
+            "sentences": [asdict(record) for record in self.sentences],
+        }
+
+
+def digest(
+    text: str,
+    *,
+    model: str | os.PathLike[str] | None = None,
+    k: int = 3,
+    translator: Translator | None = None,
+    backend: str = "transformers",
+    device: str = "auto",
+    beam_size: int | None = None,
+    batch_size: int = 16,
+    max_new_tokens: int | None = None,
+    min_new_tokens: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> Digest:
+    """Digest a Russian text: its key sentences in English and its full translation.
+
+    ``translator`` lets a caller reuse one it already holds; otherwise ``model`` is loaded
+    through the shared cache of :func:`ruen.load_translator`.
+    """
+    spans = list(sentenize(text))
+    if not spans:
+        raise InputError("empty input, there is no text to digest")
+    russian = [span.text for span in spans]
+
+    scores = score_sentences(russian, lang="ru")
+    selected = set(summarize(russian, k, lang="ru"))
+
+    if translator is None:
+        translator = load_translator(model, backend=backend, device=device)
+    english = translator.translate(
+        russian,
+        beam_size=beam_size,
+        batch_size=batch_size,
+        max_new_tokens=max_new_tokens,
+        min_new_tokens=min_new_tokens,
+        progress=progress,
+    )
+
+    records = [
+        SentenceRecord(i, span.start, span.stop, span.text, en, i in selected, round(score, 6))
+        for i, (span, en, score) in enumerate(zip(spans, english, scores))
+    ]
+    settings = {
+        "backend": translator.backend,
+        "device": translator.device,
+        "beam_size": beam_size,
+        "max_new_tokens": max_new_tokens,
+        "min_new_tokens": min_new_tokens,
+        "summarizer": "tfidf-centrality-mmr",
+        "summary_lang": "ru",
+    }
+    return Digest(sentences=records, model=translator.name, k=k, settings=settings)
