@@ -1,0 +1,62 @@
+"""Shared fixtures: a tiny MarianMT model built once per test session, with no network."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "mpt_egov_conference_2020_ru.txt"
+
+
+def _load_builder():
+    spec = importlib.util.spec_from_file_location(
+        "build_tiny_marian", ROOT / "models" / "build_tiny_marian.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised MarianMT model laid out like opus-mt-ru-en (same files, same
+    special-token ids, same generation config), about 1 MB."""
+    return _load_builder().build(tmp_path_factory.mktemp("models") / "tiny-marian")
+
+
+@pytest.fixture(scope="session")
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with an empty Hugging Face cache and the hub switched off."""
+    env = dict(os.environ)
+    env.pop("RUEN_MODEL", None)
+    env.update(HF_HOME=str(tmp_path / "hf-home"), HF_HUB_OFFLINE="1")
+    return env
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: bytes = b"", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ruen ARGS`` in a subprocess, as a user would from a shell."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruen", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    )

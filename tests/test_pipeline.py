@@ -1,0 +1,101 @@
+"""The summariser on its own, and the digest that composes every stage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ruen
+from ruen.errors import InputError
+from ruen.summarization import score_sentences, tokens
+
+
+@pytest.mark.parametrize(("k", "expected_len"), [(0, 0), (1, 1), (3, 3), (10, 10), (50, 10)])
+def test_summarize_returns_k_indices_in_order(example_text: str, k: int, expected_len: int) -> None:
+    sentences = ruen.split_sentences(example_text)
+    indices = ruen.summarize(sentences, k)
+    assert len(indices) == expected_len
+    assert indices == sorted(set(indices))
+    assert all(0 <= i < len(sentences) for i in indices)
+
+
+def test_summarize_is_deterministic_and_avoids_repeating_the_headline(example_text: str) -> None:
+    sentences = ruen.split_sentences(example_text)
+    first = ruen.summarize(sentences, 3)
+    assert all(ruen.summarize(sentences, 3) == first for _ in range(5))
+    # The heading and the lead sentence repeat the same conference title: keep one of them.
+    assert not {0, 1} <= set(first)
+
+
+def test_summarize_english_and_edge_cases() -> None:
+    english = [
+        "The ministry held an online conference on e-government.",
+        "Belarus ranked 40th in the UN e-government development index.",
+        "The weather was fine.",
+        "The index of Belarus in the UN e-government ranking grew by 5.8 percent.",
+    ]
+    assert ruen.summarize(english, 1, lang="en") == [1]  # the most central sentence
+    assert 2 not in ruen.summarize(english, 3, lang="en")  # the off-topic one is left out
+    assert ruen.summarize([], 3) == []
+    with pytest.raises(ValueError, match="language"):
+        ruen.summarize(english, 2, lang="de")
+    with pytest.raises(ValueError, match="k must be"):
+        ruen.summarize(english, -1, lang="en")
+    with pytest.raises(TypeError):
+        ruen.summarize("one string", 1)
+
+
+def test_tokens_drop_stop_words_and_stem() -> None:
+    assert tokens("Беларусь заняла 40 место в рейтинге, и это рекорд") == [
+        "белар",
+        "заня",
+        "40",
+        "мест",
+        "рейтинг",
+        "рекорд",
+    ]
+    assert tokens("The rankings of the countries", lang="en") == ["rank", "countri"]
+
+
+def test_scores_are_one_per_sentence(example_text: str) -> None:
+    sentences = ruen.split_sentences(example_text)
+    scores = score_sentences(sentences)
+    assert len(scores) == len(sentences) and all(score >= 0 for score in scores)
+
+
+def test_digest_records(tiny_model: Path, example_text: str) -> None:
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    result = ruen.digest(example_text, model=tiny_model, k=2, max_new_tokens=6, beam_size=2)
+    russian = ruen.split_sentences(example_text)
+    assert [record.ru for record in result.sentences] == russian
+    assert [record.index for record in result.sentences] == list(range(len(russian)))
+    assert all(example_text[r.start : r.stop] == r.ru for r in result.sentences)
+    assert result.translation_en == translator.translate(russian, max_new_tokens=6, beam_size=2)
+    selected = [r.index for r in result.sentences if r.selected]
+    assert selected == ruen.summarize(russian, 2)
+    assert result.summary_en == [result.sentences[i].en for i in selected]
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["summary_en"] == result.summary_en
+    assert data["sentences"][0]["ru"] == russian[0]
+    assert set(data["sentences"][0]) == {"index", "start", "stop", "ru", "en", "selected", "score"}
+
+
+def test_digest_rejects_empty_text(tiny_model: Path) -> None:
+    with pytest.raises(InputError, match="empty"):
+        ruen.digest("  \n ", model=tiny_model)
+
+
+def test_read_text_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        ruen.read_text(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        ruen.read_text(tmp_path)
+    bad = tmp_path / "cp1251.txt"
+    bad.write_bytes("Привет".encode() + "мир".encode("cp1251"))
+    with pytest.raises(InputError, match="byte 0xec at offset 12"):
+        ruen.read_text(bad)
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffТекст.".encode())
+    assert ruen.read_text(bom) == "Текст."

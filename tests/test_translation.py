@@ -1,0 +1,202 @@
+"""Translation on a tiny random MarianMT model: ruen's output must be exactly what the model's
+own ``generate`` gives for each sentence alone, whatever the batching."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+import ruen
+from ruen import translation
+from ruen.errors import InvalidModelError, ModelNotAvailableError
+
+SENTENCES = [
+    "23 октября состоялась онлайн конференция.",
+    "Первый заместитель Министра связи и информатизации Беларуси Павел Ткач принял участие в "
+    "конференции и проинформировал об опыте развития электронного правительства.",
+    "Индекс вырос на 5,8 %.",
+    "Организаторы мероприятия: Департамент ООН по экономическим и социальным вопросам.",
+    "Да.",
+    "По сравнению с 2018 годом данный индекс Республики Беларусь вырос на 5,8 % в 2020 году.",
+]
+
+
+@pytest.fixture(scope="module")
+def translator(tiny_model: Path) -> ruen.Translator:
+    ruen.clear_cache()
+    return ruen.load_translator(tiny_model, device="cpu")
+
+
+def reference(translator: ruen.Translator, sentence: str, **settings: int) -> str:
+    """The plain way: the tokenizer and ``generate`` on one sentence, nothing of ruen's."""
+    encoded = translator.tokenizer([sentence], return_tensors="pt")
+    with torch.inference_mode():
+        generated = translator.model.generate(**encoded, **settings)
+    return translator.tokenizer.batch_decode(generated, skip_special_tokens=True)[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "settings"),
+    [
+        ({"beam_size": 1, "max_new_tokens": 12}, {"num_beams": 1, "max_new_tokens": 12}),
+        ({"beam_size": 4, "max_new_tokens": 12}, {"num_beams": 4, "max_new_tokens": 12}),
+        (
+            {"beam_size": 2, "max_new_tokens": 10, "min_new_tokens": 10},
+            {"num_beams": 2, "max_new_tokens": 10, "min_new_tokens": 10},
+        ),
+    ],
+)
+@pytest.mark.parametrize("batch_size", [1, 3, 16])
+def test_equals_generate_one_sentence_at_a_time(
+    translator: ruen.Translator,
+    options: dict[str, int],
+    settings: dict[str, int],
+    batch_size: int,
+) -> None:
+    expected = [reference(translator, sentence, **settings) for sentence in SENTENCES]
+    assert translator.translate(SENTENCES, batch_size=batch_size, **options) == expected
+    assert all(expected)  # the model really produced text to compare
+
+
+def test_none_means_the_models_generation_config(translator: ruen.Translator) -> None:
+    # The test model mirrors opus-mt-ru-en: num_beams 6, max_length 512, bad_words_ids [[pad]].
+    config = translator.model.generation_config
+    assert (config.num_beams, config.max_length) == (6, 512)
+    assert config.bad_words_ids == [[translator.model.config.pad_token_id]]
+    sentences = SENTENCES[:2]
+    expected = [reference(translator, sentence) for sentence in sentences]
+    assert translator.translate(sentences) == expected
+
+
+def test_keeps_order_and_length(translator: ruen.Translator) -> None:
+    shuffled = [SENTENCES[i] for i in (5, 0, 4, 1, 3, 2, 0, 4)]
+    out = translator.translate(shuffled, max_new_tokens=8, batch_size=2)
+    by_sentence = dict(zip(SENTENCES, translator.translate(SENTENCES, max_new_tokens=8)))
+    assert out == [by_sentence[s] for s in shuffled]
+
+
+def test_empty_input_and_empty_sentences(translator: ruen.Translator) -> None:
+    assert translator.translate([]) == []
+    out = translator.translate(["", "   ", SENTENCES[2]], max_new_tokens=5)
+    assert out[:2] == ["", ""] and out[2]
+
+
+def test_takes_a_generator_and_streams(translator: ruen.Translator) -> None:
+    expected = translator.translate(SENTENCES, max_new_tokens=6)
+    generated = (sentence for sentence in SENTENCES)
+    assert translator.translate(generated, max_new_tokens=6) == expected
+    stream = translator.translate_iterable(iter(SENTENCES), max_new_tokens=6, chunk_size=2)
+    assert list(stream) == expected
+
+
+def test_rejects_a_bare_string_and_bad_options(translator: ruen.Translator) -> None:
+    with pytest.raises(TypeError):
+        translator.translate("Одно предложение.")
+    with pytest.raises(ValueError, match="batch_size"):
+        translator.translate(SENTENCES, batch_size=0)
+    with pytest.raises(ValueError, match="num_beams"):
+        translator.translate(SENTENCES, beam_size=0)
+
+
+def test_long_sentence_is_cut_at_clauses_not_truncated(translator: ruen.Translator) -> None:
+    clause = "Беларусь ведет активную работу по совершенствованию законодательства"
+    sentence = ", ".join([clause] * 150) + "."
+    assert translator.count_tokens(sentence) > 1500
+    pieces = translator.split_long(sentence)
+    assert len(pieces) > 1
+    assert all(translator.count_tokens(piece) <= translator.max_input_tokens for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == sentence.replace(" ", "")  # nothing lost
+    assert all(piece.endswith((",", ".")) for piece in pieces)  # cut after a comma
+    out = translator.translate([sentence], max_new_tokens=4, beam_size=1)
+    assert out == [" ".join(translator.translate(pieces, max_new_tokens=4, beam_size=1))]
+
+
+def test_cache_returns_the_same_object(tiny_model: Path) -> None:
+    ruen.clear_cache()
+    first = ruen.load_translator(tiny_model, device="cpu")
+    assert ruen.load_translator(str(tiny_model), device="cpu") is first
+    ruen.clear_cache()
+    assert ruen.load_translator(tiny_model, device="cpu") is not first
+
+
+def test_cache_loads_once_from_many_threads(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ruen.clear_cache()
+    calls = []
+    real_load = translation._load
+
+    def counting_load(*args, **kwargs):
+        calls.append(threading.get_ident())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(translation, "_load", counting_load)
+    barrier = threading.Barrier(8)
+    results: list[ruen.Translator] = []
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(ruen.load_translator(tiny_model, device="cpu"))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(results) == 8 and all(result is results[0] for result in results)
+
+
+def test_ruen_model_variable_sets_the_default(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUEN_MODEL", str(tiny_model))
+    assert ruen.default_model() == str(tiny_model)
+    assert ruen.load_translator(device="cpu").path == tiny_model.resolve()
+    monkeypatch.delenv("RUEN_MODEL")
+    assert ruen.default_model() == ruen.DEFAULT_MODEL == "Helsinki-NLP/opus-mt-ru-en"
+
+
+def test_loads_safetensors(translator: ruen.Translator) -> None:
+    assert (translator.path / "model.safetensors").is_file()
+    assert not (translator.path / "pytorch_model.bin").exists()
+
+
+def test_missing_model_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(ModelNotAvailableError, match=r"ruen models download"):
+        ruen.resolve_model("Helsinki-NLP/opus-mt-ru-en")
+
+
+def test_missing_directory() -> None:
+    with pytest.raises(ModelNotAvailableError, match="does not exist"):
+        ruen.resolve_model("./no/such/model")
+
+
+def test_not_a_marian_model(tiny_model: Path, tmp_path: Path) -> None:
+    with pytest.raises(InvalidModelError, match=r"no config\.json"):
+        ruen.resolve_model(tmp_path)
+    bert = tmp_path / "bert"
+    shutil.copytree(tiny_model, bert)
+    config = json.loads((bert / "config.json").read_text())
+    (bert / "config.json").write_text(json.dumps({**config, "model_type": "bert"}))
+    with pytest.raises(InvalidModelError, match="model_type 'bert'"):
+        ruen.resolve_model(bert)
+    no_weights = tmp_path / "no-weights"
+    shutil.copytree(tiny_model, no_weights)
+    (no_weights / "model.safetensors").unlink()
+    with pytest.raises(InvalidModelError, match="no weights"):
+        ruen.resolve_model(no_weights)
+
+
+def test_unknown_backend_and_device(tiny_model: Path) -> None:
+    with pytest.raises(ValueError, match="transformers"):
+        ruen.load_translator(tiny_model, backend="onnx")
+    with pytest.raises(ValueError, match="unknown device"):
+        ruen.load_translator(tiny_model, device="gpu0")
