@@ -203,3 +203,44 @@ def test_console_script_is_installed() -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run ruen with stderr on a pseudo-terminal, as in an interactive shell; return it."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 x 100
+    with subprocess.Popen(
+        [sys.executable, "-m", "ruen", *args], stdout=subprocess.DEVNULL, stderr=slave, env=env
+    ) as process:
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=600)
+    os.close(master)
+    assert process.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(
+    tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    second = tmp_path / "second.txt"
+    second.write_text("Индекс вырос на 5,8 %.", encoding="utf-8")
+    args = ["digest", "--model", str(tiny_model), *FAST, str(EXAMPLE), str(second)]
+    assert "sent" in _stderr_on_a_terminal(args, offline_env)  # tqdm's bar, unit "sent"
+    assert _stderr_on_a_terminal([*args, "--quiet"], offline_env) == ""
