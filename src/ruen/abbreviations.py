@@ -22,6 +22,10 @@ _ALWAYS_FOLLOWED = """
 """
 ALWAYS_FOLLOWED = frozenset(_ALWAYS_FOLLOWED.split())
 
+# Written with a space inside, these end a list and may close a sentence ("суды и т. п."), even
+# though their last letter alone ("п." for "пункт") is always followed by more.
+MAY_END = frozenset({"т.д", "т.п", "и.т.д", "и.т.п", "и.др", "и.пр"})
+
 # Abbreviations of a year or a century ("2020 г.", "XX в.", "1990-2000 гг."): after a number
 # they may close a sentence; without one, "г." means "город" and is followed by a name.
 YEAR_OR_CENTURY = frozenset({"г", "гг", "в", "вв"})

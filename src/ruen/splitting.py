@@ -6,10 +6,12 @@ So the splitter yields :class:`Span` objects with offsets, and :func:`split_sent
 view over them.
 
 How it decides, in the manner of razdel: a blank line always ends a sentence. Inside a
-paragraph, every full stop, "!", "?" or "…" that is followed by white space, and every bare line
-break, is a *candidate* boundary. An ordered list of small named rules looks at a window around
-the candidate; the first rule with an opinion decides, and a candidate no rule joins is a
-boundary. :func:`explain` shows which rule decided each candidate.
+paragraph, each place followed by white space where a sentence may end is a *candidate*: terminal
+punctuation (``.``, ``!``, ``?``, ``…``), and, for the social-media text that official channels
+also publish, a run of emoji, a text smiley or a hashtag; so is every bare line break. An ordered
+list of small named rules looks at a window around the candidate; the first rule with an opinion
+decides, and a candidate no rule joins is a boundary. :func:`explain` shows which rule decided
+each candidate.
 """
 
 from __future__ import annotations
@@ -19,17 +21,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ruen.abbreviations import ALWAYS_FOLLOWED, YEAR_OR_CENTURY
+from ruen.abbreviations import ALWAYS_FOLLOWED, MAY_END, YEAR_OR_CENTURY
 
 Decision = Literal["split", "join"]
+Kind = Literal["punct", "emoji", "smiley", "hashtag", "newline"]
 
+_EMOJI_CHARS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+_EMOJI_START = re.compile(f"[{_EMOJI_CHARS}]")
+_CLOSERS = "\"'»”’)\\]`"
+# One alternative per kind of candidate; each must be followed by white space. The leading
+# look-ahead lets the regex engine skip ordinary letters quickly (eight times faster).
+_CANDIDATE = re.compile(
+    rf"(?=[.!?…:;=8)#{_EMOJI_CHARS}])(?:"
+    rf"(?P<punct>[.!?…]+[{_CLOSERS}]*)(?=\s)"
+    rf"|(?P<emoji>[{_EMOJI_CHARS}][{_EMOJI_CHARS}\ufe0f\u200d\u20e3]*)(?=\s)"
+    r"|(?P<smiley>(?<!\S)[:;=8][-o^]?[)(DPРО3*]+|\)+)(?=\s)"
+    r"|(?P<hashtag>(?<!\S)#\w[\w-]*)(?=\s))"
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\u2029\s*")
-# Terminal punctuation, any closing quotes or brackets after it, then the white space.
-_PUNCT_CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
-_BARE_NEWLINE = re.compile(r"\n")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+_ENDS_WITH_PUNCT = re.compile(rf"[.!?…]+[{_CLOSERS}]*$")
 _LIST_MARKER = re.compile(r"(?:[-–—•*·▪►●]|\d{1,3}[.)]|[а-яa-z][)])\s")
-_OPENERS = "«“„\"'([{"
+_OPENERS = "«“„\"'([{`"
 _DASHES = "-–—"
 
 
@@ -46,39 +58,86 @@ class Span:
 class Candidate:
     """The window the rules look at around one possible boundary."""
 
-    kind: Literal["punct", "newline"]
-    punct: str  # the terminal punctuation with its closers ("" for a bare line break)
-    left: str  # the paragraph text before the punctuation, from the last boundary on
-    right: str  # the paragraph text after the white space that follows
-    gap: str = " "  # the white space between them
+    kind: Kind
+    mark: str  # what may end the sentence: ".", "?»", "😍😍", ")", "#отдых" ("" for a line break)
+    left: str  # the paragraph text before the mark, from the start of the current sentence
+    right: str  # the paragraph text after the white space that follows (a short window)
+    gap: str = " "  # that white space
+    line: str = ""  # the physical line the mark ends, up to the mark
+    width: int = 0  # the longest line of the paragraph (a line break is wrapping, or meant)
 
     @property
     def left_word(self) -> str:
-        """The token just before the punctuation, without opening quotes or brackets."""
-        match = _WORD_BEFORE.search(self.left)
-        return match.group(1).lstrip(_OPENERS) if match else ""
+        """The token just before the mark, without opening quotes or brackets."""
+        words = self.left.rsplit(maxsplit=1)
+        return words[-1].lstrip(_OPENERS) if words else ""
 
     @property
     def right_start(self) -> str:
         """The first character after the white space, skipping opening quotes and brackets."""
-        stripped = self.right.lstrip(_OPENERS)
-        return stripped[:1]
-
-    @property
-    def left_line(self) -> str:
-        return self.left.rsplit("\n", 1)[-1]
+        return self.right.lstrip(_OPENERS)[:1]
 
 
 Rule = Callable[[Candidate], "Decision | None"]
 
 
-# --- rules for a full stop, "!", "?" or "…" followed by white space -----------------------
+# --- rules for every kind -----------------------------------------------------------------------
 
 
 def new_line_list_item(c: Candidate) -> Decision | None:
     """A bulleted or numbered item on a new line starts a sentence, whatever follows its
-    marker; checked first so that "- пункт" is not read as a dash in direct speech."""
-    if "\n" in c.gap and _LIST_MARKER.match(c.right):
+    marker; checked first so that "- пункт" is not read as a dash in direct speech. A dash or
+    a number counts as a marker only after a line that ends a clause or is an item itself;
+    otherwise wrapping moved it to the start of a line ("2,3 млн\n- на Бразилию")."""
+    if "\n" not in c.gap:
+        return None
+    marker = _LIST_MARKER.match(c.right)
+    if marker is None:
+        return None
+    if (c.right[0] in _DASHES or c.right[0].isdigit()) and not _item_may_follow(c.line + c.mark):
+        return None
+    return "split"
+
+
+def _item_may_follow(line: str) -> bool:
+    """Whether a list item may start after this line: it ends a clause or is an item too."""
+    line = line.strip()
+    return not line or line[-1] in ":;.!?" or _LIST_MARKER.match(line + " ") is not None
+
+
+# --- rules for terminal punctuation -------------------------------------------------------------
+
+
+def next_is_punctuation(c: Candidate) -> Decision | None:
+    """A comma, a slash or a closing bracket cannot open a sentence: "(см. рис. 2), ...",
+    "13 чел. / км2", "любовь? ``."."""
+    stripped = c.right.lstrip(_OPENERS)
+    if c.right[:1] in ",;:)]}»/" or (stripped[:1] in ".,;:!?" and stripped != c.right):
+        return "join"
+    return None
+
+
+def emoji_follows(c: Candidate) -> Decision | None:
+    """Emoji after the punctuation belong to the sentence they close: "Красиво! 😍😍 Зато ..."
+    (the boundary, if any, is after them)."""
+    if _EMOJI_START.match(c.right):
+        return "join"
+    return None
+
+
+def dash_then_lower(c: Candidate) -> Decision | None:
+    """Direct speech goes on after a dash: "«Кто там?» — спросил он."."""
+    right = c.right
+    dashes = len(right) - len(right.lstrip(_DASHES))
+    if dashes and right[dashes : dashes + 1].isspace() and right[dashes:].lstrip()[:1].islower():
+        return "join"
+    return None
+
+
+def exclamation_then_lower(c: Candidate) -> Decision | None:
+    """After "!" or "?" a new sentence may start in lower case (verse, informal posts:
+    "Увы! в забвении души ..."), unlike after a full stop."""
+    if c.mark.rstrip(_CLOSERS)[-1:] in "!?" and c.right_start.islower():
         return "split"
     return None
 
@@ -90,17 +149,11 @@ def next_word_lower(c: Candidate) -> Decision | None:
     return None
 
 
-def next_is_punctuation(c: Candidate) -> Decision | None:
-    """A comma or a closing bracket cannot open a sentence: "(см. рис. 2), ..."."""
-    if c.right[:1] in ",;:)]}»":
-        return "join"
-    return None
-
-
-def dash_then_lower(c: Candidate) -> Decision | None:
-    """Direct speech goes on after a dash: "«Кто там?» — спросил он."."""
-    right = c.right
-    if right[:1] in _DASHES and right[1:2].isspace() and right[2:].lstrip()[:1].islower():
+def inside_quotes_or_brackets(c: Candidate) -> Decision | None:
+    """A quotation or a bracket opened in this sentence and not yet closed holds the
+    punctuation: «Все больше людей берут кредиты… Хотя ...»."""
+    left = c.left + c.mark
+    if left.count("«") > left.count("»") or left.count("(") > left.count(")"):
         return "join"
     return None
 
@@ -110,28 +163,36 @@ _INITIAL = re.compile(r"^(?:[A-ZА-ЯЁ]\.){0,2}[A-ZА-ЯЁ]$")
 
 def initial(c: Candidate) -> Decision | None:
     """One capital letter and a full stop is an initial: "П. Ткач", "А.С. Пушкин"."""
-    if c.punct == "." and _INITIAL.match(c.left_word):
+    if c.mark == "." and _INITIAL.match(c.left_word):
         return "join"
     return None
 
 
 def abbreviation(c: Candidate) -> Decision | None:
-    """An abbreviation that is always followed by more: "им. Янки Купалы", "ул. Ленина"."""
-    if c.punct == "." and c.left_word.lower() in ALWAYS_FOLLOWED:
+    """An abbreviation that is always followed by more: "им. Янки Купалы", "ул. Ленина",
+    also when written with a space inside ("т. е.")."""
+    if c.mark != ".":
+        return None
+    words = c.left.rsplit(maxsplit=2)
+    last = words[-1].lstrip(_OPENERS).lower() if words else ""
+    pair = (words[-2] + last).lower() if len(words) >= 2 else ""
+    if pair in MAY_END:
+        return None
+    if last in ALWAYS_FOLLOWED or pair in ALWAYS_FOLLOWED:
         return "join"
     return None
 
 
-_NUMBER = re.compile(r"^[\dIVXLC]+(?:[-–—][\dIVXLC]+)?$")
+_NUMBER = re.compile(r"^[\dIVXLC]+(?:[-–—][\dIVXLC]+)?(?:-[а-я]{1,3})?$")
 
 
 def year_or_city(c: Candidate) -> Decision | None:
     """ "г."/"в." after a number is a year or century and may end a sentence ("в 2020 г."),
     unless the sentence only began with that date ("В 2020 г. Беларусь заняла ...").
     Without a number "г." is "город" and a name follows ("г. Минск")."""
-    if c.punct != "." or c.left_word.lower() not in YEAR_OR_CENTURY:
+    if c.mark != "." or c.left_word.lower() not in YEAR_OR_CENTURY:
         return None
-    words = c.left.split()
+    words = c.left.rsplit(maxsplit=4)
     before = words[-2].lstrip(_OPENERS) if len(words) >= 2 else ""
     if not _NUMBER.match(before):
         return "join"
@@ -141,10 +202,34 @@ def year_or_city(c: Candidate) -> Decision | None:
 
 
 def list_number(c: Candidate) -> Decision | None:
-    """A number alone at the start of a line is a list marker: "1. Общие положения"."""
-    if c.punct in {".", ")"} and c.left_word.isdigit() and c.left_line.strip() == c.left_word:
-        return "join"
+    """A number alone at the start of a line, where a list may go on, is a list marker:
+    "1. Общие положения"."""
+    if c.mark in {".", ")"} and c.left_word.isdigit() and c.line.strip() == c.left_word:
+        before = c.left[: len(c.left) - len(c.line)].rstrip()
+        if _item_may_follow(before.rsplit("\n", 1)[-1]):
+            return "join"
     return None
+
+
+# --- rules for emoji, smileys and hashtags -------------------------------------------------------
+
+
+def real_bracket(c: Candidate) -> Decision | None:
+    """A ")" that closes a "(" of the same sentence is a bracket, not a smiley."""
+    if c.kind == "smiley" and c.mark.startswith(")"):
+        left = c.left + c.mark
+        if left.count("(") >= left.count(")"):
+            return "join"
+    return None
+
+
+def post_continues(c: Candidate) -> Decision | None:
+    """After an emoji, smiley or hashtag a new sentence starts like one (capital letter, or
+    an @mention opening a comment); anything else goes on: "горный #Далат и потом ..."."""
+    first = c.right_start
+    if first.isupper() or first == "@":
+        return "split"
+    return "join"
 
 
 # --- rules for a bare line break (no terminal punctuation before it) ------------------------
@@ -159,6 +244,15 @@ def line_continues(c: Candidate) -> Decision | None:
     return None
 
 
+def wrapped_line(c: Candidate) -> Decision | None:
+    """A line broken only because the next word would not have fitted is wrapped text, as a
+    mail client or a fixed-width page wraps it: "... Павел\nТкач принял участие"."""
+    next_word = c.right.split(maxsplit=1)[0] if c.right.strip() else ""
+    if len(c.line.rstrip()) + 1 + len(next_word) > c.width:
+        return "join"
+    return None
+
+
 def heading(c: Candidate) -> Decision | None:
     """A line with no final punctuation, followed by a line that starts like a sentence, is
     a heading or a list item: keep the line break as evidence."""
@@ -168,22 +262,29 @@ def heading(c: Candidate) -> Decision | None:
     return "join"
 
 
-PUNCT_RULES: tuple[Rule, ...] = (
-    new_line_list_item,
-    next_word_lower,
-    next_is_punctuation,
-    dash_then_lower,
-    initial,
-    abbreviation,
-    year_or_city,
-    list_number,
-)
-NEWLINE_RULES: tuple[Rule, ...] = (new_line_list_item, line_continues, heading)
+RULES: dict[str, tuple[Rule, ...]] = {
+    "punct": (
+        new_line_list_item,
+        next_is_punctuation,
+        emoji_follows,
+        dash_then_lower,
+        exclamation_then_lower,
+        next_word_lower,
+        inside_quotes_or_brackets,
+        initial,
+        abbreviation,
+        year_or_city,
+        list_number,
+    ),
+    "emoji": (new_line_list_item, post_continues),
+    "smiley": (new_line_list_item, list_number, real_bracket, post_continues),
+    "hashtag": (new_line_list_item, post_continues),
+    "newline": (new_line_list_item, line_continues, wrapped_line, heading),
+}
 
 
 def _decide(candidate: Candidate) -> tuple[Decision, str]:
-    rules = PUNCT_RULES if candidate.kind == "punct" else NEWLINE_RULES
-    for rule in rules:
+    for rule in RULES[candidate.kind]:
         decision = rule(candidate)
         if decision is not None:
             return decision, rule.__name__
@@ -198,47 +299,58 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     yield start, len(text)
 
 
-_ENDS_WITH_PUNCT = re.compile(r"[.!?…]+[\"'»”’)\]]*$")
-
-
-def _candidates(paragraph: str) -> list[tuple[int, int, int, str]]:
-    """(start of punctuation, its end, start of the next text, kind), in order."""
-    found: dict[int, tuple[int, int, int, str]] = {}
-    for match in _PUNCT_CANDIDATE.finditer(paragraph):
-        nxt = len(paragraph) - len(paragraph[match.end() :].lstrip())
-        found[match.start()] = (match.start(), match.end(), nxt, "punct")
-    for match in _BARE_NEWLINE.finditer(paragraph):
-        before = paragraph[: match.start()].rstrip()
-        # A line break right after terminal punctuation is already a punct candidate.
-        if before and not _ENDS_WITH_PUNCT.search(before):
-            nxt = len(paragraph) - len(paragraph[match.end() :].lstrip())
-            found[len(before)] = (len(before), len(before), nxt, "newline")
+def _candidates(paragraph: str) -> list[tuple[int, int, Kind]]:
+    """(start of the mark, its end, kind) for each candidate, in order."""
+    found: dict[int, tuple[int, int, Kind]] = {}
+    for match in _CANDIDATE.finditer(paragraph):
+        found[match.start()] = (match.start(), match.end(), match.lastgroup)  # type: ignore[assignment]
+    ends = {end for _, end, _ in found.values()}
+    position = paragraph.find("\n")
+    while position != -1:
+        end = position
+        while end > 0 and paragraph[end - 1].isspace():
+            end -= 1
+        # A line break right after another candidate is already that candidate's white space.
+        if end > 0 and end not in ends:
+            found[end] = (end, end, "newline")
+        position = paragraph.find("\n", position + 1)
     return [found[key] for key in sorted(found)]
 
 
 @dataclass(frozen=True)
 class _Step:
-    offset: int  # where the candidate's punctuation ends, in the whole text
+    offset: int  # where the candidate's mark ends, in the whole text
     next_start: int  # where the text after it starts, in the whole text
     candidate: Candidate
     decision: Decision
     rule: str
 
 
+_WINDOW = 64
+
+
 def _steps(text: str) -> Iterator[_Step | tuple[int, int]]:
     """Every decided candidate, and after each paragraph its (start, stop)."""
     for p_start, p_stop in _paragraphs(text):
         paragraph = text[p_start:p_stop]
+        width = max(map(len, paragraph.splitlines())) if "\n" in paragraph else len(paragraph)
         sentence_start = 0
-        for start, end, nxt, kind in _candidates(paragraph):
-            if nxt >= len(paragraph) or start < sentence_start:
+        for start, end, kind in _candidates(paragraph):
+            if start < sentence_start:
+                continue
+            nxt = end
+            while nxt < len(paragraph) and paragraph[nxt].isspace():
+                nxt += 1
+            if nxt >= len(paragraph):
                 continue
             candidate = Candidate(
-                kind=kind,  # type: ignore[arg-type]
-                punct=paragraph[start:end],
+                kind=kind,
+                mark=paragraph[start:end],
                 left=paragraph[sentence_start:start],
-                right=paragraph[nxt : nxt + 64],
+                right=paragraph[nxt : nxt + _WINDOW],
                 gap=paragraph[end:nxt],
+                line=paragraph[paragraph.rfind("\n", 0, start) + 1 : start],
+                width=width,
             )
             decision, rule = _decide(candidate)
             yield _Step(p_start + end, p_start + nxt, candidate, decision, rule)
@@ -248,15 +360,15 @@ def _steps(text: str) -> Iterator[_Step | tuple[int, int]]:
 
 
 def _raw_pieces(text: str) -> Iterator[tuple[int, int]]:
-    start = None
+    start: int | None = None
     for step in _steps(text):
         if isinstance(step, tuple):
             p_start, p_stop = step
             yield (p_start if start is None else start), p_stop
             start = None
         elif step.decision == "split":
-            if start is None:
-                start = step.offset - len(step.candidate.left) - len(step.candidate.punct)
+            if start is None:  # the first sentence of the paragraph
+                start = step.offset - len(step.candidate.left) - len(step.candidate.mark)
             yield start, step.offset
             start = step.next_start
 
@@ -290,7 +402,7 @@ def explain(text: str) -> list[tuple[int, Decision, str, str]]:
             step.offset,
             step.decision,
             step.rule,
-            f"{step.candidate.left[-24:]}{step.candidate.punct}|{step.candidate.right[:24]}",
+            f"{step.candidate.left[-24:]}{step.candidate.mark}|{step.candidate.right[:24]}",
         )
         for step in _steps(text)
         if isinstance(step, _Step)
