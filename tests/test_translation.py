@@ -4,6 +4,7 @@ own ``generate`` gives for each sentence alone, whatever the batching."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 import threading
 from pathlib import Path
@@ -13,6 +14,8 @@ import torch
 
 import ruen
 from ruen import translation
+from ruen.cache import SQLiteCache
+from ruen.engines import token_batches
 from ruen.errors import InvalidModelError, ModelNotAvailableError
 
 SENTENCES = [
@@ -30,6 +33,13 @@ SENTENCES = [
 def translator(tiny_model: Path) -> ruen.Translator:
     ruen.clear_cache()
     return ruen.load_translator(tiny_model, device="cpu")
+
+
+def fresh(translator: ruen.Translator) -> ruen.Translator:
+    """The translator with its in-process sentence cache emptied, so that a call really
+    translates instead of returning what an earlier call with other batching produced."""
+    translator.memory_cache.clear()
+    return translator
 
 
 def reference(translator: ruen.Translator, sentence: str, **settings: int) -> str:
@@ -59,7 +69,7 @@ def test_equals_generate_one_sentence_at_a_time(
     batch_size: int,
 ) -> None:
     expected = [reference(translator, sentence, **settings) for sentence in SENTENCES]
-    assert translator.translate(SENTENCES, batch_size=batch_size, **options) == expected
+    assert fresh(translator).translate(SENTENCES, batch_size=batch_size, **options) == expected
     assert all(expected)  # the model really produced text to compare
 
 
@@ -70,13 +80,33 @@ def test_none_means_the_models_generation_config(translator: ruen.Translator) ->
     assert config.bad_words_ids == [[translator.model.config.pad_token_id]]
     sentences = SENTENCES[:2]
     expected = [reference(translator, sentence) for sentence in sentences]
-    assert translator.translate(sentences) == expected
+    assert fresh(translator).translate(sentences) == expected
+
+
+def test_token_budget_batches_give_the_same(translator: ruen.Translator) -> None:
+    expected = [reference(translator, s, num_beams=2, max_new_tokens=8) for s in SENTENCES]
+    out = fresh(translator).translate(SENTENCES, beam_size=2, max_new_tokens=8,
+                                      max_batch_tokens=40)
+    assert out == expected
+
+
+@pytest.mark.parametrize(
+    ("lengths", "batch_size", "budget"), [([5, 30, 12, 7, 30, 2], 4, 60), ([10] * 9, 2, 1000)]
+)
+def test_token_batches_respect_both_limits(lengths: list[int], batch_size: int, budget: int) -> None:
+    batches = token_batches(lengths, batch_size, budget)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= batch_size
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= budget
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(flat, reverse=True)  # longest first: little padding
 
 
 def test_keeps_order_and_length(translator: ruen.Translator) -> None:
     shuffled = [SENTENCES[i] for i in (5, 0, 4, 1, 3, 2, 0, 4)]
-    out = translator.translate(shuffled, max_new_tokens=8, batch_size=2)
-    by_sentence = dict(zip(SENTENCES, translator.translate(SENTENCES, max_new_tokens=8)))
+    out = fresh(translator).translate(shuffled, max_new_tokens=8, batch_size=2)
+    by_sentence = dict(zip(SENTENCES, fresh(translator).translate(SENTENCES, max_new_tokens=8)))
     assert out == [by_sentence[s] for s in shuffled]
 
 
@@ -87,10 +117,10 @@ def test_empty_input_and_empty_sentences(translator: ruen.Translator) -> None:
 
 
 def test_takes_a_generator_and_streams(translator: ruen.Translator) -> None:
-    expected = translator.translate(SENTENCES, max_new_tokens=6)
+    expected = fresh(translator).translate(SENTENCES, max_new_tokens=6)
     generated = (sentence for sentence in SENTENCES)
-    assert translator.translate(generated, max_new_tokens=6) == expected
-    stream = translator.translate_iterable(iter(SENTENCES), max_new_tokens=6, chunk_size=2)
+    assert fresh(translator).translate(generated, max_new_tokens=6) == expected
+    stream = fresh(translator).translate_iterable(iter(SENTENCES), max_new_tokens=6, chunk_size=2)
     assert list(stream) == expected
 
 
@@ -99,21 +129,93 @@ def test_rejects_a_bare_string_and_bad_options(translator: ruen.Translator) -> N
         translator.translate("Одно предложение.")
     with pytest.raises(ValueError, match="batch_size"):
         translator.translate(SENTENCES, batch_size=0)
-    with pytest.raises(ValueError, match="num_beams"):
+    with pytest.raises(ValueError, match="beam_size"):
         translator.translate(SENTENCES, beam_size=0)
 
 
-def test_long_sentence_is_cut_at_clauses_not_truncated(translator: ruen.Translator) -> None:
+class Spy:
+    """Wraps an engine and records every text it is asked to translate."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def translate(self, texts, settings, **batching):
+        self.seen.extend(texts)
+        return self.engine.translate(texts, settings, **batching)
+
+
+@pytest.fixture
+def spied(translator: ruen.Translator, monkeypatch: pytest.MonkeyPatch) -> Spy:
+    spy = Spy(translator.engine)
+    monkeypatch.setattr(translator, "engine", spy)
+    fresh(translator)
+    return spy
+
+
+def test_long_sentence_is_cut_at_clauses_not_truncated(
+    translator: ruen.Translator, spied: Spy
+) -> None:
     clause = "Беларусь ведет активную работу по совершенствованию законодательства"
-    sentence = ", ".join([clause] * 150) + "."
-    assert translator.count_tokens(sentence) > 1500
+    sentence = ", ".join([clause] * 300) + "."
+    assert translator.count_tokens(sentence) >= 3000
     pieces = translator.split_long(sentence)
-    assert len(pieces) > 1
+    assert len(pieces) >= 6
     assert all(translator.count_tokens(piece) <= translator.max_input_tokens for piece in pieces)
     assert "".join(pieces).replace(" ", "") == sentence.replace(" ", "")  # nothing lost
     assert all(piece.endswith((",", ".")) for piece in pieces)  # cut after a comma
     out = translator.translate([sentence], max_new_tokens=4, beam_size=1)
-    assert out == [" ".join(translator.translate(pieces, max_new_tokens=4, beam_size=1))]
+    assert sorted(spied.seen) == sorted(set(pieces))  # every piece went to the model
+    piece_translations = fresh(translator).translate(pieces, max_new_tokens=4, beam_size=1)
+    assert all(piece_translations)
+    assert out == [" ".join(piece_translations)]
+
+
+def test_identical_sentences_are_translated_once(translator: ruen.Translator, spied: Spy) -> None:
+    sentences = [SENTENCES[0], "  " + SENTENCES[0].replace(" ", "\n", 2), SENTENCES[1]] * 5
+    out = translator.translate(sentences, max_new_tokens=5)
+    assert spied.seen.count(SENTENCES[0]) == 1 and len(spied.seen) == 2
+    assert out[0] == out[1] == out[3] and len(out) == 15
+    translator.translate(sentences, max_new_tokens=5)  # a second call: all from memory
+    assert len(spied.seen) == 2
+    translator.translate(sentences[:1], max_new_tokens=6)  # other settings: translated anew
+    assert len(spied.seen) == 3
+
+
+def test_persistent_cache_makes_a_second_run_free(tiny_model: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite"
+    first = ruen.load_translator(tiny_model, device="cpu", cache=database)
+    expected = first.translate(SENTENCES, max_new_tokens=5)
+    ruen.clear_cache()  # as a new process would
+    second = ruen.load_translator(tiny_model, device="cpu", cache=database)
+    assert second is not first and len(second.memory_cache) == 0
+    spy = Spy(second.engine)
+    second.engine = spy
+    assert second.translate(SENTENCES, max_new_tokens=5) == expected
+    assert spy.seen == []
+    assert len(second.persistent_cache) == len(SENTENCES)
+
+
+def _hammer_cache(args: tuple[str, int]) -> int:
+    path, worker = args
+    cache = SQLiteCache(path)
+    seen = 0
+    for round_ in range(30):
+        cache.put_many("scope", {f"w{worker}-{round_}": "x", "shared": "y"})
+        seen += len(cache.get_many("scope", ["shared", *(f"w0-{r}" for r in range(30))]))
+    return seen
+
+
+def test_persistent_cache_with_several_processes_at_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite")
+    SQLiteCache(path)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        counts = pool.map(_hammer_cache, [(path, worker) for worker in range(4)])
+    assert all(count >= 30 for count in counts)  # every read saw at least "shared"
+    assert len(SQLiteCache(path)) == 4 * 30 + 1
 
 
 def test_cache_returns_the_same_object(tiny_model: Path) -> None:
@@ -196,7 +298,7 @@ def test_not_a_marian_model(tiny_model: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_backend_and_device(tiny_model: Path) -> None:
-    with pytest.raises(ValueError, match="transformers"):
+    with pytest.raises(ValueError, match="transformers, ctranslate2"):
         ruen.load_translator(tiny_model, backend="onnx")
     with pytest.raises(ValueError, match="unknown device"):
         ruen.load_translator(tiny_model, device="gpu0")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -195,7 +196,15 @@ def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _translator(args: argparse.Namespace) -> ruen.Translator:
-    return ruen.load_translator(args.model, backend=args.backend, device=args.device)
+    return ruen.load_translator(
+        args.model,
+        backend=args.backend,
+        device=args.device,
+        compute_type=args.compute_type,
+        inter_threads=args.inter_threads,
+        intra_threads=args.intra_threads,
+        cache=args.cache,
+    )
 
 
 def _generation(args: argparse.Namespace) -> dict[str, Any]:
@@ -292,7 +301,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="default: the model's generation config (6 for opus-mt-ru-en)",
     )
-    model.add_argument("--batch-size", type=_positive, default=16)
+    model.add_argument(
+        "--compute-type",
+        default="default",
+        help="ctranslate2: int8 (default on a CPU), int8_float32, float32, ...",
+    )
+    model.add_argument(
+        "--inter-threads",
+        type=_positive,
+        default=None,
+        help="ctranslate2: batches run at once (default: one per core)",
+    )
+    model.add_argument(
+        "--intra-threads",
+        type=_non_negative,
+        default=None,
+        help="ctranslate2: threads per batch (default 1)",
+    )
+    model.add_argument(
+        "--cache",
+        metavar="FILE",
+        default=os.environ.get("RUEN_CACHE"),
+        help="SQLite file that keeps translations across runs ($RUEN_CACHE)",
+    )
+    model.add_argument("--batch-size", type=_positive, default=32)
+    model.add_argument("--max-batch-tokens", type=_positive, default=4096)
     model.add_argument("--max-new-tokens", type=_positive, default=None)
     model.add_argument("--min-new-tokens", type=_non_negative, default=None)
     model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

@@ -72,7 +72,8 @@ def digest(
     backend: str = "transformers",
     device: str = "auto",
     beam_size: int | None = None,
-    batch_size: int = 16,
+    batch_size: int = 32,
+    max_batch_tokens: int = 4096,
     max_new_tokens: int | None = None,
     min_new_tokens: int | None = None,
     progress: Callable[[int], object] | None = None,
@@ -96,6 +97,7 @@ def digest(
         russian,
         beam_size=beam_size,
         batch_size=batch_size,
+        max_batch_tokens=max_batch_tokens,
         max_new_tokens=max_new_tokens,
         min_new_tokens=min_new_tokens,
         progress=progress,
@@ -105,12 +107,11 @@ def digest(
         SentenceRecord(i, span.start, span.stop, span.text, en, i in selected, round(score, 6))
         for i, (span, en, score) in enumerate(zip(spans, english, scores))
     ]
+    generation = translator.settings(
+        beam_size=beam_size, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens
+    )
     settings = {
-        "backend": translator.backend,
-        "device": translator.device,
-        "beam_size": beam_size,
-        "max_new_tokens": max_new_tokens,
-        "min_new_tokens": min_new_tokens,
+        "translation": translator.signature(generation),
         "summarizer": "tfidf-centrality-mmr",
         "summary_lang": "ru",
     }

@@ -12,21 +12,30 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ruen.errors import InvalidModelError, ModelNotAvailableError
+from ruen.cache import MemoryCache, SQLiteCache
+from ruen.engines import (
+    CTranslate2Engine,
+    Engine,
+    GenerationSettings,
+    TransformersEngine,
+    convert_to_ctranslate2,
+    fingerprint,
+)
+from ruen.errors import InvalidModelError, MissingExtraError, ModelNotAvailableError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ru-en"
-BACKENDS = ("transformers",)
+BACKENDS = ("transformers", "ctranslate2")
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 # What a MarianMT snapshot needs; everything else in a hub repo (TF, Rust, Flax weights) is not
@@ -190,85 +199,137 @@ def _check_reachable(timeout: float = 5.0) -> None:
         ) from None
 
 
-def resolve_device(device: str) -> str:
-    """``"auto"`` is CUDA when torch sees a GPU, else the CPU; anything else is checked."""
+_DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
+
+
+def resolve_device(device: str, backend: str = "transformers") -> str:
+    """``"auto"`` is CUDA when a GPU is visible to the backend, else the CPU."""
+    if not isinstance(device, str) or not _DEVICE.match(device):
+        raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N")
+    if device != "auto":
+        return device
+    if backend == "ctranslate2":
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        torch.device(device)
-    except (RuntimeError, ValueError):
-        raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N") from None
-    return device
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-@dataclass
 class Translator:
-    """A loaded MarianMT model and its tokenizer. Get one with :func:`load_translator`."""
+    """A loaded MarianMT model and its tokenizer. Get one with :func:`load_translator`.
 
-    name: str
-    path: Path
-    tokenizer: Any = field(repr=False)
-    model: Any = field(repr=False)
-    device: str = "cpu"
-    backend: str = "transformers"
+    The same options and defaults serve :meth:`translate` (a list in, a list out) and its
+    streaming twin :meth:`translate_iterable`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        tokenizer: Any,
+        engine: Engine,
+        *,
+        generation_defaults: dict[str, Any],
+        max_input_tokens: int,
+        persistent_cache: SQLiteCache | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.tokenizer = tokenizer
+        self.engine = engine
+        self.generation_defaults = generation_defaults
+        self.max_input_tokens = max_input_tokens
+        self.fingerprint = fingerprint(path)
+        self.memory_cache = MemoryCache()
+        self.persistent_cache = persistent_cache
+
+    def __repr__(self) -> str:
+        return (
+            f"Translator({self.name!r}, backend={self.backend!r}, device={self.device!r}, "
+            f"compute_type={self.compute_type!r})"
+        )
 
     @property
-    def max_input_tokens(self) -> int:
-        """The longest input, end-of-sentence token included, the model can read."""
-        limits = [self.model.config.max_position_embeddings]
-        tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
-        if isinstance(tokenizer_limit, int) and tokenizer_limit < 10**9:
-            limits.append(tokenizer_limit)
-        return min(limits)
+    def backend(self) -> str:
+        return self.engine.name
 
-    def generation_settings(
+    @property
+    def device(self) -> str:
+        return self.engine.device
+
+    @property
+    def compute_type(self) -> str:
+        return self.engine.compute_type
+
+    @property
+    def model(self) -> Any:
+        """The PyTorch model (transformers backend only; ``None`` with CTranslate2)."""
+        return getattr(self.engine, "model", None)
+
+    def settings(
         self,
         *,
         beam_size: int | None = None,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
-    ) -> dict[str, int]:
-        """The keyword arguments for ``generate``: only what the caller set, so that ``None``
-        keeps the model's own generation config, as transformers does."""
-        settings = {
-            "num_beams": beam_size,
-            "max_new_tokens": max_new_tokens,
-            "min_new_tokens": min_new_tokens,
-        }
-        for key, value in settings.items():
-            lowest = 0 if key == "min_new_tokens" else 1
-            if value is not None and (not isinstance(value, int) or value < lowest):
+    ) -> GenerationSettings:
+        """The generation settings for these options, checked; ``None`` keeps the model's
+        own generation config, as transformers does."""
+        for key, value, lowest in (
+            ("beam_size", beam_size, 1),
+            ("max_new_tokens", max_new_tokens, 1),
+            ("min_new_tokens", min_new_tokens, 0),
+        ):
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < lowest
+            ):
                 raise ValueError(f"{key} must be an integer of at least {lowest}, not {value!r}")
-        return {key: value for key, value in settings.items() if value is not None}
+        return GenerationSettings(
+            beam_size, max_new_tokens, min_new_tokens, defaults=self.generation_defaults
+        )
+
+    def signature(self, settings: GenerationSettings | None = None) -> str:
+        """How a translation was made, in sacrebleu's ``key:value|...`` form."""
+        resolved = (settings or self.settings()).resolved()
+        return (
+            f"model:{self.name}|fingerprint:{self.fingerprint[:12]}|backend:{self.backend}|"
+            f"compute:{self.compute_type}|device:{self.device}|beam:{resolved['beam_size']}|"
+            f"max_tokens:{resolved['max_tokens']}|min_tokens:{resolved['min_tokens']}"
+        )
 
     def translate(
         self,
         sentences: Iterable[str],
         *,
         beam_size: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = 32,
+        max_batch_tokens: int = 4096,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
         progress: Callable[[int], object] | None = None,
+        chunk_size: int = 256,
     ) -> list[str]:
         """Translate each sentence; one output per input, in input order.
 
-        Sentences are batched by length so that little padding is computed; identical
-        sentences are translated once; a sentence longer than the model can read is cut at
-        clause boundaries and its pieces' translations joined, so nothing is truncated.
-        ``None`` keeps the model's own generation config. ``progress`` is called with the
-        number of sentences finished after each batch.
+        Sentences are sorted by length into batches of at most ``batch_size`` sentences and
+        ``max_batch_tokens`` padded tokens; identical sentences (after white-space
+        normalisation) are translated once per process, and once ever with a persistent
+        cache; a sentence longer than the model can read is cut at clause boundaries and the
+        pieces' translations joined, so nothing is truncated. ``progress`` is called with
+        the number of sentences finished after each chunk of ``chunk_size``.
         """
         return list(
             self.translate_iterable(
                 sentences,
                 beam_size=beam_size,
                 batch_size=batch_size,
+                max_batch_tokens=max_batch_tokens,
                 max_new_tokens=max_new_tokens,
                 min_new_tokens=min_new_tokens,
                 progress=progress,
+                chunk_size=chunk_size,
             )
         )
 
@@ -277,45 +338,76 @@ class Translator:
         sentences: Iterable[str],
         *,
         beam_size: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = 32,
+        max_batch_tokens: int = 4096,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
         progress: Callable[[int], object] | None = None,
-        chunk_size: int = 512,
+        chunk_size: int = 256,
     ) -> Iterator[str]:
-        """The streaming twin of :meth:`translate`, with the same options and defaults: it
-        reads ``chunk_size`` sentences at a time, so a generator over a large archive is
-        never held in memory whole."""
+        """The streaming twin of :meth:`translate`: it reads ``chunk_size`` sentences at a
+        time, so a generator over a large archive is never held in memory whole."""
         if isinstance(sentences, str):
             raise TypeError("translate() takes an iterable of sentences, not one str")
-        for name, value in (("batch_size", batch_size), ("chunk_size", chunk_size)):
+        for key, value in (
+            ("batch_size", batch_size),
+            ("chunk_size", chunk_size),
+            ("max_batch_tokens", max_batch_tokens),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, not {value!r}")
-        settings = self.generation_settings(
+                raise ValueError(f"{key} must be a positive integer, not {value!r}")
+        settings = self.settings(
             beam_size=beam_size, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens
         )
-        return self._stream(iter(sentences), settings, batch_size, chunk_size, progress)
+        batching = {
+            "batch_size": batch_size,
+            "max_batch_tokens": max(max_batch_tokens, self.max_input_tokens),
+        }
+        return self._stream(iter(sentences), settings, batching, chunk_size, progress)
 
     def _stream(
         self,
         sentences: Iterator[str],
-        settings: dict[str, int],
-        batch_size: int,
+        settings: GenerationSettings,
+        batching: dict[str, int],
         chunk_size: int,
         progress: Callable[[int], object] | None,
     ) -> Iterator[str]:
+        scope = f"{self.fingerprint}|{self.backend}|{self.compute_type}|{settings.key()}"
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
-            pieces_of = {text: self.split_long(text) for text in dict.fromkeys(inputs) if text}
-            unique = list(dict.fromkeys(piece for pieces in pieces_of.values() for piece in pieces))
-            outputs = self._translate_unique(unique, settings, batch_size)
-            translated = dict(zip(unique, outputs))
-            for text in inputs:
-                yield " ".join(translated[piece] for piece in pieces_of[text]) if text else ""
+            translated = self._translate_unique(
+                [text for text in dict.fromkeys(inputs) if text], settings, batching, scope
+            )
+            yield from (translated[text] if text else "" for text in inputs)
             if progress is not None:
                 progress(len(chunk))
 
+    def _translate_unique(
+        self, texts: list[str], settings: GenerationSettings, batching: dict[str, int], scope: str
+    ) -> dict[str, str]:
+        """Each text's translation: from the caches where known, else from the engine."""
+        found = self.memory_cache.get_many(scope, texts)
+        missing = [text for text in texts if text not in found]
+        if missing and self.persistent_cache is not None:
+            stored = self.persistent_cache.get_many(scope, missing)
+            self.memory_cache.put_many(scope, stored)
+            found.update(stored)
+            missing = [text for text in missing if text not in stored]
+        if not missing:
+            return found
+        pieces_of = {text: self.split_long(text) for text in missing}
+        pieces = list(dict.fromkeys(piece for parts in pieces_of.values() for piece in parts))
+        outputs = dict(zip(pieces, self.engine.translate(pieces, settings, **batching)))
+        new = {text: " ".join(outputs[piece] for piece in pieces_of[text]) for text in missing}
+        self.memory_cache.put_many(scope, new)
+        if self.persistent_cache is not None:
+            self.persistent_cache.put_many(scope, new)
+        found.update(new)
+        return found
+
     def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for ``text``, its end token included."""
         return len(self.tokenizer(text)["input_ids"])
 
     def split_long(self, text: str) -> list[str]:
@@ -337,32 +429,9 @@ class Translator:
             left, right = text[:middle], text[middle:]
         return self.split_long(left) + self.split_long(right)
 
-    def _translate_unique(
-        self,
-        texts: list[str],
-        settings: dict[str, int],
-        batch_size: int,
-    ) -> list[str]:
-        import torch
-
-        lengths = [self.count_tokens(text) for text in texts]
-        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
-        results: list[str] = [""] * len(texts)
-        for begin in range(0, len(order), batch_size):
-            batch = order[begin : begin + batch_size]
-            encoded = self.tokenizer(
-                [texts[i] for i in batch], return_tensors="pt", padding=True
-            ).to(self.device)
-            with torch.inference_mode(), _quiet_transformers():
-                generated = self.model.generate(**encoded, **settings)
-            decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for i, text in zip(batch, decoded):
-                results[i] = text
-        return results
-
 
 @contextmanager
-def _quiet_transformers() -> Iterator[None]:
+def quiet_transformers() -> Iterator[None]:
     """Silence transformers' info chatter and progress bars (a CLI user sees ours instead),
     restoring whatever the caller had set."""
     from transformers.utils import logging as hf_logging
@@ -396,22 +465,41 @@ def load_translator(
     *,
     backend: str = "transformers",
     device: str = "auto",
+    compute_type: str = "default",
     revision: str | None = None,
+    inter_threads: int | None = None,
+    intra_threads: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> Translator:
     """Load a MarianMT model and its tokenizer once per process and return the shared
     :class:`Translator`.
 
     ``model`` is a hub id or a local directory (default: ``$RUEN_MODEL`` or
-    ``Helsinki-NLP/opus-mt-ru-en``). A second call with the same arguments returns the same
-    object, also when several threads ask at once; :func:`clear_cache` forgets them all.
+    ``Helsinki-NLP/opus-mt-ru-en``). ``backend="ctranslate2"`` (extra ``ruen[fast]``)
+    converts the model once, to ``compute_type`` (default int8 on a CPU), and keeps the result
+    on disk; ``inter_threads``/``intra_threads`` override its measured thread settings.
+    ``cache`` names an SQLite file that keeps translations across runs. A second call with
+    the same arguments returns the same object, also when several threads ask at once;
+    :func:`clear_cache` forgets them all.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     name = os.fspath(model) if model is not None else default_model()
-    device = resolve_device(device)
+    device = resolve_device(device, backend)
+    compute_type = _compute_type(backend, device, compute_type)
     local = Path(name).expanduser()
     identity = str(local.resolve()) if local.is_dir() else name
-    key = (identity, backend, device, revision)
+    cache_path = str(Path(cache).expanduser().resolve()) if cache is not None else None
+    key = (
+        identity,
+        backend,
+        device,
+        compute_type,
+        revision,
+        inter_threads,
+        intra_threads,
+        cache_path,
+    )
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -420,7 +508,16 @@ def load_translator(
         with _CACHE_LOCK:
             if key in _CACHE:
                 return _CACHE[key]
-        translator = _load(name, device=device, revision=revision)
+        translator = _load(
+            name,
+            backend=backend,
+            device=device,
+            compute_type=compute_type,
+            revision=revision,
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
+            cache=cache_path,
+        )
         with _CACHE_LOCK:
             _CACHE[key] = translator
     return translator
@@ -433,21 +530,85 @@ def clear_cache() -> None:
         _LOAD_LOCKS.clear()
 
 
-def _load(name: str, *, device: str, revision: str | None) -> Translator:
-    path = resolve_model(name, revision=revision)
-    from transformers import MarianMTModel, MarianTokenizer
+def _compute_type(backend: str, device: str, compute_type: str) -> str:
+    if backend == "transformers":
+        if compute_type not in ("default", "float32"):
+            raise ValueError(
+                f"compute_type {compute_type!r} needs backend='ctranslate2'; "
+                "the transformers backend runs float32"
+            )
+        return "float32"
+    if compute_type == "default":
+        return "int8_float16" if device.startswith("cuda") else "int8"
+    return compute_type
 
+
+def _load(
+    name: str,
+    *,
+    backend: str,
+    device: str,
+    compute_type: str,
+    revision: str | None,
+    inter_threads: int | None,
+    intra_threads: int | None,
+    cache: str | None,
+) -> Translator:
+    path = resolve_model(name, revision=revision)
+    from transformers import MarianTokenizer
+
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    generation_path = path / "generation_config.json"
+    generation = (
+        json.loads(generation_path.read_text(encoding="utf-8"))
+        if generation_path.is_file()
+        else {
+            key: config[key]
+            for key in ("num_beams", "max_length", "bad_words_ids", "forced_eos_token_id")
+            if key in config
+        }
+    )
     try:
-        with _quiet_transformers(), warnings.catch_warnings():
+        with quiet_transformers(), warnings.catch_warnings():
             # MarianTokenizer recommends sacremoses, which only its unused target-side
             # normaliser needs.
             warnings.filterwarnings("ignore", message=".*sacremoses")
             tokenizer = MarianTokenizer.from_pretrained(path)
-            model = MarianMTModel.from_pretrained(
-                path, use_safetensors=(path / "model.safetensors").is_file() or None
-            )
+            if backend == "ctranslate2":
+                engine: Engine = CTranslate2Engine(
+                    convert_to_ctranslate2(path, compute_type),
+                    tokenizer,
+                    device=device,
+                    compute_type=compute_type,
+                    inter_threads=inter_threads,
+                    intra_threads=intra_threads,
+                )
+            else:
+                engine = TransformersEngine(_load_torch_model(path, device), tokenizer, device)
+    except (InvalidModelError, MissingExtraError, ValueError):
+        raise
     except Exception as exc:
         raise InvalidModelError(f"{path} could not be loaded as a MarianMT model: {exc}") from None
+    limits = [config.get("max_position_embeddings", 512)]
+    if isinstance(tokenizer.model_max_length, int) and tokenizer.model_max_length < 10**9:
+        limits.append(tokenizer.model_max_length)
+    return Translator(
+        name,
+        path,
+        tokenizer,
+        engine,
+        generation_defaults=generation,
+        max_input_tokens=min(limits),
+        persistent_cache=SQLiteCache(cache) if cache is not None else None,
+    )
+
+
+def _load_torch_model(path: Path, device: str) -> Any:
+    from transformers import MarianMTModel
+
+    model = MarianMTModel.from_pretrained(
+        path, use_safetensors=(path / "model.safetensors").is_file() or None
+    )
     model.to(device)
     model.eval()
-    return Translator(name=name, path=path, tokenizer=tokenizer, model=model, device=device)
+    return model

@@ -1,0 +1,308 @@
+"""The two ways ruen runs a MarianMT model: transformers (PyTorch) and CTranslate2.
+
+Both take sentences that already fit the model and give their translations in order; the
+:class:`~ruen.translation.Translator` around them does everything else (splitting over-long
+sentences, caching, streaming). Why CTranslate2: at int8 on a CPU it is several times faster
+than PyTorch and needs a third of the memory, because its decoder is built for exactly this
+work; it is an optional extra (``ruen[fast]``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ruen.errors import InvalidModelError, MissingExtraError
+
+COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32", "int8_float16", "float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """What the caller asked for (``None``: the model's own generation config) and the
+    model's defaults, so that each engine can reproduce transformers' ``generate``."""
+
+    beam_size: int | None = None
+    max_new_tokens: int | None = None
+    min_new_tokens: int | None = None
+    defaults: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def for_transformers(self) -> dict[str, int]:
+        """Only what the caller set: ``generate`` fills in the rest from the model."""
+        settings = {
+            "num_beams": self.beam_size,
+            "max_new_tokens": self.max_new_tokens,
+            "min_new_tokens": self.min_new_tokens,
+        }
+        return {key: value for key, value in settings.items() if value is not None}
+
+    def resolved(self) -> dict[str, int | float]:
+        """Every value, as transformers would take it from the model's generation config.
+
+        transformers counts ``max_length`` with the decoder's start token, and with
+        ``forced_eos_token_id`` its last step is the end token: so the most real tokens it
+        produces is ``max_length - 2`` (or ``max_new_tokens - 1``).
+        """
+        defaults = self.defaults
+        forced_end = 1 if defaults.get("forced_eos_token_id") is not None else 0
+        if self.max_new_tokens is not None:
+            longest = self.max_new_tokens - forced_end
+        elif defaults.get("max_new_tokens") is not None:
+            longest = defaults["max_new_tokens"] - forced_end
+        else:
+            longest = defaults.get("max_length", 20) - 1 - forced_end
+        shortest = self.min_new_tokens
+        if shortest is None:
+            shortest = defaults.get("min_new_tokens") or 0
+        return {
+            "beam_size": self.beam_size or defaults.get("num_beams") or 1,
+            "max_tokens": max(1, longest),
+            "min_tokens": min(shortest, max(1, longest)),
+            "length_penalty": defaults.get("length_penalty", 1.0),
+        }
+
+    def key(self) -> str:
+        """A stable text for cache keys: the settings that change a translation."""
+        return json.dumps(self.resolved(), sort_keys=True)
+
+
+class Engine(Protocol):
+    name: str
+    compute_type: str
+    device: str
+
+    def translate(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[str]: ...
+
+
+def token_batches(lengths: list[int], batch_size: int, max_batch_tokens: int) -> list[list[int]]:
+    """Indices grouped into batches, longest first, each holding at most ``batch_size``
+    sentences and ``max_batch_tokens`` tokens once padded to its longest sentence."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = lengths[current[0]] if current else lengths[i]
+        if current and (
+            len(current) >= batch_size or (len(current) + 1) * longest > max_batch_tokens
+        ):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+class TransformersEngine:
+    """PyTorch ``generate``, batched by length: the reference every other engine must match."""
+
+    name = "transformers"
+
+    def __init__(self, model: Any, tokenizer: Any, device: str) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        self.compute_type = str(next(model.parameters()).dtype).replace("torch.", "")
+
+    def translate(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[str]:
+        import torch
+
+        from ruen.translation import quiet_transformers
+
+        lengths = [len(ids) for ids in self.tokenizer(texts)["input_ids"]]
+        results = [""] * len(texts)
+        for batch in token_batches(lengths, batch_size, max_batch_tokens):
+            encoded = self.tokenizer(
+                [texts[i] for i in batch], return_tensors="pt", padding=True
+            ).to(self.device)
+            with torch.inference_mode(), quiet_transformers():
+                generated = self.model.generate(**encoded, **settings.for_transformers())
+            decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for i, text in zip(batch, decoded):
+                results[i] = text
+        return results
+
+
+def default_threads() -> tuple[int, int]:
+    """(inter_threads, intra_threads) for CTranslate2 on this machine's CPU cores.
+
+    Measured on a 2-core machine (benchmarks/translate_speed.py, README): one batch per core
+    (inter = cores, intra = 1) beats one batch on all cores by 1.4-2x at batch sizes of 8 and
+    more, which is how ruen calls it.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cores or 1), 1
+
+
+def cache_dir() -> Path:
+    """Where ruen keeps converted models: ``$RUEN_CACHE_DIR``, else ``~/.cache/ruen``."""
+    root = os.environ.get("RUEN_CACHE_DIR")
+    if root:
+        return Path(root).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "ruen"
+
+
+def fingerprint(path: Path) -> str:
+    """A model's identity: its configuration and a digest of its weights (sizes plus the
+    first and last megabyte), cheap enough to compute at every load."""
+    digest = hashlib.sha256()
+    for name in (
+        "config.json",
+        "generation_config.json",
+        "vocab.json",
+        "source.spm",
+        "target.spm",
+        "model.safetensors",
+        "pytorch_model.bin",
+    ):
+        file = path / name
+        if not file.is_file():
+            continue
+        size = file.stat().st_size
+        digest.update(f"{name}:{size}:".encode())
+        with file.open("rb") as handle:
+            digest.update(handle.read(1 << 20))
+            if size > 2 << 20:
+                handle.seek(-(1 << 20), os.SEEK_END)
+                digest.update(handle.read())
+    return digest.hexdigest()
+
+
+_CONVERT_LOCK = threading.Lock()
+
+
+def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
+    """The CTranslate2 copy of the MarianMT model at ``path``, converted once and kept in
+    :func:`cache_dir` under the model's fingerprint and the quantisation."""
+    if compute_type not in COMPUTE_TYPES:
+        raise ValueError(
+            f"unknown compute_type {compute_type!r}: choose one of {', '.join(COMPUTE_TYPES)}"
+        )
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError:
+        raise MissingExtraError("the ctranslate2 backend", "fast", "ctranslate2") from None
+    target = cache_dir() / "ctranslate2" / f"{fingerprint(path)[:20]}-{compute_type}"
+    if (target / "model.bin").is_file():
+        return target
+    with _CONVERT_LOCK:
+        if (target / "model.bin").is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Convert next to the target and rename, so that a process reading the cache never
+        # sees half a model, and two converting at once both end with a whole one.
+        staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
+        try:
+            from ruen.translation import quiet_transformers
+
+            with quiet_transformers():
+                TransformersConverter(str(path), low_cpu_mem_usage=True).convert(
+                    str(staging / "model"), quantization=compute_type, force=True
+                )
+            try:
+                os.replace(staging / "model", target)
+            except OSError:
+                if not (target / "model.bin").is_file():
+                    raise
+        except Exception as exc:
+            raise InvalidModelError(
+                f"{path} could not be converted to CTranslate2: {exc}"
+            ) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+class CTranslate2Engine:
+    """CTranslate2's translator on the converted model, fed the tokenizer's own pieces."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        path: Path,
+        tokenizer: Any,
+        *,
+        device: str,
+        compute_type: str,
+        inter_threads: int | None = None,
+        intra_threads: int | None = None,
+    ) -> None:
+        import ctranslate2
+
+        default_inter, default_intra = default_threads()
+        self.inter_threads = inter_threads or default_inter
+        self.intra_threads = intra_threads if intra_threads is not None else default_intra
+        self.path = path
+        self.tokenizer = tokenizer
+        self.device = device
+        self.compute_type = compute_type
+        self.translator = ctranslate2.Translator(
+            str(path),
+            device=device,
+            compute_type=compute_type,
+            inter_threads=self.inter_threads,
+            intra_threads=self.intra_threads,
+        )
+        with (path / "shared_vocabulary.json").open(encoding="utf-8") as handle:
+            self._vocabulary = set(json.load(handle))
+
+    def translate(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[str]:
+        tokenizer = self.tokenizer
+        source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
+        resolved = settings.resolved()
+        # bad_words_ids holds <pad>, which the converter drops from the vocabulary (the
+        # decoder starts from a zero vector instead): suppress only what CTranslate2 knows.
+        banned = [
+            tokenizer.convert_ids_to_tokens(ids)
+            for ids in settings.defaults.get("bad_words_ids") or []
+        ]
+        suppressed = [tokens for tokens in banned if set(tokens) <= self._vocabulary]
+        # CTranslate2 sorts by length and cuts the list into batches of at most
+        # max_batch_tokens, then runs inter_threads of them at once.
+        results = self.translator.translate_batch(
+            source,
+            max_batch_size=min(max_batch_tokens, batch_size * max(map(len, source), default=1)),
+            batch_type="tokens",
+            beam_size=int(resolved["beam_size"]),
+            max_decoding_length=int(resolved["max_tokens"]),
+            min_decoding_length=int(resolved["min_tokens"]),
+            length_penalty=float(resolved["length_penalty"]),
+            suppress_sequences=suppressed or None,
+            max_input_length=0,  # ruen cuts long sentences itself; never truncate here
+        )
+        return [
+            tokenizer.decode(
+                tokenizer.convert_tokens_to_ids(result.hypotheses[0]), skip_special_tokens=True
+            )
+            for result in results
+        ]

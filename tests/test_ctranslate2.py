@@ -1,0 +1,107 @@
+"""The CTranslate2 backend: converted once and cached on disk, and at float32 it gives the
+same translations as transformers' own ``generate`` on the tiny model."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import pytest
+
+import ruen
+from ruen import engines
+from ruen.errors import MissingExtraError
+from tests.test_translation import SENTENCES, fresh
+
+pytest.importorskip("ctranslate2", reason="the ctranslate2 backend needs ruen[fast]")
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("ruen-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RUEN_CACHE_DIR", str(path))
+        yield path
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_model: Path) -> ruen.Translator:
+    return ruen.load_translator(tiny_model, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def ct2_float32(tiny_model: Path, cache_dir: Path) -> ruen.Translator:
+    return ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
+                                compute_type="float32")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"beam_size": 1, "max_new_tokens": 12},
+        {"beam_size": 4, "max_new_tokens": 12},
+        {"beam_size": 6, "max_new_tokens": 30},
+        {"beam_size": 2, "max_new_tokens": 10, "min_new_tokens": 10},
+        {"beam_size": 1, "max_new_tokens": 30, "min_new_tokens": 10},
+        {"beam_size": 1},  # greedy with the model's own max_length (512)
+    ],
+)
+def test_float32_equals_transformers(
+    reference: ruen.Translator, ct2_float32: ruen.Translator, options: dict[str, int]
+) -> None:
+    expected = fresh(reference).translate(SENTENCES, batch_size=1, **options)
+    assert fresh(ct2_float32).translate(SENTENCES, **options) == expected
+    assert all(expected)
+
+
+def test_int8_runs_and_is_a_separate_conversion(
+    tiny_model: Path, cache_dir: Path, ct2_float32: ruen.Translator
+) -> None:
+    int8 = ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu")
+    assert int8.compute_type == "int8" and int8.model is None
+    assert int8.engine.path != ct2_float32.engine.path
+    assert int8.engine.path.parent == cache_dir / "ctranslate2"
+    out = int8.translate(SENTENCES, beam_size=2, max_new_tokens=8)
+    assert len(out) == len(SENTENCES) and all(out)
+    assert "backend:ctranslate2|compute:int8" in int8.signature()
+
+
+def test_conversion_is_cached_on_disk(
+    tiny_model: Path, cache_dir: Path, ct2_float32: ruen.Translator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model_file = ct2_float32.engine.path / "model.bin"
+    before = model_file.stat().st_mtime_ns
+    ruen.clear_cache()
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr("ctranslate2.converters.TransformersConverter.convert", no_conversion)
+    again = ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
+                                 compute_type="float32")
+    assert again.engine.path == ct2_float32.engine.path
+    assert model_file.stat().st_mtime_ns == before
+
+
+def test_missing_extra_names_it(tiny_model: Path, monkeypatch: pytest.MonkeyPatch,
+                                tmp_path: Path) -> None:
+    real_import = builtins.__import__
+
+    def no_ctranslate2(name, *args, **kwargs):
+        if name.startswith("ctranslate2"):
+            raise ImportError("No module named 'ctranslate2'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setenv("RUEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(builtins, "__import__", no_ctranslate2)
+    with pytest.raises(MissingExtraError, match=r'pip install "ruen\[fast\]"'):
+        engines.convert_to_ctranslate2(tiny_model, "int8")
+
+
+def test_unknown_compute_type(tiny_model: Path) -> None:
+    with pytest.raises(ValueError, match="compute_type"):
+        ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
+                             compute_type="int3")
+    with pytest.raises(ValueError, match="ctranslate2"):
+        ruen.load_translator(tiny_model, compute_type="int8")
