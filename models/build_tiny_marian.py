@@ -98,6 +98,10 @@ def build(
     shape = dict(REAL_SIZE if real_size else TINY_SIZE)
     vocab_size = shape.pop("vocab_size", len(pieces) + 1)
     pad = vocab_size - 1  # <pad> is the last id, as in opus-mt-ru-en
+    # At the real size the model's vocabulary is larger than what SentencePiece learned from
+    # a little text: name the extra ids, so that every id the model can emit decodes.
+    for i in range(len(pieces), pad):
+        vocab[f"<unused{i}>"] = i
     vocab["<pad>"] = pad
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (out / "tokenizer_config.json").write_text(
