@@ -17,6 +17,7 @@ null in the data) are left out, as are exact duplicate articles after the first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
 import re
@@ -121,7 +122,7 @@ SYSTEMS: dict[str, Callable[[], Summarizer]] = {
 }
 
 
-# --- scoring ---------------------------------------------------------------------------------------
+# --- scoring -------------------------------------------------------------------------------------
 
 
 def evaluate(summarizer: Summarizer, articles: list[dict]) -> dict[str, float]:
@@ -183,10 +184,8 @@ def main() -> None:
         )
     versions = []
     for package in ("ruen", "rouge-score", "sumy"):
-        try:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions.append(f"{package}:{importlib.metadata.version(package)}")
-        except importlib.metadata.PackageNotFoundError:
-            pass
     import ruen.summarization as summarization
 
     signature = (

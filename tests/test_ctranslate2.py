@@ -31,8 +31,9 @@ def reference(tiny_model: Path) -> ruen.Translator:
 
 @pytest.fixture(scope="module")
 def ct2_float32(tiny_model: Path, cache_dir: Path) -> ruen.Translator:
-    return ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
-                                compute_type="float32")
+    return ruen.load_translator(
+        tiny_model, backend="ctranslate2", device="cpu", compute_type="float32"
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +68,9 @@ def test_int8_runs_and_is_a_separate_conversion(
 
 
 def test_conversion_is_cached_on_disk(
-    tiny_model: Path, cache_dir: Path, ct2_float32: ruen.Translator,
+    tiny_model: Path,
+    cache_dir: Path,
+    ct2_float32: ruen.Translator,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     model_file = ct2_float32.engine.path / "model.bin"
@@ -78,14 +81,16 @@ def test_conversion_is_cached_on_disk(
         raise AssertionError("converted again")
 
     monkeypatch.setattr("ctranslate2.converters.TransformersConverter.convert", no_conversion)
-    again = ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
-                                 compute_type="float32")
+    again = ruen.load_translator(
+        tiny_model, backend="ctranslate2", device="cpu", compute_type="float32"
+    )
     assert again.engine.path == ct2_float32.engine.path
     assert model_file.stat().st_mtime_ns == before
 
 
-def test_missing_extra_names_it(tiny_model: Path, monkeypatch: pytest.MonkeyPatch,
-                                tmp_path: Path) -> None:
+def test_missing_extra_names_it(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     real_import = builtins.__import__
 
     def no_ctranslate2(name, *args, **kwargs):
@@ -101,7 +106,6 @@ def test_missing_extra_names_it(tiny_model: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_unknown_compute_type(tiny_model: Path) -> None:
     with pytest.raises(ValueError, match="compute_type"):
-        ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu",
-                             compute_type="int3")
+        ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu", compute_type="int3")
     with pytest.raises(ValueError, match="ctranslate2"):
         ruen.load_translator(tiny_model, compute_type="int8")

@@ -99,3 +99,41 @@ def test_read_text_errors(tmp_path: Path) -> None:
     bom = tmp_path / "bom.txt"
     bom.write_bytes("\ufeffТекст.".encode())
     assert ruen.read_text(bom) == "Текст."
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "expected"), [(0.3, 10, 3), (0.01, 10, 1), (0.5, 3, 2), (2.0, 10, 2)]
+)
+def test_summarize_takes_a_share(k: float, n: int, expected: int) -> None:
+    sentences = [f"Предложение номер {i} о цифровом правительстве и рейтинге." for i in range(n)]
+    assert len(ruen.summarize(sentences, k)) == expected
+
+
+def test_summarize_respects_a_length_budget(example_text: str) -> None:
+    sentences = ruen.split_sentences(example_text)
+    for budget in (150, 300, 600):
+        chosen = ruen.summarize(sentences, 10, max_chars=budget)
+        assert chosen and sum(len(sentences[i]) for i in chosen) <= budget
+    assert ruen.summarize(sentences, 3, max_chars=10) == []  # no sentence is that short
+    with pytest.raises(ValueError, match="max_chars"):
+        ruen.summarize(sentences, 3, max_chars=-5)
+    with pytest.raises(ValueError, match="k must be"):
+        ruen.summarize(sentences, 2.5)
+
+
+def test_summary_of_the_announcement_keeps_its_figures(example_text: str) -> None:
+    sentences = ruen.split_sentences(example_text)
+    summary = " ".join(sentences[i] for i in ruen.summarize(sentences, 3))
+    assert "40 место" in summary  # Belarus's rank, the announcement's key figure
+
+
+def test_scores_rank_the_central_sentence_first() -> None:
+    english = [
+        "The ministry held an online conference on e-government.",
+        "Belarus ranked 40th in the UN e-government development index.",
+        "The weather was fine.",
+        "The index of Belarus in the UN e-government ranking grew by 5.8 percent.",
+    ]
+    scores = score_sentences(english, lang="en")
+    assert scores[2] == min(scores)
+    assert abs(sum(scores) - 1.0) < 1e-9  # PageRank: a distribution over the sentences

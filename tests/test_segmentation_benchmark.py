@@ -12,7 +12,9 @@ import pytest
 import ruen
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("segmentation", ROOT / "benchmarks" / "segmentation.py")
+spec = importlib.util.spec_from_file_location(
+    "segmentation", ROOT / "benchmarks" / "segmentation.py"
+)
 segmentation = importlib.util.module_from_spec(spec)
 sys.modules["segmentation"] = segmentation  # dataclasses look their module up here
 spec.loader.exec_module(segmentation)

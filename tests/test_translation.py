@@ -85,15 +85,16 @@ def test_none_means_the_models_generation_config(translator: ruen.Translator) ->
 
 def test_token_budget_batches_give_the_same(translator: ruen.Translator) -> None:
     expected = [reference(translator, s, num_beams=2, max_new_tokens=8) for s in SENTENCES]
-    out = fresh(translator).translate(SENTENCES, beam_size=2, max_new_tokens=8,
-                                      max_batch_tokens=40)
+    out = fresh(translator).translate(SENTENCES, beam_size=2, max_new_tokens=8, max_batch_tokens=40)
     assert out == expected
 
 
 @pytest.mark.parametrize(
     ("lengths", "batch_size", "budget"), [([5, 30, 12, 7, 30, 2], 4, 60), ([10] * 9, 2, 1000)]
 )
-def test_token_batches_respect_both_limits(lengths: list[int], batch_size: int, budget: int) -> None:
+def test_token_batches_respect_both_limits(
+    lengths: list[int], batch_size: int, budget: int
+) -> None:
     batches = token_batches(lengths, batch_size, budget)
     assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
     for batch in batches:
