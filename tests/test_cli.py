@@ -82,6 +82,24 @@ def test_digest_json_matches_the_api(
     assert data["file"] == str(EXAMPLE)
 
 
+def test_digest_summary_only(tiny_model: Path, offline_env: dict[str, str]) -> None:
+    result = run_cli(
+        "digest",
+        "--model",
+        str(tiny_model),
+        *FAST,
+        "--summary-only",
+        "-k",
+        "0.3",
+        str(EXAMPLE),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Key sentences:" and len(lines) == 4  # 30 % of 10 sentences
+    assert "Full translation:" not in result.stdout
+
+
 def test_digest_several_files_jsonl(
     tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -137,3 +137,40 @@ def test_scores_rank_the_central_sentence_first() -> None:
     scores = score_sentences(english, lang="en")
     assert scores[2] == min(scores)
     assert abs(sum(scores) - 1.0) < 1e-9  # PageRank: a distribution over the sentences
+
+
+def test_summary_only_translates_just_the_key_sentences(
+    tiny_model: Path, example_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    translator.memory_cache.clear()
+    seen: list[str] = []
+    real = translator.engine.translate
+
+    def spy(texts, settings, **batching):
+        seen.extend(texts)
+        return real(texts, settings, **batching)
+
+    monkeypatch.setattr(translator.engine, "translate", spy)
+    result = ruen.digest(
+        example_text, k=2, translator=translator, full_translation=False, max_new_tokens=5
+    )
+    russian = ruen.split_sentences(example_text)
+    selected = ruen.summarize(russian, 2)
+    assert sorted(seen) == sorted(" ".join(russian[i].split()) for i in selected)
+    assert [r.en is not None for r in result.sentences] == [r.selected for r in result.sentences]
+    assert len(result.summary_en) == 2 and all(result.summary_en)
+    assert result.to_dict()["settings"]["full_translation"] is False
+
+
+def test_translate_first_picks_on_the_english(tiny_model: Path, example_text: str) -> None:
+    result = ruen.digest(
+        example_text, k=2, model=tiny_model, mode="translate-first", max_new_tokens=5
+    )
+    english = [r.en for r in result.sentences]
+    assert all(english)
+    assert [r.index for r in result.sentences if r.selected] == ruen.summarize(
+        english, 2, lang="en"
+    )
+    with pytest.raises(ValueError, match="mode"):
+        ruen.digest(example_text, model=tiny_model, mode="both")

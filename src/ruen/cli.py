@@ -121,11 +121,19 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
     texts = {name: ruen.read_text(name) for name in args.files}
     translator = _translator(args)
     total = sum(len(ruen.split_sentences(text)) for text in texts.values())
+    if args.summary_only:
+        total = min(total, args.k * len(texts)) if isinstance(args.k, int) else total
     results = []
     with _progress(args, total, len(texts)) as update:
         for name, text in texts.items():
             digest = ruen.digest(
-                text, k=args.k, translator=translator, progress=update, **_generation(args)
+                text,
+                k=args.k,
+                mode=args.mode,
+                full_translation=not args.summary_only,
+                translator=translator,
+                progress=update,
+                **_generation(args),
             )
             results.append({"file": name, **digest.to_dict()})
     _emit(args, out, results, _digest_lines)
@@ -134,8 +142,9 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
 def _digest_lines(result: dict[str, Any]) -> list[str]:
     lines = ["Key sentences:"]
     lines += [f"  {record['en']}" for record in result["sentences"] if record["selected"]]
-    lines += ["", "Full translation:"]
-    lines += [f"  [{record['index'] + 1}] {record['en']}" for record in result["sentences"]]
+    if result["settings"]["full_translation"]:
+        lines += ["", "Full translation:"]
+        lines += [f"  [{record['index'] + 1}] {record['en']}" for record in result["sentences"]]
     return lines
 
 
@@ -265,6 +274,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count_or_share(text: str) -> int | float:
+    try:
+        value: int | float = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if value < 0 or (isinstance(value, float) and value >= 1):
+        raise argparse.ArgumentTypeError(f"a count (0 or more) or a share below 1, not {text}")
+    return value
+
+
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -330,12 +352,28 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--min-new-tokens", type=_non_negative, default=None)
     model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     summary = argparse.ArgumentParser(add_help=False)
-    summary.add_argument("-k", type=_non_negative, default=3, help="key sentences (default 3)")
+    summary.add_argument(
+        "-k",
+        type=_count_or_share,
+        default=3,
+        help="key sentences: a count (default 3) or a share such as 0.3",
+    )
 
     p = commands.add_parser(
         "digest",
         parents=[files, output, model, summary],
         help="key sentences in English and the full translation",
+    )
+    p.add_argument(
+        "--mode",
+        choices=ruen.pipeline.MODES,
+        default="summarise-first",
+        help="pick the key sentences on the Russian (default) or on the English",
+    )
+    p.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="translate only the key sentences (summarise-first: k/n of the work)",
     )
     p.set_defaults(run=cmd_digest)
     p = commands.add_parser(
