@@ -23,101 +23,33 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from ruen.evaluation import SEGMENTATION_FILES, SegmentationF1, rebuild
+
 DATA = Path(__file__).resolve().parent / "data"
-FILES = {
-    "GSD dev": "ud_ru_gsd_dev_segmentation.jsonl",
-    "Taiga dev": "ud_ru_taiga_dev_segmentation.jsonl",
-    "Poetry dev": "ud_ru_poetry_dev_segmentation.jsonl",
-    "PUD": "ud_ru_pud_test_segmentation.jsonl",
-}
+FILES = SEGMENTATION_FILES
 PUNKT_TRAINING = DATA / "wmt21_newstest2021_ruen.tsv"
 
 Splitter = Callable[[str], list[str]]
 
 
-@dataclass
-class Document:
-    text: str
-    gold: set[tuple[int, int]]
-    sentences: int
-
-
-def rebuild(record: dict) -> Document:
-    """The document text and its gold sentence spans."""
-    parts: list[str] = []
-    gold: set[tuple[int, int]] = set()
-    position = 0
-    for p, paragraph in enumerate(record["paragraphs"]):
-        if p:
-            parts.append("\n\n")
-            position += 2
-        for s, sentence in enumerate(paragraph):
-            if s:
-                parts.append(" ")
-                position += 1
-            parts.append(sentence)
-            gold.add((position, position + len(sentence)))
-            position += len(sentence)
-    return Document("".join(parts), gold, len(gold))
-
-
-def load(name: str) -> list[Document]:
+def load(name: str) -> list[tuple[str, set[tuple[int, int]]]]:
+    """Each document of a gold file as (text, gold sentence spans)."""
     with (DATA / FILES[name]).open(encoding="utf-8") as handle:
         return [rebuild(json.loads(line)) for line in handle]
 
 
-def align(text: str, sentences: list[str]) -> tuple[set[tuple[int, int]], bool]:
-    """Spans of the predicted sentences in ``text`` (for splitters that return strings), and
-    whether every non-white-space character came back unaltered."""
-    spans = set()
-    cursor = 0
-    for sentence in sentences:
-        stripped = sentence.strip()
-        if not stripped:
-            continue
-        start = text.find(stripped, cursor)
-        if start < 0:
-            continue
-        spans.add((start, start + len(stripped)))
-        cursor = start + len(stripped)
-    returned = re.sub(r"\s", "", "".join(sentences))
-    return spans, returned != re.sub(r"\s", "", text)
-
-
-def boundaries(spans: set[tuple[int, int]]) -> set[int]:
-    return {stop for _, stop in spans} | {start for start, _ in spans}
-
-
-def seconds(splitter: Splitter, documents: list[Document]) -> float:
+def seconds(splitter: Splitter, documents: list[tuple[str, set]]) -> float:
     start_time = time.perf_counter()
-    for document in documents:
-        splitter(document.text)
+    for text, _ in documents:
+        splitter(text)
     return time.perf_counter() - start_time
 
 
-def score(splitter: Splitter, documents: list[Document]) -> dict[str, float]:
-    true_positive = predicted = gold = wrong_boundaries = lost = 0
-    outputs = [splitter(document.text) for document in documents]
-    for document, sentences in zip(documents, outputs):
-        spans, altered = align(document.text, sentences)
-        lost += altered
-        true_positive += len(spans & document.gold)
-        predicted += len(spans)
-        gold += document.sentences
-        wrong_boundaries += len(boundaries(spans) ^ boundaries(document.gold))
-    precision = true_positive / predicted if predicted else 0.0
-    recall = true_positive / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": 100 * precision,
-        "recall": 100 * recall,
-        "f1": 100 * f1,
-        "errors_per_1k": 1000 * wrong_boundaries / 2 / gold,
-        "lost": lost,
-    }
+def score(splitter: Splitter, documents: list[tuple[str, set]]) -> dict[str, float]:
+    result = SegmentationF1().corpus_score([splitter(text) for text, _ in documents], documents)
+    return {"f1": result.score, **result.details}
 
 
 # --- the splitters ------------------------------------------------------------------------------
@@ -219,7 +151,7 @@ def main() -> None:
                 elapsed = seconds(splitter, documents)
                 best[name, corpus] = min(best.get((name, corpus), elapsed), elapsed)
     for (name, corpus), elapsed in best.items():
-        gold = sum(document.sentences for document in corpora[corpus])
+        gold = sum(len(spans) for _, spans in corpora[corpus])
         results[name][corpus]["sentences_per_s"] = gold / elapsed
         results[name][corpus]["seconds"] = elapsed
 

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ruen.evaluation import SummaryROUGE
+
 DATA = Path(__file__).resolve().parent / "data" / "bbc_news_summary_en.jsonl"
 
 Summarizer = Callable[[list[str], int], list[int]]
@@ -126,32 +128,24 @@ SYSTEMS: dict[str, Callable[[], Summarizer]] = {
 
 
 def evaluate(summarizer: Summarizer, articles: list[dict]) -> dict[str, float]:
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    totals = dict.fromkeys(("r1", "r2", "rlsum", "precision", "recall", "f1"), 0.0)
+    summaries = []
     elapsed = 0.0
     for article in articles:
-        sentences, reference = article["sentences"], article["reference"]
-        k = len(reference)
+        sentences = article["sentences"]
         start = time.perf_counter()
-        chosen = summarizer(sentences, k)
+        chosen = summarizer(sentences, len(article["reference"]))
         elapsed += time.perf_counter() - start
-        summary = [sentences[i] for i in chosen]
-        rouge = scorer.score("\n".join(reference), "\n".join(summary))
-        totals["r1"] += rouge["rouge1"].fmeasure
-        totals["r2"] += rouge["rouge2"].fmeasure
-        totals["rlsum"] += rouge["rougeLsum"].fmeasure
-        hits = len(set(summary) & set(reference))
-        precision = hits / len(summary) if summary else 0.0
-        recall = hits / len(reference)
-        totals["precision"] += precision
-        totals["recall"] += recall
-        totals["f1"] += 2 * precision * recall / (precision + recall) if hits else 0.0
-    n = len(articles)
+        summaries.append([sentences[i] for i in chosen])
+    score = SummaryROUGE().corpus_score(summaries, [a["reference"] for a in articles])
+    d = score.details
     return {
-        **{key: 100 * value / n for key, value in totals.items()},
-        "ms_per_article": 1000 * elapsed / n,
+        "r1": d["rouge1"],
+        "r2": d["rouge2"],
+        "rlsum": d["rougeLsum"],
+        "precision": d["sentence_precision"],
+        "recall": d["sentence_recall"],
+        "f1": d["sentence_f1"],
+        "ms_per_article": 1000 * elapsed / len(articles),
     }
 
 

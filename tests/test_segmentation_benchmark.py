@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import ruen
+from ruen.evaluation import rebuild
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location(
@@ -43,12 +44,13 @@ def test_mean_f1(scores) -> None:
 
 
 def test_scoring_itself() -> None:
-    document = segmentation.rebuild({"paragraphs": [["Один.", "Два."], ["Три"]]})
-    assert document.text == "Один. Два.\n\nТри"
+    document = rebuild({"paragraphs": [["Один.", "Два."], ["Три"]]})
+    assert document == ("Один. Два.\n\nТри", {(0, 5), (6, 10), (12, 15)})
     perfect = segmentation.score(lambda text: ["Один.", "Два.", "Три"], [document])
     assert (perfect["precision"], perfect["recall"], perfect["lost"]) == (100.0, 100.0, 0)
     merged = segmentation.score(lambda text: ["Один. Два.", "Три"], [document])
     assert merged["precision"] == 50.0 and round(merged["recall"], 2) == 33.33
+    assert round(merged["f1"], 2) == 40.0
     assert merged["errors_per_1k"] == 1000 / 3  # one missed boundary in three sentences
     lossy = segmentation.score(lambda text: ["Один.", "Три"], [document])
     assert lossy["lost"] == 1

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, TextIO
 
 import ruen
@@ -146,6 +147,29 @@ def _digest_lines(result: dict[str, Any]) -> list[str]:
         lines += ["", "Full translation:"]
         lines += [f"  [{record['index'] + 1}] {record['en']}" for record in result["sentences"]]
     return lines
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> None:
+    from ruen import evaluation
+
+    evaluation.find_data(args.data)  # fail before loading a model when there is no data
+    translator = _translator(args)
+    generation = _generation(args)
+    say = (lambda what: print(f"ruen eval: {what}", file=sys.stderr)) if not args.quiet else None
+    report = evaluation.evaluate(
+        translator, data=args.data, limit=args.limit, generation=generation, progress=say
+    )
+    folder = Path(args.report_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.json").write_text(
+            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        (folder / "report.md").write_text(evaluation.markdown(report), encoding="utf-8")
+    except OSError as exc:
+        raise RuenError(f"{folder}: cannot write the report ({exc.strerror or exc})") from None
+    print(evaluation.markdown(report), file=out)
+    print(f"report: {folder / 'report.json'}, {folder / 'report.md'}", file=sys.stderr)
 
 
 def cmd_models_download(args: argparse.Namespace, out: TextIO) -> None:
@@ -394,6 +418,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("ru", "en"), default="ru")
     p.set_defaults(run=cmd_summarize)
+
+    p = commands.add_parser(
+        "eval", parents=[model], help="score a model on the benchmark set (BLEU, chrF, ...)"
+    )
+    p.add_argument(
+        "--data",
+        default=None,
+        help="benchmark data folder (default: benchmarks/data of this clone)",
+    )
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help="at most this many sentences per set (a quick look)",
+    )
+    p.add_argument("--report-dir", default="ruen-eval", help="where report.json/.md go")
+    p.set_defaults(run=cmd_eval, output=None)
 
     models = commands.add_parser("models", help="download or inspect models")
     models_commands = models.add_subparsers(title="models commands", metavar="COMMAND")
