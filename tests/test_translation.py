@@ -175,6 +175,16 @@ def test_long_sentence_is_cut_at_clauses_not_truncated(
     assert out == [" ".join(piece_translations)]
 
 
+def test_characters_that_expand_are_still_cut(translator: ruen.Translator) -> None:
+    # "ﷺ" becomes 18 letters under NFKC: 200 of them are far more than 512 tokens, though
+    # the string is short. ruen must notice and cut it rather than let it be truncated.
+    text = " ".join(["ﷺ"] * 200)
+    assert translator.count_tokens(text) > translator.max_input_tokens
+    pieces = translator.split_long(text)
+    assert len(pieces) > 1
+    assert all(translator.count_tokens(piece) <= translator.max_input_tokens for piece in pieces)
+
+
 def test_identical_sentences_are_translated_once(translator: ruen.Translator, spied: Spy) -> None:
     sentences = [SENTENCES[0], "  " + SENTENCES[0].replace(" ", "\n", 2), SENTENCES[1]] * 5
     out = translator.translate(sentences, max_new_tokens=5)

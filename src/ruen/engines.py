@@ -130,11 +130,12 @@ class TransformersEngine:
 
         from ruen.translation import quiet_transformers
 
-        lengths = [len(ids) for ids in self.tokenizer(texts)["input_ids"]]
+        # Tokenise once; each batch is padded from these ids, as the tokenizer would pad it.
+        ids = self.tokenizer(texts)["input_ids"]
         results = [""] * len(texts)
-        for batch in token_batches(lengths, batch_size, max_batch_tokens):
-            encoded = self.tokenizer(
-                [texts[i] for i in batch], return_tensors="pt", padding=True
+        for batch in token_batches([len(row) for row in ids], batch_size, max_batch_tokens):
+            encoded = self.tokenizer.pad(
+                {"input_ids": [ids[i] for i in batch]}, return_tensors="pt"
             ).to(self.device)
             with torch.inference_mode(), quiet_transformers():
                 generated = self.model.generate(**encoded, **settings.for_transformers())

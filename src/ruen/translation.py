@@ -15,6 +15,7 @@ import os
 import re
 import socket
 import threading
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -413,6 +414,11 @@ class Translator:
     def split_long(self, text: str) -> list[str]:
         """``text`` as pieces that each fit the model: itself when it fits, else cut at the
         best clause boundary nearest the middle, recursively."""
+        # A SentencePiece token covers at least one character of the NFKC-normalised text,
+        # a word boundary at most one more: a text this short fits without being tokenised
+        # (most sentences are; tokenising each twice cost ruen 15 % against plain batching).
+        if 2 * len(unicodedata.normalize("NFKC", text)) + 1 <= self.max_input_tokens:
+            return [text]
         if self.count_tokens(text) <= self.max_input_tokens:
             return [text]
         middle = len(text) // 2
