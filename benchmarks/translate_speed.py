@@ -158,7 +158,9 @@ def worker(system: str, beam: int, count: int, task: str, rounds: int) -> dict[s
     return {"seconds": elapsed, "per_second": len(batch) / elapsed, "peak_mb": peak_mb()}
 
 
-def measure(system: str, beam: int, count: int, task: str = "sentences") -> dict[str, float]:
+def measure(
+    system: str, beam: int, count: int, task: str = "sentences", rounds: int = 1
+) -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -170,6 +172,8 @@ def measure(system: str, beam: int, count: int, task: str = "sentences") -> dict
         str(count),
         "--task",
         task,
+        "--rounds",
+        str(rounds),
     ]
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache")}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
