@@ -87,7 +87,9 @@ def peak_mb() -> float:
 # --- one measurement, in its own process ---------------------------------------------------------
 
 
-def worker(system: str, beam: int, count: int, task: str, rounds: int) -> dict[str, float]:
+def worker(
+    system: str, beam: int, count: int, task: str, rounds: int, summary_only: str = "no"
+) -> dict[str, float]:
     import warnings
 
     warnings.filterwarnings("ignore")
@@ -116,7 +118,13 @@ def worker(system: str, beam: int, count: int, task: str, rounds: int) -> dict[s
         start = time.perf_counter()
         if system.startswith("ruen"):
             for text in texts:
-                ruen.digest(text, translator=translator, beam_size=beam, **forced)
+                ruen.digest(
+                    text,
+                    translator=translator,
+                    beam_size=beam,
+                    full_translation=summary_only == "no",
+                    **forced,
+                )
         else:  # the naive way: translate every sentence alone, then summarise
             import ruen
 
@@ -159,22 +167,22 @@ def worker(system: str, beam: int, count: int, task: str, rounds: int) -> dict[s
 
 
 def measure(
-    system: str, beam: int, count: int, task: str = "sentences", rounds: int = 1
+    system: str,
+    beam: int,
+    count: int,
+    task: str = "sentences",
+    rounds: int = 1,
+    summary_only: str = "no",
 ) -> dict[str, float]:
-    command = [
-        sys.executable,
-        __file__,
-        "--worker",
-        system,
-        "--beam",
-        str(beam),
-        "--count",
-        str(count),
-        "--task",
-        task,
-        "--rounds",
-        str(rounds),
-    ]
+    options = {
+        "--worker": system,
+        "--beam": beam,
+        "--count": count,
+        "--task": task,
+        "--rounds": rounds,
+        "--summary-only": summary_only,
+    }
+    command = [sys.executable, __file__, *(str(x) for pair in options.items() for x in pair)]
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache")}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
@@ -191,6 +199,9 @@ def main() -> None:
     parser.add_argument("--beams", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--sentences", type=int, default=96, help="per batched system")
     parser.add_argument("--naive-sentences", type=int, default=16)
+    parser.add_argument(
+        "--summary-only", choices=("no", "yes"), default="no", help=argparse.SUPPRESS
+    )
     parser.add_argument("--rounds", type=int, default=2, help="timed rounds; the best counts")
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument(
@@ -200,7 +211,13 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.worker:
-        print(json.dumps(worker(args.worker, args.beam, args.count, args.task, args.rounds)))
+        print(
+            json.dumps(
+                worker(
+                    args.worker, args.beam, args.count, args.task, args.rounds, args.summary_only
+                )
+            )
+        )
         return
 
     build_model()
@@ -246,13 +263,19 @@ def main() -> None:
         beam = max(args.beams)
         for system in ("naive", "ruen-ct2"):
             documents_result[system] = measure(system, beam, args.documents, "documents")
-        naive, fast = documents_result["naive"], documents_result["ruen-ct2"]
+        documents_result["ruen-ct2 --summary-only"] = measure(
+            "ruen-ct2", beam, args.documents, "documents", summary_only="yes"
+        )
+        naive = documents_result["naive"]
         print(
             f"\nannouncements per minute, {args.documents} WMT21 documents "
-            f"({int(fast['sentences'])} sentences), beam {beam}: naive "
-            f"{naive['per_minute']:.2f}, ruen digest (ctranslate2) {fast['per_minute']:.2f}, "
-            f"{fast['per_minute'] / naive['per_minute']:.1f}×"
+            f"({int(naive['sentences'])} sentences, k = 3), beam {beam}:"
         )
+        for system, result in documents_result.items():
+            print(
+                f"- {system}: {result['per_minute']:.2f} "
+                f"({result['per_minute'] / naive['per_minute']:.1f}× naive)"
+            )
 
     versions = "|".join(
         f"{p}:{importlib.metadata.version(p)}"
@@ -260,7 +283,8 @@ def main() -> None:
     )
     signature = (
         f"model:marian-real-size-random|src_tokens:{SOURCE_TOKENS}|"
-        f"new_tokens:{OUTPUT_TOKENS}|cpus:{len(os.sched_getaffinity(0))}|{versions}"
+        f"new_tokens:{OUTPUT_TOKENS}|sentences:{args.sentences}/{args.naive_sentences}|"
+        f"rounds:best-of-{args.rounds}|cpus:{len(os.sched_getaffinity(0))}|{versions}"
     )
     print(f"\nsignature: {signature}")
     if args.json:

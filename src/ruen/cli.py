@@ -121,9 +121,9 @@ def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
 def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
     texts = {name: ruen.read_text(name) for name in args.files}
     translator = _translator(args)
-    total = sum(len(ruen.split_sentences(text)) for text in texts.values())
-    if args.summary_only:
-        total = min(total, args.k * len(texts)) if isinstance(args.k, int) else total
+    sentences = [ruen.split_sentences(text) for text in texts.values()]
+    # The bar counts the sentences to translate: all, or the key ones with --summary-only.
+    total = sum(len(ruen.summarize(s, args.k)) if args.summary_only else len(s) for s in sentences)
     results = []
     with _progress(args, total, len(texts)) as update:
         for name, text in texts.items():
