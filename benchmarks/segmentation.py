@@ -16,7 +16,6 @@ Baselines need the ``bench`` extra: pip install -e ".[bench]".
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.metadata
 import json
 import re
@@ -25,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ruen.evaluation import SEGMENTATION_FILES, SegmentationF1, rebuild
+from ruen.evaluation import SEGMENTATION_FILES, SegmentationF1, read_tsv, rebuild
 
 DATA = Path(__file__).resolve().parent / "data"
 FILES = SEGMENTATION_FILES
@@ -87,9 +86,7 @@ def make_punkt() -> Splitter:
     """NLTK Punkt trained on the Russian side of WMT21, which is never scored here."""
     from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 
-    with PUNKT_TRAINING.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        text = "\n".join(row["ru"] for row in rows)
+    text = "\n".join(row["ru"] for row in read_tsv(PUNKT_TRAINING))
     trainer = PunktTrainer()
     trainer.INCLUDE_ALL_COLLOCS = True
     trainer.train(text, finalize=True)

@@ -15,30 +15,20 @@ shape (random weights, forced 30 output tokens, CTranslate2 int8) when that mode
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.metadata
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import ruen
+from ruen.evaluation import PARALLEL_FILES, read_tsv, wmt_documents
 
 DATA = Path(__file__).resolve().parent / "data"
-FILES = {"WMT21": "wmt21_newstest2021_ruen.tsv", "WMT22": "wmt22_generaltest2022_ruen.tsv"}
+FILES = PARALLEL_FILES
 
 
 def documents(name: str) -> list[tuple[list[str], list[str]]]:
     """Each document's (Russian segments, English segments), in order."""
-    docs: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
-    with (DATA / FILES[name]).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-            doc, paragraph, segment = row["id"].rsplit(":", 2)
-            docs[doc].append((int(paragraph[1:]), int(segment[1:]), row["ru"], row["en"]))
-    result = []
-    for segments in docs.values():
-        segments.sort()
-        result.append(([s[2] for s in segments], [s[3] for s in segments]))
-    return result
+    return wmt_documents(read_tsv(DATA / FILES[name]))
 
 
 def agreement(k: int) -> dict[str, dict[str, float]]:

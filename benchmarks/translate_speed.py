@@ -20,7 +20,6 @@ Systems:
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib.metadata
 import json
 import os
@@ -30,6 +29,8 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from ruen.evaluation import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data" / "wmt21_newstest2021_ruen.tsv"
@@ -50,8 +51,7 @@ def build_model() -> Path:
 
 
 def rows() -> list[dict[str, str]]:
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return read_tsv(DATA)
 
 
 def sentences(tokenizer, count: int) -> list[str]:

@@ -15,6 +15,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,6 +90,24 @@ class Engine(Protocol):
     ) -> list[str]: ...
 
 
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' info chatter and progress bars (a CLI user sees ours instead),
+    restoring whatever the caller had set."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def token_batches(lengths: list[int], batch_size: int, max_batch_tokens: int) -> list[list[int]]:
     """Indices grouped into batches, longest first, each holding at most ``batch_size``
     sentences and ``max_batch_tokens`` tokens once padded to its longest sentence."""
@@ -127,8 +147,6 @@ class TransformersEngine:
         max_batch_tokens: int,
     ) -> list[str]:
         import torch
-
-        from ruen.translation import quiet_transformers
 
         # Tokenise once; each batch is padded from these ids, as the tokenizer would pad it.
         ids = self.tokenizer(texts)["input_ids"]
@@ -220,8 +238,6 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
         # sees half a model, and two converting at once both end with a whole one.
         staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
         try:
-            from ruen.translation import quiet_transformers
-
             with quiet_transformers():
                 TransformersConverter(str(path), low_cpu_mem_usage=True).convert(
                     str(staging / "model"), quantization=compute_type, force=True

@@ -18,7 +18,6 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from ruen.engines import (
     TransformersEngine,
     convert_to_ctranslate2,
     fingerprint,
+    quiet_transformers,
 )
 from ruen.errors import InvalidModelError, MissingExtraError, ModelNotAvailableError
 
@@ -434,24 +434,6 @@ class Translator:
         if not left or not right:
             left, right = text[:middle], text[middle:]
         return self.split_long(left) + self.split_long(right)
-
-
-@contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' info chatter and progress bars (a CLI user sees ours instead),
-    restoring whatever the caller had set."""
-    from transformers.utils import logging as hf_logging
-
-    verbosity = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _find_all(text: str, separator: str) -> Iterator[int]:
