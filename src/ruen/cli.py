@@ -122,8 +122,10 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
     texts = {name: ruen.read_text(name) for name in args.files}
     translator = _translator(args)
     sentences = [ruen.split_sentences(text) for text in texts.values()]
-    # The bar counts the sentences to translate: all, or the key ones with --summary-only.
-    total = sum(len(ruen.summarize(s, args.k)) if args.summary_only else len(s) for s in sentences)
+    # The bar counts the sentences to translate: all, or only the key ones when summarising
+    # first with --summary-only (translate-first always translates everything).
+    key_only = args.summary_only and args.mode == "summarise-first"
+    total = sum(len(ruen.summarize(s, args.k)) if key_only else len(s) for s in sentences)
     results = []
     with _progress(args, total, len(texts)) as update:
         for name, text in texts.items():
