@@ -14,6 +14,7 @@ from ruen.errors import (
     ModelNotAvailableError,
     RuenError,
 )
+from ruen.fidelity import Flag, check
 from ruen.inputs import read_text
 from ruen.pipeline import Digest, SentenceRecord, digest
 from ruen.splitting import Span, explain, sentenize, split_sentences
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_MODEL",
     "Digest",
+    "Flag",
     "InputError",
     "InvalidModelError",
     "MissingExtraError",
@@ -42,6 +44,7 @@ __all__ = [
     "Span",
     "Translator",
     "__version__",
+    "check",
     "clear_cache",
     "default_model",
     "digest",
