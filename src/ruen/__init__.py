@@ -17,17 +17,10 @@ from ruen.errors import (
 from ruen.fidelity import Flag, check
 from ruen.inputs import read_text
 from ruen.pipeline import Digest, SentenceRecord, digest
+from ruen.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
-from ruen.translation import (
-    DEFAULT_MODEL,
-    Translator,
-    clear_cache,
-    default_model,
-    download_model,
-    load_translator,
-    resolve_model,
-)
+from ruen.translation import Translator, clear_cache, load_translator
 
 __version__ = "0.1.0"
 

@@ -197,7 +197,7 @@ def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
     generation = (
         json.loads(generation_path.read_text(encoding="utf-8")) if generation_path.is_file() else {}
     )
-    weights = next((f for f in ruen.translation.WEIGHT_FILES if (path / f).is_file()), None)
+    weights = next((f for f in ruen.resolution.WEIGHT_FILES if (path / f).is_file()), None)
     info = {
         "model": name,
         "path": str(path),
