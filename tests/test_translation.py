@@ -313,3 +313,163 @@ def test_unknown_backend_and_device(tiny_model: Path) -> None:
         ruen.load_translator(tiny_model, backend="onnx")
     with pytest.raises(ValueError, match="unknown device"):
         ruen.load_translator(tiny_model, device="gpu0")
+
+
+# --- what never passes through the model ----------------------------------------------------
+
+ADDRESSES = (
+    "Подробнее на сайте https://mpt.gov.by/ru/news/2020/10/23/ и по адресу press@mpt.gov.by, "
+    "а также на www.un.org/development/desa."
+)
+
+
+def test_addresses_come_back_byte_for_byte(translator: ruen.Translator, spied: Spy) -> None:
+    (english,) = translator.translate([ADDRESSES], max_new_tokens=6, beam_size=1)
+    for address in (
+        "https://mpt.gov.by/ru/news/2020/10/23/",
+        "press@mpt.gov.by",
+        "www.un.org/development/desa",
+    ):
+        assert address in english
+        assert not any(address in piece or "mpt.gov" in piece for piece in spied.seen)
+    assert "Подробнее на сайте" in spied.seen  # the words around them were translated
+    assert not [f for f in ruen.check(ADDRESSES, english) if f.kind in ("url", "email")]
+
+
+def test_markdown_link_target_is_kept_and_its_text_translated(
+    translator: ruen.Translator, spied: Spy
+) -> None:
+    sentence = (
+        "Павел Ткач принял участие в конференции и "
+        "[проинформировал об опыте развития электронного правительства](https://mpt.gov.by/ru/news)."
+    )
+    (english,) = translator.translate([sentence], max_new_tokens=5, beam_size=1)
+    assert "](https://mpt.gov.by/ru/news)" in english and english.count("[") == 1
+    assert "проинформировал об опыте развития электронного правительства" in spied.seen
+    assert not any("](" in piece or "http" in piece for piece in spied.seen)
+
+
+def test_an_address_alone_never_reaches_the_model(translator: ruen.Translator, spied: Spy) -> None:
+    assert translator.translate(["<https://mpt.gov.by/ru/>"]) == ["<https://mpt.gov.by/ru/>"]
+    assert spied.seen == []
+
+
+# --- repair by the n-best list ---------------------------------------------------------------
+
+
+class ScriptedEngine:
+    """An engine whose best outputs and n-best lists the test writes, recording each call."""
+
+    name = "scripted"
+    compute_type = "float32"
+    device = "cpu"
+
+    def __init__(self, best: dict[str, str], nbest: dict[str, list[str]]) -> None:
+        self.best, self.nbest = best, nbest
+        self.asked_nbest: list[str] = []
+
+    def translate(self, texts, settings, **batching):
+        return [self.best[text] for text in texts]
+
+    def translate_nbest(self, texts, settings, n, **batching):
+        self.asked_nbest.extend(texts)
+        assert n == translation.REPAIR_CANDIDATES
+        return [self.nbest[text] for text in texts]
+
+
+GREW = "Индекс вырос на 5,8 %."
+RANKED = "Беларусь заняла 40 место в рейтинге."
+HELD = "Конференция состоялась онлайн."
+
+
+@pytest.fixture
+def scripted(translator: ruen.Translator) -> tuple[ruen.Translator, ScriptedEngine]:
+    engine = ScriptedEngine(
+        best={
+            GREW: "The index grew by 58%.",
+            RANKED: "Belarus took 14th place in the ranking.",
+            HELD: "The conference was held online.",
+        },
+        nbest={
+            GREW: [
+                "The index grew by 58%.",
+                "The index rose by 0.58%.",
+                "The index grew by 5.8%.",
+                "The index grew by 5.8 percent.",
+            ],
+            RANKED: ["Belarus took 14th place in the ranking.", "Belarus came 41st."],
+        },
+    )
+    scripted = ruen.Translator(
+        "scripted",
+        translator.path,
+        translator.tokenizer,
+        engine,
+        generation_defaults=translator.generation_defaults,
+        max_input_tokens=translator.max_input_tokens,
+    )
+    return scripted, engine
+
+
+def test_repair_keeps_the_best_hypothesis_with_fewer_flags(scripted) -> None:
+    translator, engine = scripted
+    results = translator.translate_detailed([GREW, RANKED, HELD], repair=True)
+    # The first hypothesis in score order that flags less: 0.58% is still wrong, 5.8% is not.
+    assert results[0] == ruen.Translation("The index grew by 5.8%.", repaired=True)
+    # No hypothesis does better: the model's own best stays, and says it was not repaired.
+    assert results[1] == ruen.Translation("Belarus took 14th place in the ranking.", False)
+    assert results[2] == ruen.Translation("The conference was held online.", False)
+    assert sorted(engine.asked_nbest) == sorted([GREW, RANKED])  # only the flagged ones
+    assert translator.translate([GREW, RANKED], repair=True)[0] == "The index grew by 5.8%."
+    assert len(engine.asked_nbest) == 2  # the choice is cached like a translation
+
+
+def test_without_repair_the_models_best_is_kept(scripted) -> None:
+    translator, engine = scripted
+    assert translator.translate([GREW, RANKED, HELD]) == [
+        "The index grew by 58%.",
+        "Belarus took 14th place in the ranking.",
+        "The conference was held online.",
+    ]
+    assert engine.asked_nbest == []
+
+
+def test_digest_records_carry_the_repair_and_the_flags_of_what_they_show(scripted) -> None:
+    translator, _ = scripted
+    text = f"{GREW} {RANKED} {HELD}"
+    result = ruen.digest(text, translator=translator, k=1)
+    grew, ranked, held = result.sentences
+    assert (grew.en, grew.repaired, grew.flags) == ("The index grew by 5.8%.", True, ())
+    assert ranked.repaired is False and [f.message for f in ranked.flags] == [
+        "40 is 14th in the English"
+    ]
+    assert held.flags == ()
+    assert result.flag_counts["number"] == 1 and sum(result.flag_counts.values()) == 1
+    plain = ruen.digest(text, translator=translator, k=1, repair=False)
+    assert plain.sentences[0].en == "The index grew by 58%." and not plain.sentences[0].repaired
+    assert plain.to_dict()["flags"]["number"] == 2
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_nbest_lists_come_from_the_engine(tiny_model: Path, backend: str) -> None:
+    if backend == "ctranslate2":
+        pytest.importorskip("ctranslate2")
+    loaded = ruen.load_translator(
+        tiny_model,
+        backend=backend,
+        device="cpu",
+        compute_type="float32" if backend == "ctranslate2" else "default",
+    )
+    settings = loaded.settings(beam_size=2, max_new_tokens=6)
+    lists = loaded.engine.translate_nbest(
+        SENTENCES[:3], settings, 4, batch_size=8, max_batch_tokens=4096
+    )
+    best = loaded.engine.translate(
+        SENTENCES[:3],
+        loaded.settings(beam_size=4, max_new_tokens=6),
+        batch_size=8,
+        max_batch_tokens=4096,
+    )
+    assert [len(hypotheses) for hypotheses in lists] == [4, 4, 4]
+    # The n-best list of a beam as wide as n starts with that beam's best.
+    assert [hypotheses[0] for hypotheses in lists] == best

@@ -20,7 +20,7 @@ from ruen.pipeline import Digest, SentenceRecord, digest
 from ruen.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
-from ruen.translation import Translator, clear_cache, load_translator
+from ruen.translation import Translation, Translator, clear_cache, load_translator
 
 __version__ = "0.1.0"
 
@@ -35,6 +35,7 @@ __all__ = [
     "RuenError",
     "SentenceRecord",
     "Span",
+    "Translation",
     "Translator",
     "__version__",
     "check",

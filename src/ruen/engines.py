@@ -89,6 +89,16 @@ class Engine(Protocol):
         max_batch_tokens: int,
     ) -> list[str]: ...
 
+    def translate_nbest(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        n: int,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]: ...
+
 
 @contextmanager
 def quiet_transformers() -> Iterator[None]:
@@ -146,20 +156,51 @@ class TransformersEngine:
         batch_size: int,
         max_batch_tokens: int,
     ) -> list[str]:
+        return [
+            best
+            for (best,) in self._generate(
+                texts, settings.for_transformers(), 1, batch_size, max_batch_tokens
+            )
+        ]
+
+    def translate_nbest(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        n: int,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]:
+        """The ``n`` best hypotheses of a beam search at least ``n`` wide, best first."""
+        options = settings.for_transformers()
+        beam = max(n, int(settings.resolved()["beam_size"]))
+        options.update(num_beams=beam, num_return_sequences=n)
+        # A batch holds n times the beams: keep its hypotheses within the same budget.
+        return self._generate(texts, options, n, max(1, batch_size // n), max_batch_tokens)
+
+    def _generate(
+        self,
+        texts: list[str],
+        options: dict[str, int],
+        n: int,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]:
         import torch
 
         # Tokenise once; each batch is padded from these ids, as the tokenizer would pad it.
         ids = self.tokenizer(texts)["input_ids"]
-        results = [""] * len(texts)
+        results: list[list[str]] = [[] for _ in texts]
         for batch in token_batches([len(row) for row in ids], batch_size, max_batch_tokens):
             encoded = self.tokenizer.pad(
                 {"input_ids": [ids[i] for i in batch]}, return_tensors="pt"
             ).to(self.device)
             with torch.inference_mode(), quiet_transformers():
-                generated = self.model.generate(**encoded, **settings.for_transformers())
+                generated = self.model.generate(**encoded, **options)
             decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for i, text in zip(batch, decoded):
-                results[i] = text
+            for k, i in enumerate(batch):
+                results[i] = decoded[k * n : (k + 1) * n]
         return results
 
 
@@ -299,6 +340,34 @@ class CTranslate2Engine:
         batch_size: int,
         max_batch_tokens: int,
     ) -> list[str]:
+        beam = int(settings.resolved()["beam_size"])
+        return [
+            best
+            for (best,) in self._translate(texts, settings, beam, 1, batch_size, max_batch_tokens)
+        ]
+
+    def translate_nbest(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        n: int,
+        *,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]:
+        """The ``n`` best hypotheses of a beam search at least ``n`` wide, best first."""
+        beam = max(n, int(settings.resolved()["beam_size"]))
+        return self._translate(texts, settings, beam, n, batch_size, max_batch_tokens)
+
+    def _translate(
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        beam: int,
+        n: int,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]:
         tokenizer = self.tokenizer
         source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
         resolved = settings.resolved()
@@ -315,7 +384,6 @@ class CTranslate2Engine:
         # A batch also holds at most MAX_HYPOTHESES beams: each keeps a row of 62,518 scores
         # per step, and at beam 4 a batch of 32 took peak memory from 414 to 667 MB for 5%.
         longest = max(map(len, source), default=1)
-        beam = int(resolved["beam_size"])
         sentences = max(1, min(batch_size, self.MAX_HYPOTHESES // beam))
         even_share = -(-sum(map(len, source)) // self.inter_threads)
         per_batch = max(longest, min(max_batch_tokens, sentences * longest, even_share))
@@ -324,6 +392,7 @@ class CTranslate2Engine:
             max_batch_size=per_batch,
             batch_type="tokens",
             beam_size=beam,
+            num_hypotheses=n,
             max_decoding_length=int(resolved["max_tokens"]),
             min_decoding_length=int(resolved["min_tokens"]),
             length_penalty=float(resolved["length_penalty"]),
@@ -331,8 +400,9 @@ class CTranslate2Engine:
             max_input_length=0,  # ruen cuts long sentences itself; never truncate here
         )
         return [
-            tokenizer.decode(
-                tokenizer.convert_tokens_to_ids(result.hypotheses[0]), skip_special_tokens=True
-            )
+            [
+                tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
+                for tokens in result.hypotheses
+            ]
             for result in results
         ]

@@ -14,6 +14,7 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ from ruen.engines import (
     quiet_transformers,
 )
 from ruen.errors import InvalidModelError, MissingExtraError
+from ruen.fidelity import REPAIRABLE, check
 from ruen.resolution import default_model, resolve_model
+from ruen.segments import assemble, segments
 
 BACKENDS = ("transformers", "ctranslate2")
 # Where a sentence too long for the model is cut, best first (issue: never truncate).
@@ -52,6 +55,26 @@ def resolve_device(device: str, backend: str = "transformers") -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+# Hypotheses asked of the model when a translation needs repair (the beam is at least as wide).
+REPAIR_CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One sentence's English, and whether repair chose it over the model's own best."""
+
+    text: str
+    repaired: bool = False
+
+
+_NOTHING = Translation("")
+
+
+def _repairable(ru: str, en: str) -> int:
+    """How many flags of the kinds that a better hypothesis may mend ``en`` carries."""
+    return sum(flag.kind in REPAIRABLE for flag in check(ru, en))
 
 
 class Translator:
@@ -145,6 +168,7 @@ class Translator:
         max_batch_tokens: int = 4096,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
+        repair: bool = False,
         progress: Callable[[int], object] | None = None,
         chunk_size: int = 256,
     ) -> list[str]:
@@ -154,17 +178,53 @@ class Translator:
         ``max_batch_tokens`` padded tokens; identical sentences (after white-space
         normalisation) are translated once per process, and once ever with a persistent
         cache; a sentence longer than the model can read is cut at clause boundaries and the
-        pieces' translations joined, so nothing is truncated. ``progress`` is called with
-        the number of sentences finished after each chunk of ``chunk_size``.
+        pieces' translations joined, so nothing is truncated. Web and e-mail addresses and
+        Markdown link targets never reach the model: the sentence is cut around them and
+        they are put back verbatim (``segments.py``). With ``repair``, a translation that
+        changed a figure, a date, an address or a name, or left Russian in, is replaced by
+        the best hypothesis of the model's n-best list that does so less (see
+        :meth:`translate_detailed`). ``progress`` is called with the number of sentences
+        finished after each chunk of ``chunk_size``.
         """
-        return list(
-            self.translate_iterable(
+        return [
+            result.text
+            for result in self.translate_detailed(
                 sentences,
                 beam_size=beam_size,
                 batch_size=batch_size,
                 max_batch_tokens=max_batch_tokens,
                 max_new_tokens=max_new_tokens,
                 min_new_tokens=min_new_tokens,
+                repair=repair,
+                progress=progress,
+                chunk_size=chunk_size,
+            )
+        ]
+
+    def translate_detailed(
+        self,
+        sentences: Iterable[str],
+        *,
+        beam_size: int | None = None,
+        batch_size: int = 32,
+        max_batch_tokens: int = 4096,
+        max_new_tokens: int | None = None,
+        min_new_tokens: int | None = None,
+        repair: bool = False,
+        progress: Callable[[int], object] | None = None,
+        chunk_size: int = 256,
+    ) -> list[Translation]:
+        """:meth:`translate`, with each result saying whether repair replaced the model's
+        own best output."""
+        return list(
+            self._results(
+                sentences,
+                beam_size=beam_size,
+                batch_size=batch_size,
+                max_batch_tokens=max_batch_tokens,
+                max_new_tokens=max_new_tokens,
+                min_new_tokens=min_new_tokens,
+                repair=repair,
                 progress=progress,
                 chunk_size=chunk_size,
             )
@@ -179,11 +239,38 @@ class Translator:
         max_batch_tokens: int = 4096,
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
+        repair: bool = False,
         progress: Callable[[int], object] | None = None,
         chunk_size: int = 256,
     ) -> Iterator[str]:
         """The streaming twin of :meth:`translate`: it reads ``chunk_size`` sentences at a
         time, so a generator over a large archive is never held in memory whole."""
+        results = self._results(
+            sentences,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            max_batch_tokens=max_batch_tokens,
+            max_new_tokens=max_new_tokens,
+            min_new_tokens=min_new_tokens,
+            repair=repair,
+            progress=progress,
+            chunk_size=chunk_size,
+        )
+        return (result.text for result in results)
+
+    def _results(
+        self,
+        sentences: Iterable[str],
+        *,
+        beam_size: int | None,
+        batch_size: int,
+        max_batch_tokens: int,
+        max_new_tokens: int | None,
+        min_new_tokens: int | None,
+        repair: bool,
+        progress: Callable[[int], object] | None,
+        chunk_size: int,
+    ) -> Iterator[Translation]:
         if isinstance(sentences, str):
             raise TypeError("translate() takes an iterable of sentences, not one str")
         for key, value in (
@@ -200,7 +287,7 @@ class Translator:
             "batch_size": batch_size,
             "max_batch_tokens": max(max_batch_tokens, self.max_input_tokens),
         }
-        return self._stream(iter(sentences), settings, batching, chunk_size, progress)
+        return self._stream(iter(sentences), settings, batching, chunk_size, progress, repair)
 
     def _stream(
         self,
@@ -209,39 +296,113 @@ class Translator:
         batching: dict[str, int],
         chunk_size: int,
         progress: Callable[[int], object] | None,
-    ) -> Iterator[str]:
+        repair: bool,
+    ) -> Iterator[Translation]:
         scope = f"{self.fingerprint}|{self.backend}|{self.compute_type}|{settings.key()}"
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
-            translated = self._translate_unique(
-                [text for text in dict.fromkeys(inputs) if text], settings, batching, scope
-            )
-            yield from (translated[text] if text else "" for text in inputs)
+            unique = [text for text in dict.fromkeys(inputs) if text]
+            translated = self._translate_unique(unique, settings, batching, scope, repair)
+            yield from (translated[text] if text else _NOTHING for text in inputs)
             if progress is not None:
                 progress(len(chunk))
 
     def _translate_unique(
-        self, texts: list[str], settings: GenerationSettings, batching: dict[str, int], scope: str
+        self,
+        texts: list[str],
+        settings: GenerationSettings,
+        batching: dict[str, int],
+        scope: str,
+        repair: bool,
+    ) -> dict[str, Translation]:
+        """Each text's translation, assembled from what the model made of its pieces."""
+        plans = {text: segments(text) for text in texts}
+        pieces_of = {
+            segment.text: self.split_long(segment.text)
+            for plan in plans.values()
+            for segment in plan
+            if segment.translate
+        }
+        pieces = list(dict.fromkeys(piece for parts in pieces_of.values() for piece in parts))
+        outputs = self._outputs(pieces, settings, batching, scope)
+        repaired = self._repair(pieces, outputs, settings, batching, scope) if repair else set()
+        results = {}
+        for text, plan in plans.items():
+            parts = [
+                (segment, " ".join(outputs[piece] for piece in pieces_of[segment.text]))
+                if segment.translate
+                else (segment, segment.text)
+                for segment in plan
+            ]
+            fixed = any(
+                piece in repaired
+                for segment in plan
+                if segment.translate
+                for piece in pieces_of[segment.text]
+            )
+            english = parts[0][1] if len(plan) == 1 else assemble(parts)
+            results[text] = Translation(english, fixed)
+        return results
+
+    def _outputs(
+        self, pieces: list[str], settings: GenerationSettings, batching: dict[str, int], scope: str
     ) -> dict[str, str]:
-        """Each text's translation: from the caches where known, else from the engine."""
+        """Each piece's translation: from the caches where known, else from the engine."""
+        found = self._cached(scope, pieces)
+        missing = [piece for piece in pieces if piece not in found]
+        if missing:
+            new = dict(zip(missing, self.engine.translate(missing, settings, **batching)))
+            self._store(scope, new)
+            found.update(new)
+        return found
+
+    def _repair(
+        self,
+        pieces: list[str],
+        outputs: dict[str, str],
+        settings: GenerationSettings,
+        batching: dict[str, int],
+        scope: str,
+    ) -> set[str]:
+        """Replace, in ``outputs``, each translation that carries a repairable flag by the
+        highest-scoring hypothesis of the n-best list that carries fewer; return the pieces
+        so replaced. The choice is cached like a translation, so a second run costs no
+        search."""
+        flagged = {piece: _repairable(piece, outputs[piece]) for piece in pieces}
+        bad = [piece for piece in pieces if flagged[piece]]
+        if not bad:
+            return set()
+        scope = f"{scope}|repair:{REPAIR_CANDIDATES}"
+        chosen = self._cached(scope, bad)
+        todo = [piece for piece in bad if piece not in chosen]
+        if todo:
+            candidates = self.engine.translate_nbest(todo, settings, REPAIR_CANDIDATES, **batching)
+            new = {
+                piece: next(
+                    (h for h in hypotheses if _repairable(piece, h) < flagged[piece]),
+                    outputs[piece],
+                )
+                for piece, hypotheses in zip(todo, candidates)
+            }
+            self._store(scope, new)
+            chosen.update(new)
+        repaired = {piece for piece in bad if chosen[piece] != outputs[piece]}
+        outputs.update(chosen)
+        return repaired
+
+    def _cached(self, scope: str, texts: list[str]) -> dict[str, str]:
         found = self.memory_cache.get_many(scope, texts)
         missing = [text for text in texts if text not in found]
         if missing and self.persistent_cache is not None:
             stored = self.persistent_cache.get_many(scope, missing)
             self.memory_cache.put_many(scope, stored)
             found.update(stored)
-            missing = [text for text in missing if text not in stored]
-        if not missing:
-            return found
-        pieces_of = {text: self.split_long(text) for text in missing}
-        pieces = list(dict.fromkeys(piece for parts in pieces_of.values() for piece in parts))
-        outputs = dict(zip(pieces, self.engine.translate(pieces, settings, **batching)))
-        new = {text: " ".join(outputs[piece] for piece in pieces_of[text]) for text in missing}
-        self.memory_cache.put_many(scope, new)
-        if self.persistent_cache is not None:
-            self.persistent_cache.put_many(scope, new)
-        found.update(new)
         return found
+
+    def _store(self, scope: str, translations: dict[str, str]) -> None:
+        self.memory_cache.put_many(scope, translations)
+        if self.persistent_cache is not None:
+            self.persistent_cache.put_many(scope, translations)
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for ``text``, its end token included."""
