@@ -48,11 +48,19 @@ def test_digest_text(tiny_model: Path, offline_env: dict[str, str], example_text
     lines = result.stdout.splitlines()
     assert lines[0] == "Key sentences:"
     full = lines.index("Full translation:")
-    assert len(lines[1 : full - 1]) == 3  # k = 3 by default, then a blank line
+    key = [line for line in lines[1:full] if line.startswith("  ") and line[2] != " "]
+    assert len(key) == 3  # k = 3 by default
     n = len(ruen.split_sentences(example_text))
-    assert [line.split("]")[0] for line in lines[full + 1 :]] == [
-        f"  [{i}" for i in range(1, n + 1)
+    numbered = [line for line in lines[full + 1 :] if line.startswith("  [")]
+    assert [line.split("]")[0] for line in numbered] == [f"  [{i}" for i in range(1, n + 1)]
+    # Under each sentence, its warnings: the tiny model's random English loses every figure.
+    ninth = lines.index(numbered[8])
+    assert lines[ninth + 1 : ninth + 4] == [
+        "      ! 2018 is not in the English",
+        "      ! 5,8 % is not in the English",
+        "      ! 2020 is not in the English",
     ]
+    assert lines[-1].startswith("Checks: ") and "number " in lines[-1]
 
 
 def test_digest_json_matches_the_api(
@@ -96,7 +104,8 @@ def test_digest_summary_only(tiny_model: Path, offline_env: dict[str, str]) -> N
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Key sentences:" and len(lines) == 4  # 30 % of 10 sentences
+    key = [line for line in lines[1:] if line.startswith("  ") and line[2] != " "]
+    assert lines[0] == "Key sentences:" and len(key) == 3  # 30 % of 10 sentences
     assert "Full translation:" not in result.stdout
 
 
@@ -121,6 +130,31 @@ def test_digest_several_files_jsonl(
     assert [r["file"] for r in records] == [str(EXAMPLE), str(second)]
     assert len(records[1]["sentences"]) == 2
     assert result.stderr == ""  # stderr is not a terminal: no progress bar
+
+
+def test_digest_no_repair_json(
+    tiny_model: Path, offline_env: dict[str, str], example_text: str
+) -> None:
+    result = run_cli(
+        "digest",
+        "--model",
+        str(tiny_model),
+        *FAST,
+        "--no-repair",
+        "--format",
+        "json",
+        str(EXAMPLE),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    expected = ruen.digest(
+        example_text, model=tiny_model, max_new_tokens=6, beam_size=2, repair=False
+    ).to_dict()
+    assert data["sentences"] == expected["sentences"] and data["flags"] == expected["flags"]
+    assert data["settings"]["repair"] is False
+    assert all(not record["repaired"] for record in data["sentences"])
+    assert sum(data["flags"].values()) == sum(len(r["flags"]) for r in data["sentences"]) > 0
 
 
 def test_translate(tiny_model: Path, offline_env: dict[str, str]) -> None:
@@ -262,3 +296,69 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(
     args = ["digest", "--model", str(tiny_model), *FAST, str(EXAMPLE), str(second)]
     assert "sent" in _stderr_on_a_terminal(args, offline_env)  # tqdm's bar, unit "sent"
     assert _stderr_on_a_terminal([*args, "--quiet"], offline_env) == ""
+
+
+# --- ruen check: any system's translations -----------------------------------------------------
+
+PAIRS = [
+    ("Индекс вырос на 5,8 %.", "The index grew by 5.8%."),
+    ("Индекс вырос на 5,8 %.", "The index grew by 58%."),
+    ("Организаторы: UN DESA и ACSH.", "Organisers: UN DESA and ACSH."),
+    ("Организаторы: UN DESA и ACSH.", "Organisers: UN and ACSH."),
+]
+
+
+def test_check_tsv_with_a_header(tmp_path: Path, offline_env: dict[str, str]) -> None:
+    tsv = tmp_path / "pairs.tsv"
+    rows = ["id\tru\ten", *(f"s{i}\t{ru}\t{en}" for i, (ru, en) in enumerate(PAIRS))]
+    tsv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("check", str(tsv), env=offline_env)
+    assert result.returncode == 1  # some pairs are flagged
+    assert result.stdout.splitlines() == [
+        "line 3: The index grew by 58%.",
+        "  ! number: 5,8 % is 58% in the English",
+        "line 5: Organisers: UN and ACSH.",
+        "  ! name: DESA is not in the English",
+    ]
+    assert result.stderr == "ruen check: 4 pairs, 2 flagged\n"
+
+
+def test_check_two_aligned_files_as_jsonl(tmp_path: Path, offline_env: dict[str, str]) -> None:
+    ru, en = tmp_path / "ru.txt", tmp_path / "en.txt"
+    ru.write_text("\n".join(p[0] for p in PAIRS), encoding="utf-8")
+    en.write_text("\n".join(p[1] for p in PAIRS), encoding="utf-8")
+    result = run_cli("check", "--format", "jsonl", "-q", str(ru), str(en), env=offline_env)
+    assert result.returncode == 1 and result.stderr == ""
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [2, 4]
+    assert records[0]["flags"] == [ruen.check(*PAIRS[1])[0].to_dict()]
+    clean = tmp_path / "clean.tsv"
+    clean.write_text(f"{PAIRS[0][0]}\t{PAIRS[0][1]}\n", encoding="utf-8")  # no header
+    result = run_cli("check", "--format", "json", str(clean), env=offline_env)
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "needles"),
+    [
+        (
+            "ru\ten\nИндекс вырос.\tThe index grew.\nОдна колонка без табуляции\n",
+            ["line 3", "expected 2", "found 1"],
+        ),
+        ("a\tb\tc\n", ["line 1", "found 3"]),
+    ],
+    ids=["missing tab", "too many fields"],
+)
+def test_check_malformed_tsv_names_the_line(
+    content: str, needles: list[str], tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    tsv = tmp_path / "bad.tsv"
+    tsv.write_text(content, encoding="utf-8")
+    assert_one_line_error(run_cli("check", str(tsv), env=offline_env), "bad.tsv", *needles)
+
+
+def test_check_files_that_do_not_align(tmp_path: Path, offline_env: dict[str, str]) -> None:
+    ru, en = tmp_path / "ru.txt", tmp_path / "en.txt"
+    ru.write_text("Один.\nДва.\n", encoding="utf-8")
+    en.write_text("One.\n", encoding="utf-8")
+    assert_one_line_error(run_cli("check", str(ru), str(en), env=offline_env), "2 lines", "1")

@@ -72,14 +72,58 @@ def test_digest_records(tiny_model: Path, example_text: str) -> None:
     assert [record.ru for record in result.sentences] == russian
     assert [record.index for record in result.sentences] == list(range(len(russian)))
     assert all(example_text[r.start : r.stop] == r.ru for r in result.sentences)
-    assert result.translation_en == translator.translate(russian, max_new_tokens=6, beam_size=2)
+    expected = translator.translate(russian, max_new_tokens=6, beam_size=2, repair=True)
+    assert result.translation_en == expected
     selected = [r.index for r in result.sentences if r.selected]
     assert selected == ruen.summarize(russian, 2)
     assert result.summary_en == [result.sentences[i].en for i in selected]
+    assert all(list(r.flags) == ruen.check(r.ru, r.en) for r in result.sentences)
     data = json.loads(json.dumps(result.to_dict()))
     assert data["summary_en"] == result.summary_en
     assert data["sentences"][0]["ru"] == russian[0]
-    assert set(data["sentences"][0]) == {"index", "start", "stop", "ru", "en", "selected", "score"}
+    assert set(data["sentences"][0]) == {
+        "index",
+        "start",
+        "stop",
+        "ru",
+        "en",
+        "selected",
+        "score",
+        "repaired",
+        "flags",
+    }
+    assert data["flags"] == result.flag_counts and set(data["flags"]) == set(ruen.fidelity.KINDS)
+    # The tiny model's output is random, so the sample announcement's figures are all lost:
+    # the records say so, sentence by sentence.
+    ninth = next(r for r in data["sentences"] if "5,8 %" in r["ru"])
+    assert {
+        "kind": "number",
+        "source": "5,8 %",
+        "target": None,
+        "message": "5,8 % is not in the English",
+    } in ninth["flags"]
+
+
+def test_digest_without_repair_is_the_models_own_output(
+    tiny_model: Path, example_text: str
+) -> None:
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    result = ruen.digest(
+        example_text, translator=translator, k=2, beam_size=2, max_new_tokens=6, repair=False
+    )
+    russian = ruen.split_sentences(example_text)
+    reference = []
+    for sentence in russian:  # the plain way: tokenizer and generate, one sentence at a time
+        if "](" in sentence:  # a Markdown link target never reaches the model: not comparable
+            reference.append(None)
+            continue
+        encoded = translator.tokenizer([sentence], return_tensors="pt")
+        generated = translator.model.generate(**encoded, num_beams=2, max_new_tokens=6)
+        reference.append(translator.tokenizer.batch_decode(generated, skip_special_tokens=True)[0])
+    assert [
+        en if ref is not None else None for en, ref in zip(result.translation_en, reference)
+    ] == reference
+    assert not any(r.repaired for r in result.sentences)
 
 
 def test_digest_rejects_empty_text(tiny_model: Path) -> None:

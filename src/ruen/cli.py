@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         with _output(getattr(args, "output", None)) as out:
-            args.run(args, out)
+            code = args.run(args, out)
     except RuenError as exc:
         return _fail(str(exc))
     except ValueError as exc:  # bad option values caught by the library's own checks
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `head`) went away: not an error of ours.
         sys.stderr.close()
         return 0
-    return 0
+    return code or 0
 
 
 def _fail(message: str) -> int:
@@ -105,7 +105,9 @@ def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
     results = []
     with _progress(args, total, len(units)) as update:
         for name, sentences in units.items():
-            english = translator.translate(sentences, progress=update, **_generation(args))
+            english = translator.translate(
+                sentences, progress=update, repair=args.repair, **_generation(args)
+            )
             results.append(
                 {
                     "file": name,
@@ -135,6 +137,7 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
                 mode=args.mode,
                 full_translation=not args.summary_only,
                 translator=translator,
+                repair=not args.no_repair,
                 progress=update,
                 **_generation(args),
             )
@@ -143,12 +146,91 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _digest_lines(result: dict[str, Any]) -> list[str]:
+    """The key sentences, then the full translation; under each flagged sentence its
+    warnings, so that a reader who knows no Russian sees which English not to trust."""
     lines = ["Key sentences:"]
-    lines += [f"  {record['en']}" for record in result["sentences"] if record["selected"]]
+    for record in result["sentences"]:
+        if record["selected"]:
+            lines.append(f"  {record['en']}")
+            lines += _warnings(record, "    ")
     if result["settings"]["full_translation"]:
         lines += ["", "Full translation:"]
-        lines += [f"  [{record['index'] + 1}] {record['en']}" for record in result["sentences"]]
+        for record in result["sentences"]:
+            number = f"[{record['index'] + 1}]"
+            lines.append(f"  {number} {record['en']}")
+            lines += _warnings(record, " " * (len(number) + 3))
+    flagged = {kind: n for kind, n in result["flags"].items() if n}
+    summary = ", ".join(f"{kind} {n}" for kind, n in flagged.items())
+    lines += [
+        "",
+        f"Checks: {sum(flagged.values())} flags ({summary})" if flagged else "Checks: no flags",
+    ]
     return lines
+
+
+def _warnings(record: dict[str, Any], indent: str) -> list[str]:
+    lines = [f"{indent}! {flag['message']}" for flag in record["flags"]]
+    if record["repaired"]:
+        lines.insert(0, f"{indent}~ repaired: a better hypothesis of the model replaced its first")
+    return lines
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Check translation pairs from any MT system: a TSV of ru<TAB>en or two aligned files."""
+    pairs = _read_pairs(args.files)
+    results = []
+    for line, ru, en in pairs:
+        flags = ruen.check(ru, en)
+        if flags:
+            record = {"line": line, "ru": ru, "en": en, "flags": [f.to_dict() for f in flags]}
+            results.append(record)
+    if args.format == "json":
+        print(json.dumps(results, ensure_ascii=False, indent=2), file=out)
+    elif args.format == "jsonl":
+        for record in results:
+            print(json.dumps(record, ensure_ascii=False), file=out)
+    else:
+        for record in results:
+            print(f"line {record['line']}: {_one_line(record['en'])}", file=out)
+            for flag in record["flags"]:
+                print(f"  ! {flag['kind']}: {flag['message']}", file=out)
+    if not args.quiet:
+        print(f"ruen check: {len(pairs)} pairs, {len(results)} flagged", file=sys.stderr)
+    return 1 if results else 0
+
+
+def _read_pairs(files: list[str]) -> list[tuple[int, str, str]]:
+    """(line number, Russian, English) from one TSV file or two line-aligned files."""
+    if len(files) == 2:
+        ru, en = (ruen.read_text(name).splitlines() for name in files)
+        if len(ru) != len(en):
+            raise RuenError(
+                f"{files[0]} has {len(ru)} lines and {files[1]} has {len(en)}: "
+                "the two files must be aligned line by line"
+            )
+        return [(n, a, b) for n, (a, b) in enumerate(zip(ru, en), start=1)]
+    if len(files) != 1:
+        raise RuenError("ruen check takes one TSV file (ru<TAB>en) or two aligned files (RU EN)")
+    name = files[0]
+    lines = ruen.read_text(name).splitlines()
+    header = [field.strip().lower() for field in lines[0].split("\t")]
+    if "ru" in header and "en" in header:  # a header names the columns: "id ru en" will do
+        columns, first = (header.index("ru"), header.index("en")), 2
+    else:
+        columns, first = (0, 1), 1
+        header = ["ru", "en"]
+    pairs = []
+    for n, line in enumerate(lines[first - 1 :], start=first):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != len(header):
+            raise RuenError(
+                f"{name}, line {n}: expected {len(header)} tab-separated fields "
+                f"({', '.join(header)}), found {len(fields)}"
+            )
+        pairs.append((n, fields[columns[0]], fields[columns[1]]))
+    return pairs
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> None:
@@ -401,6 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="translate only the key sentences (summarise-first: k/n of the work)",
     )
+    p.add_argument(
+        "--no-repair",
+        action="store_true",
+        help="keep the model's own best output even where it changed a figure or a name",
+    )
     p.set_defaults(run=cmd_digest)
     p = commands.add_parser(
         "translate", parents=[files, output, model], help="translate sentence by sentence"
@@ -409,6 +496,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--lines",
         action="store_true",
         help="translate each input line as one segment instead of splitting",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="where the English changed a figure or a name, take a better hypothesis of the "
+        "model's n-best list (as digest does by default)",
     )
     p.set_defaults(run=cmd_translate)
     p = commands.add_parser("split", parents=[files, output], help="split into sentences")
@@ -420,6 +513,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("ru", "en"), default="ru")
     p.set_defaults(run=cmd_summarize)
+
+    p = commands.add_parser(
+        "check",
+        parents=[output],
+        help="flag changed figures, names, addresses in any translation (TSV or two files)",
+        description="Check Russian-English pairs: one TSV file of ru<TAB>en (a header row "
+        "naming ru and en columns is optional) or two files aligned line by line. Prints the "
+        "flagged pairs; exits 1 when any pair is flagged, 0 when none is.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="PAIRS.tsv, or RU.txt EN.txt")
+    p.add_argument("-q", "--quiet", action="store_true", help="no count on stderr")
+    p.set_defaults(run=cmd_check)
 
     p = commands.add_parser(
         "eval", parents=[model], help="score a model on the benchmark set (BLEU, chrF, ...)"

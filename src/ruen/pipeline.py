@@ -12,14 +12,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ruen.errors import InputError
+from ruen.fidelity import KINDS, Flag, check
 from ruen.splitting import sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
-from ruen.translation import Translator, load_translator
+from ruen.translation import Translation, Translator, load_translator
 
 
 @dataclass(frozen=True)
 class SentenceRecord:
-    """One sentence of the source: where it is, what it says, and whether the summary keeps it."""
+    """One sentence of the source: where it is, what it says, whether the summary keeps it,
+    and what the fidelity check found in its English (:func:`ruen.check`)."""
 
     index: int
     start: int
@@ -28,6 +30,13 @@ class SentenceRecord:
     en: str | None  # None where the digest translated only the key sentences
     selected: bool
     score: float
+    repaired: bool = False  # the English is a better hypothesis than the model's own best
+    flags: tuple[Flag, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["flags"] = [flag.to_dict() for flag in self.flags]
+        return data
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,15 @@ class Digest:
     def translation_en(self) -> list[str | None]:
         return [record.en for record in self.sentences]
 
+    @property
+    def flag_counts(self) -> dict[str, int]:
+        """How many flags of each kind the translation carries (every kind, zeros too)."""
+        counts = dict.fromkeys(KINDS, 0)
+        for record in self.sentences:
+            for flag in record.flags:
+                counts[flag.kind] += 1
+        return counts
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the summary first, then the per-sentence records."""
         return {
@@ -59,7 +77,8 @@ class Digest:
             "k": self.k,
             "settings": dict(self.settings),
             "summary_en": self.summary_en,
-            "sentences": [asdict(record) for record in self.sentences],
+            "flags": self.flag_counts,
+            "sentences": [record.to_dict() for record in self.sentences],
         }
 
 
@@ -81,6 +100,7 @@ def digest(
     max_batch_tokens: int = 4096,
     max_new_tokens: int | None = None,
     min_new_tokens: int | None = None,
+    repair: bool = True,
     progress: Callable[[int], object] | None = None,
 ) -> Digest:
     """Digest a Russian text: its key sentences in English, and its full translation.
@@ -90,8 +110,13 @@ def digest(
     documents its choice shares 75-80 % of the sentences with the choice made on the reference
     English at k=3 (benchmarks/summarise_first.py), and it picks on the source rather than on
     machine output. ``mode="translate-first"`` translates everything and picks on the English.
-    A sentence left untranslated has ``en=None``. ``translator`` lets a caller reuse one it
-    already holds; otherwise ``model`` is loaded through :func:`ruen.load_translator`'s cache.
+    A sentence left untranslated has ``en=None``. Every translated sentence is checked
+    (:func:`ruen.check`) and carries its flags; with ``repair`` (the default) a sentence whose
+    English changed a figure, a date, an address or a name, or left Russian in, gets the best
+    hypothesis of the model's n-best list that does so less, and says so (``repaired``);
+    ``repair=False`` gives exactly the model's own best output. ``translator`` lets a caller
+    reuse one it already holds; otherwise ``model`` is loaded through
+    :func:`ruen.load_translator`'s cache.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
@@ -108,6 +133,7 @@ def digest(
         "max_batch_tokens": max_batch_tokens,
         "max_new_tokens": max_new_tokens,
         "min_new_tokens": min_new_tokens,
+        "repair": repair,
         "progress": progress,
     }
 
@@ -115,18 +141,30 @@ def digest(
         scores = score_sentences(russian, lang="ru")
         selected = summarize(russian, k, lang="ru")
         wanted = range(len(russian)) if full_translation else selected
-        english: list[str | None] = [None] * len(russian)
-        for i, en in zip(wanted, translator.translate([russian[i] for i in wanted], **options)):
-            english[i] = en
+        done = translator.translate_detailed([russian[i] for i in wanted], **options)
+        results: list[Translation | None] = [None] * len(russian)
+        for i, result in zip(wanted, done):
+            results[i] = result
     else:
-        english = list(translator.translate(russian, **options))
+        results = list(translator.translate_detailed(russian, **options))
+        english = [result.text for result in results]
         scores = score_sentences(english, lang="en")
         selected = summarize(english, k, lang="en")
 
     chosen = set(selected)
     records = [
-        SentenceRecord(i, span.start, span.stop, span.text, en, i in chosen, round(score, 6))
-        for i, (span, en, score) in enumerate(zip(spans, english, scores))
+        SentenceRecord(
+            i,
+            span.start,
+            span.stop,
+            span.text,
+            result.text if result else None,
+            i in chosen,
+            round(score, 6),
+            repaired=bool(result and result.repaired),
+            flags=tuple(check(span.text, result.text)) if result else (),
+        )
+        for i, (span, result, score) in enumerate(zip(spans, results, scores))
     ]
     generation = translator.settings(
         beam_size=beam_size, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens
@@ -136,5 +174,6 @@ def digest(
         "summarizer": SIGNATURE,
         "mode": mode,
         "full_translation": full_translation or mode == "translate-first",
+        "repair": repair,
     }
     return Digest(sentences=records, model=translator.name, k=k, settings=settings)
