@@ -431,7 +431,9 @@ def dates_agree(a: tuple, b: tuple) -> bool:
     its year does not agree whole: it falls apart, and the year is looked for on its own."""
     if a[1] != b[1] or (a[0] is None) != (b[0] is None) or (a[2] is None) != (b[2] is None):
         return False
-    return a[0] == b[0] and (a[2] is None or a[2] % 100 == b[2] % 100)
+    if a[0] != b[0] or a[2] is None or a[2] == b[2]:
+        return a[0] == b[0]
+    return min(a[2], b[2]) < 100 and a[2] % 100 == b[2] % 100
 
 
 # --- patterns -------------------------------------------------------------------------------------
