@@ -24,37 +24,47 @@ def assert_one_line_error(result, *needles: str) -> None:
     assert result.stdout == ""
 
 
-def test_summarize_needs_no_model(offline_env: dict[str, str], example_text: str) -> None:
+def test_summarize_needs_no_model(offline_env: dict[str, str]) -> None:
     result = run_cli("summarize", str(EXAMPLE), env=offline_env)
     assert result.returncode == 0, result.stderr
-    sentences = ruen.split_sentences(example_text)
+    sentences = ruen.split_sentences(ruen.read_document(EXAMPLE).text)
     expected = [" ".join(sentences[i].split()) for i in ruen.summarize(sentences, 3)]
     assert result.stdout.splitlines() == expected
 
 
 def test_split_and_stdin(offline_env: dict[str, str], example_text: str) -> None:
+    # The sample was scraped to Markdown: read as such, its title is apart and its link's
+    # target gone; offsets point into the document's text.
+    document = ruen.parse_document(example_text.encode())
+    assert document.format == "markdown" and "](#)" not in document.text
     result = run_cli("split", "-", env=offline_env, stdin=example_text.encode())
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ruen.split_sentences(example_text)
+    expected = [document.title, *ruen.split_sentences(document.text)]
+    assert result.stdout.splitlines() == expected
     result = run_cli("split", "--format", "jsonl", str(EXAMPLE), env=offline_env)
     record = json.loads(result.stdout)
-    assert [s["text"] for s in record["sentences"]] == ruen.split_sentences(example_text)
-    assert all(example_text[s["start"] : s["stop"]] == s["text"] for s in record["sentences"])
+    assert record["title"] == document.title
+    assert [s["text"] for s in record["sentences"]] == ruen.split_sentences(document.text)
+    assert all(document.text[s["start"] : s["stop"]] == s["text"] for s in record["sentences"])
+    # Read as plain text instead, only the title line is set apart.
+    result = run_cli("split", "--input-format", "text", str(EXAMPLE), env=offline_env)
+    assert "[проинформировал" in result.stdout
 
 
 def test_digest_text(tiny_model: Path, offline_env: dict[str, str], example_text: str) -> None:
     result = run_cli("digest", "--model", str(tiny_model), *FAST, str(EXAMPLE), env=offline_env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Key sentences:"
+    assert lines[0].startswith("Title: ") and "Key sentences:" in lines
     full = lines.index("Full translation:")
-    key = [line for line in lines[1:full] if line.startswith("  ") and line[2] != " "]
+    start = lines.index("Key sentences:")
+    key = [line for line in lines[start:full] if line.startswith("  ") and line[2] != " "]
     assert len(key) == 3  # k = 3 by default
-    n = len(ruen.split_sentences(example_text))
+    n = len(ruen.split_sentences(ruen.read_document(EXAMPLE).text))
     numbered = [line for line in lines[full + 1 :] if line.startswith("  [")]
     assert [line.split("]")[0] for line in numbered] == [f"  [{i}" for i in range(1, n + 1)]
     # Under each sentence, its warnings: the tiny model's random English loses every figure.
-    ninth = lines.index(numbered[8])
+    ninth = lines.index(numbered[7])
     assert lines[ninth + 1 : ninth + 4] == [
         "      ! 2018 is not in the English",
         "      ! 5,8 % is not in the English",
@@ -84,7 +94,9 @@ def test_digest_json_matches_the_api(
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     data = json.loads(out.read_text(encoding="utf-8"))
-    expected = ruen.digest(example_text, model=tiny_model, k=2, max_new_tokens=6, beam_size=2)
+    document = ruen.read_document(EXAMPLE)
+    expected = ruen.digest(document, model=tiny_model, k=2, max_new_tokens=6, beam_size=2)
+    assert data["title"] == expected.to_dict()["title"] and data["title"]["ru"] == document.title
     assert data["sentences"] == expected.to_dict()["sentences"]
     assert data["summary_en"] == expected.summary_en and len(data["summary_en"]) == 2
     assert data["file"] == str(EXAMPLE)
@@ -104,8 +116,9 @@ def test_digest_summary_only(tiny_model: Path, offline_env: dict[str, str]) -> N
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    key = [line for line in lines[1:] if line.startswith("  ") and line[2] != " "]
-    assert lines[0] == "Key sentences:" and len(key) == 3  # 30 % of 10 sentences
+    start = lines.index("Key sentences:")
+    key = [line for line in lines[start:] if line.startswith("  ") and line[2] != " "]
+    assert len(key) == 3  # 30 % of the 9 sentences after the title
     assert "Full translation:" not in result.stdout
 
 
@@ -149,12 +162,13 @@ def test_digest_no_repair_json(
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     expected = ruen.digest(
-        example_text, model=tiny_model, max_new_tokens=6, beam_size=2, repair=False
+        ruen.read_document(EXAMPLE), model=tiny_model, max_new_tokens=6, beam_size=2, repair=False
     ).to_dict()
     assert data["sentences"] == expected["sentences"] and data["flags"] == expected["flags"]
     assert data["settings"]["repair"] is False
     assert all(not record["repaired"] for record in data["sentences"])
-    assert sum(data["flags"].values()) == sum(len(r["flags"]) for r in data["sentences"]) > 0
+    flags = len(data["title"]["flags"]) + sum(len(r["flags"]) for r in data["sentences"])
+    assert sum(data["flags"].values()) == flags > 0  # the title's flags count too
 
 
 def test_translate(tiny_model: Path, offline_env: dict[str, str]) -> None:

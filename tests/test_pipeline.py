@@ -91,7 +91,13 @@ def test_digest_records(tiny_model: Path, example_text: str) -> None:
         "score",
         "repaired",
         "flags",
+        "paragraph",
     }
+    # Paragraphs are the blank-line separated blocks: each record says which one it is in.
+    blocks = example_text.strip().split("\n\n")
+    assert [r.paragraph for r in result.sentences] == [
+        next(b for b, block in enumerate(blocks) if r.ru in block) for r in result.sentences
+    ]
     assert data["flags"] == result.flag_counts and set(data["flags"]) == set(ruen.fidelity.KINDS)
     # The tiny model's output is random, so the sample announcement's figures are all lost:
     # the records say so, sentence by sentence.

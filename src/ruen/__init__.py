@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ruen.documents import Document, parse_document, read_document
 from ruen.errors import (
     InputError,
     InvalidModelError,
@@ -16,7 +17,7 @@ from ruen.errors import (
 )
 from ruen.fidelity import Flag, check
 from ruen.inputs import read_text
-from ruen.pipeline import Digest, SentenceRecord, digest
+from ruen.pipeline import Digest, SentenceRecord, Title, digest
 from ruen.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_MODEL",
     "Digest",
+    "Document",
     "Flag",
     "InputError",
     "InvalidModelError",
@@ -35,6 +37,7 @@ __all__ = [
     "RuenError",
     "SentenceRecord",
     "Span",
+    "Title",
     "Translation",
     "Translator",
     "__version__",
@@ -45,6 +48,8 @@ __all__ = [
     "download_model",
     "explain",
     "load_translator",
+    "parse_document",
+    "read_document",
     "read_text",
     "resolve_model",
     "score_sentences",

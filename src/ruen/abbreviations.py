@@ -29,3 +29,12 @@ MAY_END = frozenset({"т.д", "т.п", "и.т.д", "и.т.п", "и.др", "и.п
 # Abbreviations of a year or a century ("2020 г.", "XX в.", "1990-2000 гг."): after a number
 # they may close a sentence; without one, "г." means "город" and is followed by a name.
 YEAR_OR_CENTURY = frozenset({"г", "гг", "в", "вв"})
+
+# Words after which a number goes on the same sentence, also where a line broke between them:
+# the months in the genitive ("10 апреля\n2000 г."), and prepositions and signs that a number
+# follows ("от\n9 сентября", "N\n1624").
+_BEFORE_NUMBER = """
+    января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+    от до с со по в во на за к около свыше более менее n № и или года
+"""
+BEFORE_NUMBER = frozenset(_BEFORE_NUMBER.split())

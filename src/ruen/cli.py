@@ -21,6 +21,7 @@ from ruen.errors import RuenError
 
 EXIT_ERROR = 2
 MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
+RUSSIAN_SHARE = 0.3  # of letters Cyrillic, below which an input does not look like Russian
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,16 +70,29 @@ def _output(path: str | None) -> Iterator[TextIO]:
 
 def cmd_split(args: argparse.Namespace, out: TextIO) -> None:
     results = []
-    for name in args.files:
-        spans = list(ruen.sentenize(ruen.read_text(name)))
-        results.append({"file": name, "sentences": [asdict(span) for span in spans]})
-    _emit(args, out, results, lambda r: [_one_line(s["text"]) for s in r["sentences"]])
+    for name, document in _documents(args):
+        spans = list(ruen.sentenize(document.text))
+        results.append(
+            {
+                "file": name,
+                "title": document.title,
+                "sentences": [asdict(span) for span in spans],
+            }
+        )
+    _emit(
+        args,
+        out,
+        results,
+        lambda r: (
+            ([r["title"]] if r["title"] else []) + [_one_line(s["text"]) for s in r["sentences"]]
+        ),
+    )
 
 
 def cmd_summarize(args: argparse.Namespace, out: TextIO) -> None:
     results = []
-    for name in args.files:
-        sentences = ruen.split_sentences(ruen.read_text(name))
+    for name, document in _documents(args):
+        sentences = ruen.split_sentences(document.text)
         indices = ruen.summarize(sentences, args.k, lang=args.lang)
         results.append(
             {
@@ -93,12 +107,15 @@ def cmd_summarize(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
-    texts = {name: ruen.read_text(name) for name in args.files}
+    documents = _documents(args)
     units = {
-        name: [line.strip() for line in text.splitlines() if line.strip()]
-        if args.lines
-        else ruen.split_sentences(text)
-        for name, text in texts.items()
+        name: ([document.title] if document.title else [])
+        + (
+            [line.strip() for line in document.text.splitlines() if line.strip()]
+            if args.lines
+            else ruen.split_sentences(document.text)
+        )
+        for name, document in documents
     }
     translator = _translator(args)
     total = sum(len(sentences) for sentences in units.values())
@@ -121,18 +138,19 @@ def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
-    texts = {name: ruen.read_text(name) for name in args.files}
+    documents = _documents(args)
     translator = _translator(args)
-    sentences = [ruen.split_sentences(text) for text in texts.values()]
-    # The bar counts the sentences to translate: all, or only the key ones when summarising
-    # first with --summary-only (translate-first always translates everything).
+    sentences = [ruen.split_sentences(document.text) for _, document in documents]
+    # The bar counts what goes to the model: the titles, and all sentences or only the key
+    # ones when summarising first with --summary-only (translate-first translates all).
     key_only = args.summary_only and args.mode == "summarise-first"
     total = sum(len(ruen.summarize(s, args.k)) if key_only else len(s) for s in sentences)
+    total += sum(1 for _, document in documents if document.title)
     results = []
-    with _progress(args, total, len(texts)) as update:
-        for name, text in texts.items():
+    with _progress(args, total, len(documents)) as update:
+        for name, document in documents:
             digest = ruen.digest(
-                text,
+                document,
                 k=args.k,
                 mode=args.mode,
                 full_translation=not args.summary_only,
@@ -142,13 +160,51 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
                 **_generation(args),
             )
             results.append({"file": name, **digest.to_dict()})
+    if args.format in ("html", "markdown"):
+        from ruen import report
+
+        render = report.to_html if args.format == "html" else report.to_markdown
+        print(render(results), file=out, end="")
+        return
     _emit(args, out, results, _digest_lines)
 
 
+def _documents(args: argparse.Namespace) -> list[tuple[str, ruen.Document]]:
+    """Each input read as a document, saying so on stderr where it was not UTF-8, and
+    warning where it does not look like Russian (ruen goes on)."""
+    documents = []
+    for name in args.files:
+        document = ruen.read_document(name, format=args.input_format)
+        label = document.name or name
+        if document.encoding != "utf-8":
+            _note(f"{label}: not UTF-8, read as {document.encoding}")
+        share = document.cyrillic_share
+        if share < RUSSIAN_SHARE:
+            _note(
+                f"{label}: only {100 * share:.0f} % of its letters are Cyrillic; ruen "
+                "translates Russian, and goes on"
+            )
+        documents.append((name, document))
+    return documents
+
+
+def _note(message: str) -> None:
+    print(f"ruen: {message}", file=sys.stderr)
+
+
 def _digest_lines(result: dict[str, Any]) -> list[str]:
-    """The key sentences, then the full translation; under each flagged sentence its
-    warnings, so that a reader who knows no Russian sees which English not to trust."""
-    lines = ["Key sentences:"]
+    """The title, the key sentences, then the full translation; under each flagged sentence
+    its warnings, so that a reader who knows no Russian sees which English not to trust."""
+    lines = []
+    if result["title"]:
+        lines.append(f"Title: {result['title']['en']}")
+        lines += _warnings(result["title"], "  ")
+    about = [item for item in (result["date"], result["url"]) if item]
+    if about:
+        lines.append("Source: " + " · ".join(about))
+    if lines:
+        lines.append("")
+    lines.append("Key sentences:")
     for record in result["sentences"]:
         if record["selected"]:
             lines.append(f"  {record['en']}")
@@ -402,6 +458,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _output_options(formats: tuple[str, ...], about: str | None = None) -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--format", choices=formats, default="text", help=about)
+    options.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ruen",
@@ -412,11 +475,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     files = argparse.ArgumentParser(add_help=False)
     files.add_argument(
-        "files", nargs="+", metavar="FILE", help="UTF-8 text files; - reads standard input"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="text, Markdown or HTML files (UTF-8, or Russian in windows-1251 or KOI8-R); "
+        "- reads standard input",
     )
-    output = argparse.ArgumentParser(add_help=False)
-    output.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
-    output.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    files.add_argument(
+        "--input-format",
+        choices=ruen.documents.FORMATS,
+        default="auto",
+        help="how to read the inputs (default: by extension, else by content)",
+    )
+    output = _output_options(("text", "json", "jsonl"))
     model = argparse.ArgumentParser(add_help=False)
     model.add_argument(
         "--model",
@@ -467,9 +538,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="key sentences: a count (default 3) or a share such as 0.3",
     )
 
+    report = _output_options(
+        ("text", "json", "jsonl", "html", "markdown"),
+        "html: one self-contained page, Russian and English side by side; markdown for notes",
+    )
     p = commands.add_parser(
         "digest",
-        parents=[files, output, model, summary],
+        parents=[files, report, model, summary],
         help="key sentences in English and the full translation",
     )
     p.add_argument(

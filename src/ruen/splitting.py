@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ruen.abbreviations import ALWAYS_FOLLOWED, MAY_END, YEAR_OR_CENTURY
+from ruen.abbreviations import ALWAYS_FOLLOWED, BEFORE_NUMBER, MAY_END, YEAR_OR_CENTURY
 
 Decision = Literal["split", "join"]
-Kind = Literal["punct", "emoji", "smiley", "hashtag", "newline"]
+Kind = Literal["punct", "emoji", "smiley", "hashtag", "item", "newline"]
 
 _EMOJI_CHARS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
 _EMOJI_START = re.compile(f"[{_EMOJI_CHARS}]")
@@ -36,7 +36,8 @@ _CANDIDATE = re.compile(
     rf"(?P<punct>[.!?…]+[{_CLOSERS}]*)(?=\s)"
     rf"|(?P<emoji>[{_EMOJI_CHARS}][{_EMOJI_CHARS}\ufe0f\u200d\u20e3]*)(?=\s)"
     r"|(?P<smiley>(?<!\S)[:;=8][-o^]?[)(DPРО3*]+|\)+)(?=\s)"
-    r"|(?P<hashtag>(?<!\S)#\w[\w-]*)(?=\s))"
+    r"|(?P<hashtag>(?<!\S)#\w[\w-]*)(?=\s)"
+    r"|(?P<item>[;:])(?=[^\S\n]+(?:[а-яё]|\d{1,2})\)\s|[^\S\n]+\d{1,2}\.\s+[А-ЯЁ]))"
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*|\u2029\s*")
 _ENDS_WITH_PUNCT = re.compile(rf"[.!?…]+[{_CLOSERS}]*$")
@@ -202,23 +203,53 @@ def year_or_city(c: Candidate) -> Decision | None:
 
 
 def list_number(c: Candidate) -> Decision | None:
-    """A number alone at the start of a line, where a list may go on, is a list marker:
-    "1. Общие положения"."""
-    if c.mark in {".", ")"} and c.left_word.isdigit() and c.line.strip() == c.left_word:
+    """A number that a sentence begins with is a list marker, never a sentence of its own:
+    "1. Общие положения", "...подписания. 2. Настоящий Указ"; so is one alone at the start
+    of a line, where a list may go on."""
+    if c.mark not in {".", ")"} or not c.left_word.isdigit() or len(c.left_word) > 3:
+        return None
+    if c.left.strip() == c.left_word:
+        return "join"
+    if c.line.strip().lstrip(_OPENERS) == c.left_word:  # also '"6.' opening a quoted item
         before = c.left[: len(c.left) - len(c.line)].rstrip()
         if _item_may_follow(before.rsplit("\n", 1)[-1]):
             return "join"
     return None
 
 
+_ACT_NUMBER = re.compile(r"(?:N|№)\s?\d")
+
+
+def act_number(c: Candidate) -> Decision | None:
+    """An act's number goes on the reference it belongs to: "от 9 сентября 2000 г. N 1624",
+    also where the line broke before "N"."""
+    if c.mark == "." and _ACT_NUMBER.match(c.right):
+        return "join"
+    return None
+
+
+def item_marker(c: Candidate) -> Decision | None:
+    """A lettered or numbered item after ";" or ":" starts a sentence of its own ("...
+    изменения: а) признать ...; б) пункт 6 ..."), unless a quotation is still open."""
+    left = c.left + c.mark
+    if left.count("«") > left.count("»") or left.count("(") > left.count(")"):
+        return "join"
+    return "split"
+
+
 # --- rules for emoji, smileys and hashtags -------------------------------------------------------
 
 
 def real_bracket(c: Candidate) -> Decision | None:
-    """A ")" that closes a "(" of the same sentence is a bracket, not a smiley."""
+    """A ")" that closes a "(" of the same sentence is a bracket, not a smiley; where a line
+    break follows it, that line break is judged as any other ("... N 1132)\n 2. Внести")."""
     if c.kind == "smiley" and c.mark.startswith(")"):
         left = c.left + c.mark
         if left.count("(") >= left.count(")"):
+            if "\n" in c.gap:
+                return _decide(
+                    Candidate("newline", "", left, c.right, c.gap, c.line + c.mark, c.width)
+                )[0]
             return "join"
     return None
 
@@ -255,8 +286,13 @@ def wrapped_line(c: Candidate) -> Decision | None:
 
 def heading(c: Candidate) -> Decision | None:
     """A line with no final punctuation, followed by a line that starts like a sentence, is
-    a heading or a list item: keep the line break as evidence."""
+    a heading or a list item: keep the line break as evidence. But a number goes on a line
+    that ends with a word a number follows ("от 10 апреля\n2000 г.")."""
     first = c.right_start
+    if first.isdigit() and not _LIST_MARKER.match(c.right):
+        words = c.line.split()
+        if words and words[-1].lower() in BEFORE_NUMBER:
+            return "join"
     if first.isupper() or first.isdigit():
         return "split"
     return "join"
@@ -265,6 +301,7 @@ def heading(c: Candidate) -> Decision | None:
 RULES: dict[str, tuple[Rule, ...]] = {
     "punct": (
         new_line_list_item,
+        act_number,
         next_is_punctuation,
         emoji_follows,
         dash_then_lower,
@@ -279,6 +316,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "emoji": (new_line_list_item, post_continues),
     "smiley": (new_line_list_item, list_number, real_bracket, post_continues),
     "hashtag": (new_line_list_item, post_continues),
+    "item": (item_marker,),
     "newline": (new_line_list_item, line_continues, wrapped_line, heading),
 }
 
@@ -289,6 +327,11 @@ def _decide(candidate: Candidate) -> tuple[Decision, str]:
         if decision is not None:
             return decision, rule.__name__
     return "split", "default"
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each paragraph: a blank line always ends one."""
+    return _paragraphs(text)
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -333,7 +376,14 @@ def _steps(text: str) -> Iterator[_Step | tuple[int, int]]:
     """Every decided candidate, and after each paragraph its (start, stop)."""
     for p_start, p_stop in _paragraphs(text):
         paragraph = text[p_start:p_stop]
-        width = max(map(len, paragraph.splitlines())) if "\n" in paragraph else len(paragraph)
+        # Lines are measured without the spaces that pad or centre them (official acts are
+        # published hard-wrapped and indented), so that wrapping is told from line breaks
+        # that mean something.
+        width = (
+            max(len(line.strip()) for line in paragraph.splitlines())
+            if "\n" in paragraph
+            else len(paragraph)
+        )
         sentence_start = 0
         for start, end, kind in _candidates(paragraph):
             if start < sentence_start:
@@ -349,7 +399,7 @@ def _steps(text: str) -> Iterator[_Step | tuple[int, int]]:
                 left=paragraph[sentence_start:start],
                 right=paragraph[nxt : nxt + _WINDOW],
                 gap=paragraph[end:nxt],
-                line=paragraph[paragraph.rfind("\n", 0, start) + 1 : start],
+                line=paragraph[paragraph.rfind("\n", 0, start) + 1 : start].lstrip(),
                 width=width,
             )
             decision, rule = _decide(candidate)

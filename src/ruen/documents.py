@@ -1,0 +1,347 @@
+"""Announcements as they come: plain text, Markdown and web pages, read into one plain text.
+
+Why one plain text: the splitter, the model and the fidelity check all work on sentences, and
+none of them should ever see markup. So every input becomes a :class:`Document` whose ``text``
+is what a reader sees (link text without its target, no emphasis marks, headings and list items
+each a paragraph of their own, HTML entities decoded, soft hyphens and zero-width characters
+gone, letter-spaced words joined), with the title, date and address kept beside it. The
+offsets of a digest's sentences point into ``Document.text``.
+
+HTML goes through trafilatura, which keeps the main text of a page and leaves out navigation,
+comments and images; Markdown through markdown-it-py's CommonMark parser. Both are the
+``ruen[html]`` extra.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruen.errors import InputError, MissingExtraError
+from ruen.inputs import STDIN
+
+FORMATS = ("auto", "text", "markdown", "html")
+# A page larger than this is refused rather than half-read: no announcement is this long,
+# and parsing one would take minutes and gigabytes.
+MAX_HTML_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Document:
+    """One announcement: its plain text, and what is known about it besides."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    format: str = "text"
+    encoding: str = "utf-8"
+    name: str | None = None
+
+    @property
+    def cyrillic_share(self) -> float:
+        """The share of letters that are Cyrillic (title and text): near 0 for a page that
+        is not in Russian."""
+        letters = [c for c in f"{self.title or ''} {self.text}" if c.isalpha()]
+        if not letters:
+            return 0.0
+        return sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters)
+
+
+# --- bytes to text ---------------------------------------------------------------------------
+
+_RUSSIAN_ENCODINGS = ("windows-1251", "koi8-r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was read in: the one the page declares, else
+    UTF-8, else windows-1251 or KOI8-R where one of them reads as Russian; anything else is
+    refused in one line that names the first byte that is not UTF-8."""
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: a binary file, not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        declared = "utf-8-sig"
+    for encoding in (declared, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding), _canonical(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    readings = []
+    for encoding in _RUSSIAN_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            readings.append((_russian_score(text), encoding, text))
+    best = max(readings, default=None)
+    if best is not None and best[0] >= 0.6:
+        return best[2], best[1]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte 0x{bad} at offset {exc.start}), nor Russian in "
+            "windows-1251 or KOI8-R; convert it first, e.g. iconv -f cp866 -t utf-8"
+        ) from None
+    raise AssertionError("unreachable: UTF-8 was tried first")
+
+
+def _canonical(encoding: str) -> str:
+    return (
+        "utf-8"
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+        else encoding
+    )
+
+
+def _russian_score(text: str) -> float:
+    """How cleanly ``text`` reads as Russian: the share of its non-ASCII characters that are
+    lower-case Cyrillic letters. Russian in the wrong one of the two encodings comes out in
+    capitals; UTF-8 read as either comes out half in box-drawing signs."""
+    foreign = [c for c in text if ord(c) > 127]
+    if not foreign:
+        return 0.0
+    return sum("а" <= c <= "я" or c == "ё" for c in foreign) / len(foreign)
+
+
+# --- normalising -------------------------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_INVISIBLE = str.maketrans(
+    {
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+    }
+)
+# "п о с т а н о в л я ю", "У К А З": four or more letters of one case, a space apart.
+_LETTER_SPACED = re.compile(r"(?<![\w])(?:(?:[а-яё] ){3,}[а-яё]|(?:[А-ЯЁ] ){3,}[А-ЯЁ])(?![\w])")
+
+
+def normalise(text: str) -> str:
+    """HTML entities decoded (``&#34;``), soft hyphens and zero-width characters dropped,
+    no-break spaces made spaces, letter-spaced words joined (``п о с т а н о в л я ю``)."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    text = text.translate(_INVISIBLE)
+    return _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+# --- metadata lines ------------------------------------------------------------------------------
+
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:Source URL|Source|URL|Источник|Ссылка)\s*:\s*<?(https?://\S+?)>?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LONE_URL_LINE = re.compile(r"^\s*<(https?://[^\s>]+)>\s*$", re.MULTILINE)
+_DATE_LINE = re.compile(
+    r"^\s*(?:Date|Published|Дата|Опубликовано)\s*:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _metadata(text: str) -> tuple[str, str | None, str | None]:
+    """The text without its ``Source URL:``, lone ``<url>`` and ``Date:`` lines, and what
+    they said."""
+    url = date = None
+    for pattern in (_SOURCE_LINE, _LONE_URL_LINE):
+        match = pattern.search(text)
+        if match:
+            url = url or match.group(1)
+            text = pattern.sub("", text)
+    match = _DATE_LINE.search(text)
+    if match:
+        date = match.group(1)
+        text = _DATE_LINE.sub("", text, count=1)
+    return text, url, date
+
+
+_FINAL_PUNCTUATION = re.compile(r"[.!?…:;,]$")
+
+
+def _plain_title(text: str) -> tuple[str | None, str]:
+    """A first line with no final punctuation, followed by a blank line, is the title."""
+    stripped = text.lstrip()
+    first, sep, rest = stripped.partition("\n")
+    if not sep or not first.strip() or len(first) > 300 or _FINAL_PUNCTUATION.search(first.strip()):
+        return None, text
+    if not re.match(r"[^\S\n]*\n", rest):
+        return None, text
+    return " ".join(first.split()), rest.lstrip("\n")
+
+
+# --- the formats -------------------------------------------------------------------------------
+
+
+def parse_text(text: str) -> tuple[str, str | None, str | None, str | None]:
+    text, url, date = _metadata(normalise(text))
+    title, body = _plain_title(text)
+    return body, title, date, url
+
+
+def parse_markdown(text: str) -> tuple[str, str | None, str | None, str | None]:
+    """Markdown as a reader sees it: link text without targets, no emphasis marks, each
+    heading, paragraph and list item a paragraph of its own; the first top-level heading is
+    the title."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        raise MissingExtraError("reading Markdown", "html", "markdown-it-py") from None
+    text, url, date = _metadata(normalise(text))
+    tokens = MarkdownIt("commonmark").parse(text)
+    blocks: list[str] = []
+    title = None
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        words = _inline_text(token.children or [])
+        if not words.strip():
+            continue
+        opener = tokens[i - 1] if i else None
+        if title is None and not blocks and opener is not None and opener.tag == "h1":
+            title = " ".join(words.split())
+            continue
+        blocks.append(words.strip())
+    if title is None and blocks and tokens and tokens[0].type == "heading_open":
+        title = " ".join(blocks.pop(0).split())
+    body = "\n\n".join(blocks)
+    if title is None:  # no heading: a first line like a plain text's title
+        title, body = _plain_title(body)
+    return body, title, date, url
+
+
+def _inline_text(children: list) -> str:
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        # link_open/close, strong, em, images and inline HTML add nothing a reader reads
+    return "".join(out)
+
+
+def parse_html(data: bytes | str, name: str) -> tuple[str, str | None, str | None, str | None]:
+    """The main text of a page (trafilatura), its title, date and canonical address."""
+    try:
+        import trafilatura
+    except ImportError:
+        raise MissingExtraError("reading HTML", "html", "trafilatura") from None
+    try:
+        found = trafilatura.bare_extraction(
+            data,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            include_tables=True,
+        )
+    except Exception as exc:  # lxml gives up on some broken markup
+        raise InputError(f"{name}: cannot be read as HTML ({exc})") from None
+    body = normalise(getattr(found, "text", None) or "") if found is not None else ""
+    if not body.strip():
+        raise InputError(f"{name}: no main text found in the page")
+    title = getattr(found, "title", None)
+    title = " ".join(normalise(title).split()) if title else None
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if title and lines and " ".join(lines[0].split()) == title:
+        lines = lines[1:]  # the page's h1 repeats its title
+    body, url, date = _metadata("\n\n".join(lines))
+    return body, title, getattr(found, "date", None) or date, getattr(found, "url", None) or url
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+# What only Markdown writes: a link or an image, a "#" heading, strong emphasis.
+_MARKDOWN_SIGNS = re.compile(
+    r"!?\[[^\]\n]+\]\([^)\s]*\)|^#{1,6}[^\S\n]+\S|(?<![*\w])\*\*[^\s*][^*\n]*\*\*"
+    r"|(?<![_\w])__[^\s_][^_\n]*__(?!\w)",
+    re.MULTILINE,
+)
+_EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+
+
+def detect_format(data: bytes, name: str) -> str:
+    """html, markdown or text: by the file's extension, else by what the content looks like."""
+    by_extension = _EXTENSIONS.get(Path(name).suffix.lower())
+    if by_extension:
+        return by_extension
+    if _HTML_START.match(data[:4096]):
+        return "html"
+    head = data[:65536].decode("utf-8", "ignore")
+    return "markdown" if _MARKDOWN_SIGNS.search(head) else "text"
+
+
+def parse_document(data: bytes | str, *, format: str = "auto", name: str = "<text>") -> Document:
+    """A :class:`Document` from a page's or a file's content (bytes, or text already decoded)."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown input format {format!r}: choose one of {', '.join(FORMATS)}")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if format == "auto":
+        format = detect_format(raw, name)
+    if format == "html" and len(raw) > MAX_HTML_BYTES:
+        raise InputError(
+            f"{name}: a page of {len(raw) / 2**20:.1f} MB, more than the "
+            f"{MAX_HTML_BYTES // 2**20} MB ruen reads as HTML; save the article's text instead"
+        )
+    declared = None
+    if format == "html":
+        match = _DECLARED.search(raw[:4096])
+        declared = match.group(1).decode("ascii", "ignore") if match else None
+    text, encoding = (
+        (data, "utf-8") if isinstance(data, str) else decode(raw, name, declared=declared)
+    )
+    if format == "html":
+        body, title, date, url = parse_html(text, name)
+    elif format == "markdown":
+        body, title, date, url = parse_markdown(text)
+    else:
+        body, title, date, url = parse_text(text)
+    if not body.strip():
+        raise InputError(f"{name}: empty input, there is no text to process")
+    return Document(body, title, date, url, format, encoding, name)
+
+
+def read_document(source: str | os.PathLike[str], *, format: str = "auto") -> Document:
+    """Read a file (or standard input for ``"-"``) as a :class:`Document`."""
+    name = os.fspath(source)
+    if name == STDIN:
+        return parse_document(sys.stdin.buffer.read(), format=format, name="<stdin>")
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a text file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise InputError(f"{name}: empty input, there is no text to process")
+    return parse_document(data, format=format, name=name)

@@ -1,0 +1,194 @@
+"""A digest as a page people read: Russian beside English, the key sentences marked, the
+warnings beside the sentence they concern.
+
+Why a page of its own: an analyst reads a digest in a browser or pastes it into notes, not in a
+terminal. The HTML is one self-contained file (inline CSS, no script, nothing fetched; a
+Content-Security-Policy forbids anything else), readable at phone width, where the two columns
+stack. Every text is escaped: a ``<script>`` in an announcement shows as text. Both renderers
+take the digests as :meth:`ruen.Digest.to_dict` gives them, so a saved JSON digest renders the
+same.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+STYLE = """
+:root { color-scheme: light; --key: #fff4c2; --key-edge: #e0b000; --flag: #b3261e; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: #1d1d1f; background: #fafafa; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+article { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 1rem 1.25rem;
+          margin: 0 0 1.5rem; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; }
+h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
+.ru-title { color: #555; margin: 0 0 .5rem; }
+.meta { color: #666; font-size: .875rem; margin: 0; overflow-wrap: anywhere; }
+.summary > ol > li { margin: 0 0 .5rem; }
+table.bilingual { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.bilingual th { text-align: left; font-size: .875rem; color: #666; padding: .25rem .5rem; }
+.bilingual td { vertical-align: top; padding: .5rem; border-top: 1px solid #eee;
+                overflow-wrap: anywhere; }
+.bilingual td[lang="ru"] { color: #333; }
+.s.key { background: var(--key); box-shadow: inset 3px 0 0 var(--key-edge); padding: 0 .15rem; }
+.flags { list-style: none; margin: .25rem 0 .5rem; padding: 0 0 0 .75rem;
+         border-left: 2px solid var(--flag); }
+.flags li { color: var(--flag); font-size: .85rem; }
+.repaired { color: #1f6f43; font-size: .85rem; }
+footer { color: #666; font-size: .8rem; margin-top: 1rem; overflow-wrap: anywhere; }
+footer code { font-size: .75rem; }
+nav ol { padding-left: 1.25rem; }
+@media (max-width: 640px) {
+  main { padding: .5rem; }
+  article { padding: .75rem; }
+  .bilingual thead { display: none; }
+  .bilingual tr, .bilingual td { display: block; width: 100%; }
+  .bilingual td[lang="ru"] { border-top: 2px solid #ddd; }
+  .bilingual td[lang="en"] { border-top: 0; padding-top: 0; }
+}
+"""
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and re.match(r"https?://", url) else None
+
+
+def to_html(results: Sequence[dict[str, Any]]) -> str:
+    """One self-contained HTML page for one digest or a whole run."""
+    articles = [_article(n, result) for n, result in enumerate(results)]
+    titles = [_title_en(result) for result in results]
+    nav = ""
+    if len(results) > 1:
+        items = "".join(f'<li><a href="#d{n}">{_e(t)}</a></li>' for n, t in enumerate(titles))
+        nav = f"<nav><h2>{len(results)} documents</h2><ol>{items}</ol></nav>"
+    head_title = titles[0] if len(results) == 1 else f"ruen: {len(results)} documents"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(head_title)}</title><style>{STYLE}</style></head>\n"
+        f"<body><main>{nav}{''.join(articles)}</main></body></html>\n"
+    )
+
+
+def _title_en(result: dict[str, Any]) -> str:
+    title = result.get("title") or {}
+    return title.get("en") or title.get("ru") or result.get("file") or "Digest"
+
+
+def _article(n: int, result: dict[str, Any]) -> str:
+    title = result.get("title")
+    header = f"<h1>{_e(_title_en(result))}</h1>"
+    if title:
+        header += f'<p class="ru-title" lang="ru">{_e(title["ru"])}</p>'
+        header += _flag_list(title)
+    about = [_e(result["date"])] if result.get("date") else []
+    url = _safe_url(result.get("url"))
+    if url:
+        about.append(f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
+    elif result.get("url"):
+        about.append(_e(result["url"]))
+    if result.get("file"):
+        about.append(_e(result["file"]))
+    if about:
+        header += f'<p class="meta">{" · ".join(about)}</p>'
+    records = result["sentences"]
+    key = "".join(f"<li>{_e(r['en'])}{_flag_list(r)}</li>" for r in records if r["selected"])
+    rows = []
+    for _, paragraph in groupby(records, key=lambda r: r.get("paragraph", 0)):
+        paragraph = list(paragraph)
+        ru = " ".join(_sentence(n, r, "ru") for r in paragraph)
+        en = " ".join(_sentence(n, r, "en") + _flag_list(r) for r in paragraph)
+        rows.append(f'<tr><td lang="ru">{ru}</td><td lang="en">{en}</td></tr>')
+    settings = result.get("settings", {})
+    signature = " ".join(
+        f"<code>{_e(value)}</code>"
+        for value in (settings.get("translation"), settings.get("summarizer"))
+        if value
+    )
+    footer = (
+        f"<footer>Model {_e(result.get('model'))}; {signature}; mode "
+        f"{_e(settings.get('mode'))}, k {_e(result.get('k'))}, repair "
+        f"{'on' if settings.get('repair') else 'off'}.</footer>"
+    )
+    return (
+        f'<article id="d{n}"><header>{header}</header>'
+        f'<section class="summary"><h2>Key sentences</h2><ol>{key}</ol></section>'
+        '<section class="text"><h2>Full text</h2><table class="bilingual">'
+        '<thead><tr><th lang="ru">Русский</th><th>English</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>{footer}</article>"
+    )
+
+
+def _sentence(n: int, record: dict[str, Any], lang: str) -> str:
+    text = record[lang] if record[lang] is not None else "—"
+    classes = "s key" if record["selected"] else "s"
+    return f'<span class="{classes}" id="d{n}-{lang}-{record["index"]}">{_e(text)}</span>'
+
+
+def _flag_list(record: dict[str, Any]) -> str:
+    items = [f'<li class="flag {_e(f["kind"])}">{_e(f["message"])}</li>' for f in record["flags"]]
+    if record.get("repaired"):
+        items.insert(0, '<li class="repaired">repaired: a better hypothesis of the model</li>')
+    return f'<ul class="flags">{"".join(items)}</ul>' if items else ""
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _m(text: Any) -> str:
+    """Text that renders as itself in Markdown, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def to_markdown(results: Sequence[dict[str, Any]]) -> str:
+    """The digests as Markdown, for pasting into notes."""
+    out = []
+    for result in results:
+        title = result.get("title")
+        out.append(f"# {_m(_title_en(result))}\n")
+        about = [_m(title["ru"])] if title else []
+        about += [_m(item) for item in (result.get("date"), result.get("url")) if item]
+        if about:
+            out.append(" · ".join(about) + "\n")
+        if title and title["flags"]:
+            out += [f"> ⚠ {_m(flag['message'])}" for flag in title["flags"]] + [""]
+        out.append("## Key sentences\n")
+        for record in result["sentences"]:
+            if record["selected"]:
+                out.append(f"- {_m(record['en'])}")
+                out += [f"  - ⚠ {_m(flag['message'])}" for flag in record["flags"]]
+        out.append("\n## Full text\n\n| Русский | English |\n|---|---|")
+        records = result["sentences"]
+        for _, paragraph in groupby(records, key=lambda r: r.get("paragraph", 0)):
+            paragraph = list(paragraph)
+            ru = " ".join(_bold(_m(r["ru"]), r["selected"]) for r in paragraph)
+            en = " ".join(
+                _bold(_m(r["en"] if r["en"] is not None else "—"), r["selected"])
+                + "".join(f" ⚠ {_m(flag['message'])}" for flag in r["flags"])
+                for r in paragraph
+            )
+            out.append(f"| {ru} | {en} |")
+        settings = result.get("settings", {})
+        out.append(f"\n`{settings.get('translation', '')}` `{settings.get('summarizer', '')}`\n")
+    return "\n".join(out) + "\n"
+
+
+def _bold(text: str, on: bool) -> str:
+    return f"**{text}**" if on and text else text
