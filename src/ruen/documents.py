@@ -130,8 +130,9 @@ _INVISIBLE = str.maketrans(
         "\u2007": " ",
     }
 )
-# "п о с т а н о в л я ю", "У К А З": four or more letters of one case, a space apart.
-_LETTER_SPACED = re.compile(r"(?<![\w])(?:(?:[а-яё] ){3,}[а-яё]|(?:[А-ЯЁ] ){3,}[А-ЯЁ])(?![\w])")
+# "п о с т а н о в л я ю", "У К А З": letters of one case, a space apart; five or more in
+# lower case, where four single-letter words could follow each other ("а и в к").
+_LETTER_SPACED = re.compile(r"(?<![\w])(?:(?:[а-яё] ){4,}[а-яё]|(?:[А-ЯЁ] ){3,}[А-ЯЁ])(?![\w])")
 
 
 def normalise(text: str) -> str:
@@ -254,7 +255,7 @@ def parse_html(data: bytes | str, name: str) -> tuple[str, str | None, str | Non
     except Exception as exc:  # lxml gives up on some broken markup
         raise InputError(f"{name}: cannot be read as HTML ({exc})") from None
     body = normalise(getattr(found, "text", None) or "") if found is not None else ""
-    if not body.strip():
+    if not body.strip() or not _has_main_text(data):
         raise InputError(f"{name}: no main text found in the page")
     title = getattr(found, "title", None)
     title = " ".join(normalise(title).split()) if title else None
@@ -263,6 +264,20 @@ def parse_html(data: bytes | str, name: str) -> tuple[str, str | None, str | Non
         lines = lines[1:]  # the page's h1 repeats its title
     body, url, date = _metadata("\n\n".join(lines))
     return body, title, getattr(found, "date", None) or date, getattr(found, "url", None) or url
+
+
+def _has_main_text(data: bytes | str) -> bool:
+    """Whether the page has any text outside its navigation, header, footer and asides:
+    trafilatura falls back to those where a page has nothing else."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data)
+    except Exception:  # an empty or unparseable document has no main text either
+        return False
+    for element in tree.xpath("//nav|//header|//footer|//aside|//menu|//script|//style"):
+        element.drop_tree()
+    return any(char.isalpha() for char in tree.text_content())
 
 
 # --- reading -------------------------------------------------------------------------------------

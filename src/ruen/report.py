@@ -121,9 +121,8 @@ def _article(n: int, result: dict[str, Any]) -> str:
         if value
     )
     footer = (
-        f"<footer>Model {_e(result.get('model'))}; {signature}; mode "
-        f"{_e(settings.get('mode'))}, k {_e(result.get('k'))}, repair "
-        f"{'on' if settings.get('repair') else 'off'}.</footer>"
+        f"<footer>Made by ruen: {signature}; mode {_e(settings.get('mode'))}, "
+        f"k {_e(result.get('k'))}, repair {'on' if settings.get('repair') else 'off'}.</footer>"
     )
     return (
         f'<article id="d{n}"><header>{header}</header>'

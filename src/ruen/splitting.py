@@ -204,11 +204,12 @@ def year_or_city(c: Candidate) -> Decision | None:
 
 def list_number(c: Candidate) -> Decision | None:
     """A number that a sentence begins with is a list marker, never a sentence of its own:
-    "1. Общие положения", "...подписания. 2. Настоящий Указ"; so is one alone at the start
-    of a line, where a list may go on."""
+    "1. Общие положения", "...подписания. 2. Настоящий Указ"; so is one that opens an item
+    after a colon ('редакции: "6. Положение'), and one alone at the start of a line, where
+    a list may go on."""
     if c.mark not in {".", ")"} or not c.left_word.isdigit() or len(c.left_word) > 3:
         return None
-    if c.left.strip() == c.left_word:
+    if c.left.strip() == c.left_word or _MARKER_AFTER_COLON.search(c.left):
         return "join"
     if c.line.strip().lstrip(_OPENERS) == c.left_word:  # also '"6.' opening a quoted item
         before = c.left[: len(c.left) - len(c.line)].rstrip()
@@ -217,6 +218,9 @@ def list_number(c: Candidate) -> Decision | None:
     return None
 
 
+_NUMBERED_ITEM = re.compile(r"\d{1,3}\.\s+[А-ЯЁA-Z]")
+# A number that opens an item after a colon or a semicolon, quoted or not: 'редакции: "6.'
+_MARKER_AFTER_COLON = re.compile(r"[:;]\s*[«\"„“]?\d{1,3}$")
 _ACT_NUMBER = re.compile(r"(?:N|№)\s?\d")
 
 
@@ -246,6 +250,8 @@ def real_bracket(c: Candidate) -> Decision | None:
     if c.kind == "smiley" and c.mark.startswith(")"):
         left = c.left + c.mark
         if left.count("(") >= left.count(")"):
+            if _NUMBERED_ITEM.match(c.right):  # "(Утратил силу ...) 2. Внести"
+                return "split"
             if "\n" in c.gap:
                 return _decide(
                     Candidate("newline", "", left, c.right, c.gap, c.line + c.mark, c.width)

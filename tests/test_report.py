@@ -1,0 +1,185 @@
+"""The digest as a page people read: the HTML report, checked as text and in headless
+Chromium at desktop and phone widths, and the Markdown report."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ruen
+from ruen import report
+from tests.conftest import EXAMPLE, ROOT, run_cli
+
+FAST = ("--max-new-tokens", "6", "--beam-size", "2")
+# A text with markup in it: it must come out as text, never as markup.
+HOSTILE = (
+    "Заголовок <b>жирный</b>\n\n"
+    "Министр заявил: <script>alert(1)</script> и <img src=x onerror=alert(2)>. "
+    "Индекс вырос на 5,8 % | 40 место.\n\n"
+    "Подробнее на сайте https://mpt.gov.by/ru/news/?a=1&b=2 и в [отчете](javascript:alert(3))."
+)
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def digests(tiny_model: Path) -> list[dict]:
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    options = {"translator": translator, "max_new_tokens": 6, "beam_size": 2, "k": 2}
+    sample = ruen.digest(ruen.read_document(EXAMPLE), **options).to_dict()
+    hostile = ruen.digest(ruen.parse_document(HOSTILE, format="text"), **options).to_dict()
+    return [{"file": str(EXAMPLE), **sample}, {"file": "hostile.txt", **hostile}]
+
+
+def test_html_escapes_everything_and_fetches_nothing(digests: list[dict]) -> None:
+    page = report.to_html(digests)
+    assert "<script" not in page and "<img" not in page  # the text's markup is escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;жирный&lt;/b&gt;" in page  # in the title too
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"<link|@import|url\(", page)  # no stylesheet, image or font
+    assert not re.search(r"<[^>]+\ssrc=", page)  # no element loads anything
+    assert "javascript:" not in re.sub(r"&[^;]+;", "", "".join(re.findall(r'href="[^"]*"', page)))
+    # One row per paragraph, Russian beside English.
+    first = page[page.index('id="d0"') : page.index('id="d1"')]
+    paragraphs = {r["paragraph"] for r in digests[0]["sentences"]}
+    assert first.count('<tr><td lang="ru">') == len(paragraphs)
+    assert first.count('class="s key"') == 2 * 2  # k = 2, highlighted in both columns
+
+
+def test_markdown_report_escapes_and_marks(digests: list[dict]) -> None:
+    text = report.to_markdown(digests)
+    assert text.startswith("# ") and "## Key sentences" in text and "| Русский | English |" in text
+    assert r"\<script\>alert(1)\</script\>" in text and r"5,8 % \| 40" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "Русский" not in line]
+    paragraphs = sum(len({r["paragraph"] for r in d["sentences"]}) for d in digests)
+    assert len(rows) == paragraphs
+    assert text.count("**") >= 2 * 2 * 2  # key sentences in bold, both columns
+
+
+def test_cli_writes_the_reports(
+    tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = run_cli(
+        "digest",
+        "--model",
+        str(tiny_model),
+        *FAST,
+        "-k",
+        "2",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+        str(EXAMPLE),
+        str(hostile),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<article") == 2
+    result = run_cli(
+        "digest",
+        "--model",
+        str(tiny_model),
+        *FAST,
+        "--format",
+        "markdown",
+        str(EXAMPLE),
+        env=offline_env,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("# ")
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium() -> str:
+    """Debian's Chromium; .ci/run installs it and sets RUEN_REQUIRE_BROWSER, so that CI
+    fails rather than skips where it is missing."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("RUEN_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with ruen[test]")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_the_report_in_chromium(
+    browser, digests: list[dict], tmp_path: Path, width: int, height: int, name: str
+) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(report.to_html(digests), encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems: list[str] = []
+    requests: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+
+    assert problems == []  # no console errors (a blocked resource would be one)
+    assert requests == [path.as_uri()]  # nothing fetched but the page itself
+    assert page.locator("script").count() == 0
+    assert "<script>alert(1)</script>" in page.inner_text("#d1")  # shown as text
+    assert page.title() == f"ruen: {len(digests)} documents"
+
+    rows = page.locator("#d0 table.bilingual tbody tr")
+    assert rows.count() == len({r["paragraph"] for r in digests[0]["sentences"]})
+    for i in range(rows.count()):
+        ru = rows.nth(i).locator('td[lang="ru"]').bounding_box()
+        en = rows.nth(i).locator('td[lang="en"]').bounding_box()
+        if name == "desktop":  # two columns: Russian on the left, English beside it
+            assert ru["x"] + ru["width"] <= en["x"] + 1 and abs(ru["y"] - en["y"]) < 1
+        else:  # at phone width they stack, Russian above its English
+            assert en["y"] >= ru["y"] + ru["height"] - 1 and en["width"] > 300
+    key = page.locator("#d0 .s.key")
+    assert key.count() == 2 * 2
+    for i in range(key.count()):
+        background = key.nth(i).evaluate("node => getComputedStyle(node).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    flags = page.locator('#d0 td[lang="en"] .flags li')
+    assert flags.count() > 0 and "is not in the English" in page.inner_text("#d0 table.bilingual")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # no sideways scroll
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{name}.png"), full_page=True)
+    page.close()
+    assert (ARTIFACTS / f"report-{name}.png").stat().st_size > 10_000
+
+
+def test_digest_json_renders_the_same(digests: list[dict]) -> None:
+    assert report.to_html(json.loads(json.dumps(digests))) == report.to_html(digests)
