@@ -4,6 +4,7 @@ every way a file can be unusable."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,25 @@ def test_cli_reads_pages_and_says_what_it_did(tmp_path: Path, offline_env: dict[
             result.returncode == 2
             and result.stderr.strip() == f"ruen: error: {empty}: {needle} in the page"
         )
+
+
+def test_no_markdown_and_no_address_reaches_the_model(tiny_model: Path) -> None:
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    seen: list[str] = []
+    real = translator.engine.translate
+
+    def spy(texts, settings, **batching):
+        seen.extend(texts)
+        return real(texts, settings, **batching)
+
+    translator.memory_cache.clear()
+    translator.engine.translate = spy
+    try:
+        document = ruen.read_document(EXAMPLE)
+        result = ruen.digest(document, translator=translator, max_new_tokens=5, beam_size=1)
+    finally:
+        del translator.engine.translate
+    assert result.title is not None and result.title.ru == TITLE and result.title.en
+    assert TITLE in seen  # the title was translated
+    assert not any(i for i in range(len(result.sentences)) if result.sentences[i].ru == TITLE)
+    assert not [text for text in seen if re.search(r"\]\(|\[|https?://|#\)", text)]
