@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import ruen
-from ruen import translation
+from ruen import loading, translation
 from ruen.cache import SQLiteCache
 from ruen.engines import token_batches
 from ruen.errors import InvalidModelError, ModelNotAvailableError
@@ -242,13 +242,13 @@ def test_cache_loads_once_from_many_threads(
 ) -> None:
     ruen.clear_cache()
     calls = []
-    real_load = translation._load
+    real_load = loading._load
 
     def counting_load(*args, **kwargs):
         calls.append(threading.get_ident())
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(translation, "_load", counting_load)
+    monkeypatch.setattr(loading, "_load", counting_load)
     barrier = threading.Barrier(8)
     results: list[ruen.Translator] = []
 
@@ -451,9 +451,13 @@ def test_digest_records_carry_the_repair_and_the_flags_of_what_they_show(scripte
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_nbest_lists_come_from_the_engine(tiny_model: Path, backend: str) -> None:
+def test_nbest_lists_come_from_the_engine(
+    tiny_model: Path, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if backend == "ctranslate2":
         pytest.importorskip("ctranslate2")
+    monkeypatch.setenv("RUEN_CACHE_DIR", str(tmp_path))  # a conversion of its own
+    ruen.clear_cache()
     loaded = ruen.load_translator(
         tiny_model,
         backend=backend,
@@ -473,3 +477,4 @@ def test_nbest_lists_come_from_the_engine(tiny_model: Path, backend: str) -> Non
     assert [len(hypotheses) for hypotheses in lists] == [4, 4, 4]
     # The n-best list of a beam as wide as n starts with that beam's best.
     assert [hypotheses[0] for hypotheses in lists] == best
+    ruen.clear_cache()  # the next tests load their own

@@ -17,11 +17,14 @@ from ruen.errors import (
 )
 from ruen.fidelity import Flag, check
 from ruen.inputs import read_text
-from ruen.pipeline import Digest, SentenceRecord, Title, digest
+from ruen.loading import clear_cache, load_translator
+from ruen.options import TranslateOptions
+from ruen.pipeline import digest, digest_many
+from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
-from ruen.translation import Translation, Translator, clear_cache, load_translator
+from ruen.translation import Translation, Translator
 
 __version__ = "0.1.0"
 
@@ -29,6 +32,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "Digest",
     "Document",
+    "DocumentError",
     "Flag",
     "InputError",
     "InvalidModelError",
@@ -38,6 +42,7 @@ __all__ = [
     "SentenceRecord",
     "Span",
     "Title",
+    "TranslateOptions",
     "Translation",
     "Translator",
     "__version__",
@@ -45,6 +50,7 @@ __all__ = [
     "clear_cache",
     "default_model",
     "digest",
+    "digest_many",
     "download_model",
     "explain",
     "load_translator",

@@ -2,115 +2,40 @@
 
 This module only composes the stages (``documents``, ``splitting``, ``summarization``,
 ``translation``, ``fidelity``) and reads top to bottom; each stage can be used, tested and
-replaced on its own.
+replaced on its own. One document and an archive of them take the same path: each document
+is planned (split, scored, its key sentences picked when summarising first), the sentences of
+neighbouring documents are translated together, and each digest is finished from its share.
 """
 
 from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ruen.documents import Document
 from ruen.errors import InputError
-from ruen.fidelity import KINDS, Flag, check
-from ruen.splitting import paragraphs, sentenize
+from ruen.fidelity import check
+from ruen.loading import load_translator
+from ruen.options import TranslateOptions
+from ruen.records import Digest, DocumentError, SentenceRecord, Title
+from ruen.splitting import Span, paragraphs, sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
-from ruen.translation import Translation, Translator, load_translator
-
-
-@dataclass(frozen=True)
-class SentenceRecord:
-    """One sentence of the source: where it is, what it says, whether the summary keeps it,
-    and what the fidelity check found in its English (:func:`ruen.check`)."""
-
-    index: int
-    start: int
-    stop: int
-    ru: str
-    en: str | None  # None where the digest translated only the key sentences
-    selected: bool
-    score: float
-    repaired: bool = False  # the English is a better hypothesis than the model's own best
-    flags: tuple[Flag, ...] = ()
-    paragraph: int = 0  # which paragraph of the text (blank-line separated) it stands in
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["flags"] = [flag.to_dict() for flag in self.flags]
-        return data
-
-
-@dataclass(frozen=True)
-class Title:
-    """A document's title: translated and checked like a sentence, never a key sentence."""
-
-    ru: str
-    en: str | None
-    repaired: bool = False
-    flags: tuple[Flag, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "flags": [flag.to_dict() for flag in self.flags]}
-
-
-@dataclass(frozen=True)
-class Digest:
-    """A whole announcement: every sentence with its translation, and the key ones marked."""
-
-    sentences: list[SentenceRecord]
-    model: str
-    k: int | float
-    settings: dict[str, Any] = field(default_factory=dict)
-    title: Title | None = None
-    date: str | None = None
-    url: str | None = None
-
-    @property
-    def summary_en(self) -> list[str]:
-        """The selected sentences' English, in document order."""
-        return [record.en or "" for record in self.sentences if record.selected]
-
-    @property
-    def summary_ru(self) -> list[str]:
-        return [record.ru for record in self.sentences if record.selected]
-
-    @property
-    def translation_en(self) -> list[str | None]:
-        return [record.en for record in self.sentences]
-
-    @property
-    def flag_counts(self) -> dict[str, int]:
-        """How many flags of each kind the translation carries (every kind, zeros too)."""
-        counts = dict.fromkeys(KINDS, 0)
-        for record in [*self.sentences, *([self.title] if self.title else [])]:
-            for flag in record.flags:
-                counts[flag.kind] += 1
-        return counts
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: the title and the summary first, then the per-sentence
-        records."""
-        return {
-            "title": self.title.to_dict() if self.title else None,
-            "date": self.date,
-            "url": self.url,
-            "model": self.model,
-            "k": self.k,
-            "settings": dict(self.settings),
-            "summary_en": self.summary_en,
-            "flags": self.flag_counts,
-            "sentences": [record.to_dict() for record in self.sentences],
-        }
-
+from ruen.translation import Translation, Translator
 
 MODES = ("summarise-first", "translate-first")
+# Sentences translated together across neighbouring documents: enough for full batches on every
+# core, few enough that memory stays flat however long the archive (benchmarks/corpus.py).
+WINDOW = 256
+
+DocumentLike = str | Document | Mapping[str, Any]
 
 
 def digest(
     document: str | Document,
+    options: TranslateOptions | None = None,
     *,
     model: str | os.PathLike[str] | None = None,
     k: int | float = 3,
@@ -119,13 +44,8 @@ def digest(
     translator: Translator | None = None,
     backend: str = "transformers",
     device: str = "auto",
-    beam_size: int | None = None,
-    batch_size: int = 32,
-    max_batch_tokens: int = 4096,
-    max_new_tokens: int | None = None,
-    min_new_tokens: int | None = None,
-    repair: bool = True,
     progress: Callable[[int], object] | None = None,
+    **overrides: Any,
 ) -> Digest:
     """Digest a Russian text: its key sentences in English, and its full translation.
 
@@ -139,92 +59,233 @@ def digest(
     documents its choice shares 75-80 % of the sentences with the choice made on the reference
     English at k=3 (benchmarks/summarise_first.py), and it picks on the source rather than on
     machine output. ``mode="translate-first"`` translates everything and picks on the English.
-    A sentence left untranslated has ``en=None``. Every translated sentence is checked
-    (:func:`ruen.check`) and carries its flags; with ``repair`` (the default) a sentence whose
+    A sentence left untranslated has ``en=None``.
+
+    ``options`` (:class:`~ruen.options.TranslateOptions`) or keyword overrides of its fields
+    (``beam_size=4``) say how to translate. Every translated sentence is checked
+    (:func:`ruen.check`) and carries its flags; unless ``repair=False``, a sentence whose
     English changed a figure, a date, an address or a name, or left Russian in, gets the best
     hypothesis of the model's n-best list that does so less, and says so (``repaired``);
     ``repair=False`` gives exactly the model's own best output. ``translator`` lets a caller
     reuse one it already holds; otherwise ``model`` is loaded through
     :func:`ruen.load_translator`'s cache.
     """
+    (result,) = digest_many(
+        [document],
+        options,
+        model=model,
+        k=k,
+        mode=mode,
+        full_translation=full_translation,
+        translator=translator,
+        backend=backend,
+        device=device,
+        progress=progress,
+        **overrides,
+    )
+    assert isinstance(result, Digest)  # errors are raised, not recorded, by default
+    return result
+
+
+def digest_many(
+    documents: Iterable[DocumentLike],
+    options: TranslateOptions | None = None,
+    *,
+    model: str | os.PathLike[str] | None = None,
+    k: int | float = 3,
+    mode: str = "summarise-first",
+    full_translation: bool = True,
+    translator: Translator | None = None,
+    backend: str = "transformers",
+    device: str = "auto",
+    progress: Callable[[int], object] | None = None,
+    window: int = WINDOW,
+    on_error: str = "raise",
+    client: Any = None,
+    **overrides: Any,
+) -> Iterator[Digest | DocumentError]:
+    """Digest each of ``documents`` (str, :class:`~ruen.documents.Document`, or a mapping
+    with ``"text"`` and an optional ``"id"``), yielding the digests in input order, each equal
+    to :func:`digest` of that document alone.
+
+    The documents are read one at a time, and the sentences of neighbouring documents are
+    translated together, ``window`` sentences at a time, so that short notes fill whole
+    batches and memory stays flat however many documents come. ``on_error="record"`` yields
+    a :class:`~ruen.records.DocumentError` for a document that cannot be digested (empty, or
+    one given as a DocumentError already) and goes on; ``"raise"`` raises it. With ``client``
+    (a ``dask.distributed.Client``; extra ``ruen[dask]``) the documents go to the cluster's
+    workers in shards, each worker loading the model once.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-    if not isinstance(document, Document):
-        document = Document(document)
-    text = document.text
-    spans = list(sentenize(text))
-    if not spans:
-        raise InputError("empty input, there is no text to digest")
-    russian = [span.text for span in spans]
-    title = [document.title] if document.title else []
+    if on_error not in ("raise", "record"):
+        raise ValueError(f"on_error must be 'raise' or 'record', not {on_error!r}")
+    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+        raise ValueError(f"window must be a positive integer, not {window!r}")
+    chosen = TranslateOptions.build(options, overrides, repair=True)
+    work = _Work(k, mode, full_translation, chosen, on_error)
+    if client is not None:
+        from ruen.cluster import digest_on_cluster
 
+        yield from digest_on_cluster(
+            client, documents, work, model=model, backend=backend, device=device
+        )
+        return
     if translator is None:
         translator = load_translator(model, backend=backend, device=device)
-    options = {
-        "beam_size": beam_size,
-        "batch_size": batch_size,
-        "max_batch_tokens": max_batch_tokens,
-        "max_new_tokens": max_new_tokens,
-        "min_new_tokens": min_new_tokens,
-        "repair": repair,
-        "progress": progress,
-    }
+    pending: list[_Plan | DocumentError] = []
+    size = 0
+    for item in documents:
+        planned = work.plan(item)
+        pending.append(planned)
+        size += len(planned.texts) if isinstance(planned, _Plan) else 0
+        if size >= window:
+            yield from work.finish(pending, translator, progress)
+            pending, size = [], 0
+    yield from work.finish(pending, translator, progress)
 
-    # The title goes to the model in the same call as the sentences, first.
-    if mode == "summarise-first":
-        scores = score_sentences(russian, lang="ru")
-        selected = summarize(russian, k, lang="ru")
-        wanted = range(len(russian)) if full_translation else selected
-        done = translator.translate_detailed(title + [russian[i] for i in wanted], **options)
-        headline, done = done[: len(title)], done[len(title) :]
-        results: list[Translation | None] = [None] * len(russian)
-        for i, result in zip(wanted, done):
+
+@dataclass(frozen=True)
+class _Plan:
+    """One document, split and scored, with what it sends to the model."""
+
+    id: str | None
+    document: Document
+    spans: list[Span]
+    scores: list[float] | None  # None until translate-first has the English
+    selected: list[int] | None
+    wanted: list[int]  # the sentences to translate
+
+    @property
+    def texts(self) -> list[str]:
+        title = [self.document.title] if self.document.title else []
+        return title + [self.spans[i].text for i in self.wanted]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What every document of a run is digested with."""
+
+    k: int | float
+    mode: str
+    full_translation: bool
+    options: TranslateOptions
+    on_error: str
+
+    def plan(self, item: DocumentLike | DocumentError) -> _Plan | DocumentError:
+        """Split the document and, summarising first, pick its key sentences."""
+        if isinstance(item, DocumentError):
+            if self.on_error == "raise":
+                raise InputError(item.error)
+            return item
+        identity, document = _identify(item)
+        spans = list(sentenize(document.text))
+        if not spans:
+            error = (
+                f"{identity}: empty input, there is no text to digest"
+                if identity
+                else ("empty input, there is no text to digest")
+            )
+            if self.on_error == "raise":
+                raise InputError(error)
+            return DocumentError(identity, error)
+        if self.mode == "summarise-first":
+            russian = [span.text for span in spans]
+            scores = score_sentences(russian, lang="ru")
+            selected = summarize(russian, self.k, lang="ru")
+            wanted = list(range(len(spans))) if self.full_translation else selected
+            return _Plan(identity, document, spans, scores, selected, wanted)
+        return _Plan(identity, document, spans, None, None, list(range(len(spans))))
+
+    def finish(
+        self,
+        pending: list[_Plan | DocumentError],
+        translator: Translator,
+        progress: Callable[[int], object] | None,
+    ) -> Iterator[Digest | DocumentError]:
+        """Translate the sentences of all ``pending`` documents in one call, then build each
+        digest from its share, in order."""
+        texts = [text for plan in pending if isinstance(plan, _Plan) for text in plan.texts]
+        done = translator.translate_detailed(texts, self.options, progress=progress)
+        settings = {
+            "translation": translator.signature(translator.settings(self.options)),
+            "summarizer": SIGNATURE,
+            "mode": self.mode,
+            "full_translation": self.full_translation or self.mode == "translate-first",
+            "repair": self.options.repair,
+        }
+        cursor = 0
+        for plan in pending:
+            if isinstance(plan, DocumentError):
+                yield plan
+                continue
+            share = done[cursor : cursor + len(plan.texts)]
+            cursor += len(plan.texts)
+            yield self.digest(plan, share, translator.name, settings)
+
+    def digest(
+        self, plan: _Plan, done: list[Translation], model: str, settings: dict[str, Any]
+    ) -> Digest:
+        """The digest of one planned document, from the translations of its texts."""
+        document = plan.document
+        headline, done = (done[:1], done[1:]) if document.title else ([], done)
+        results: list[Translation | None] = [None] * len(plan.spans)
+        for i, result in zip(plan.wanted, done):
             results[i] = result
-    else:
-        done = translator.translate_detailed(title + russian, **options)
-        headline, results = done[: len(title)], list(done[len(title) :])
-        english = [result.text for result in results]
-        scores = score_sentences(english, lang="en")
-        selected = summarize(english, k, lang="en")
-
-    chosen = set(selected)
-    breaks = [start for start, _ in paragraphs(text)]
-    records = [
-        SentenceRecord(
-            i,
-            span.start,
-            span.stop,
-            span.text,
-            result.text if result else None,
-            i in chosen,
-            round(score, 6),
-            repaired=bool(result and result.repaired),
-            flags=tuple(check(span.text, result.text)) if result else (),
-            paragraph=bisect_right(breaks, span.start) - 1,
+        scores, selected = plan.scores, plan.selected
+        if scores is None or selected is None:  # translate-first: pick on the English
+            english = [result.text if result else "" for result in results]
+            scores = score_sentences(english, lang="en")
+            selected = summarize(english, self.k, lang="en")
+        chosen = set(selected)
+        breaks = [start for start, _ in paragraphs(document.text)]
+        records = [
+            SentenceRecord(
+                i,
+                span.start,
+                span.stop,
+                span.text,
+                result.text if result else None,
+                i in chosen,
+                round(score, 6),
+                repaired=bool(result and result.repaired),
+                flags=tuple(check(span.text, result.text)) if result else (),
+                paragraph=bisect_right(breaks, span.start) - 1,
+            )
+            for i, (span, result, score) in enumerate(zip(plan.spans, results, scores))
+        ]
+        title = None
+        if document.title:
+            (result,) = headline
+            flags = tuple(check(document.title, result.text))
+            title = Title(document.title, result.text, result.repaired, flags)
+        return Digest(
+            sentences=records,
+            model=model,
+            k=self.k,
+            settings=settings,
+            title=title,
+            date=document.date,
+            url=document.url,
+            id=plan.id,
         )
-        for i, (span, result, score) in enumerate(zip(spans, results, scores))
-    ]
-    heading = None
-    if document.title:
-        (result,) = headline
-        flags = tuple(check(document.title, result.text))
-        heading = Title(document.title, result.text, result.repaired, flags)
-    generation = translator.settings(
-        beam_size=beam_size, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens
-    )
-    settings = {
-        "translation": translator.signature(generation),
-        "summarizer": SIGNATURE,
-        "mode": mode,
-        "full_translation": full_translation or mode == "translate-first",
-        "repair": repair,
-    }
-    return Digest(
-        sentences=records,
-        model=translator.name,
-        k=k,
-        settings=settings,
-        title=heading,
-        date=document.date,
-        url=document.url,
-    )
+
+
+def _identify(item: DocumentLike) -> tuple[str | None, Document]:
+    """A document and its id: the mapping's "id", or the document's file name."""
+    if isinstance(item, Document):
+        return item.name, item
+    if isinstance(item, str):
+        return None, Document(item)
+    if isinstance(item, Mapping):
+        text = item.get("text")
+        if isinstance(text, Document):
+            return _id(item.get("id")) or text.name, text
+        if not isinstance(text, str):
+            raise TypeError("a document mapping needs a str 'text'")
+        return _id(item.get("id")), Document(text)
+    raise TypeError(f"a document is a str, a Document or a mapping, not {type(item).__name__}")
+
+
+def _id(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,18 +1,11 @@
 """MarianMT translation: find the model, load it once, translate sentences in sorted batches.
 
-Why a process-wide cache: loading opus-mt-ru-en takes seconds and about a gigabyte, and a
-library user who calls :func:`ruen.digest` in a loop must not pay that on every call. Finding
-the model's files is ``resolution.py``'s work.
+The translator is made and cached by ``loading.py`` (:func:`ruen.load_translator`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import threading
 import unicodedata
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -21,17 +14,12 @@ from typing import Any
 
 from ruen.cache import MemoryCache, SQLiteCache
 from ruen.engines import (
-    CTranslate2Engine,
     Engine,
     GenerationSettings,
-    TransformersEngine,
-    convert_to_ctranslate2,
     fingerprint,
-    quiet_transformers,
 )
-from ruen.errors import InvalidModelError, MissingExtraError
 from ruen.fidelity import REPAIRABLE, check
-from ruen.resolution import default_model, resolve_model
+from ruen.options import TranslateOptions
 from ruen.segments import assemble, segments
 
 BACKENDS = ("transformers", "ctranslate2")
@@ -39,25 +27,6 @@ BACKENDS = ("transformers", "ctranslate2")
 CLAUSE_SEPARATORS = ("; ", ": ", ", ", " — ", " – ", " - ", " ")
 
 
-_DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
-
-
-def resolve_device(device: str, backend: str = "transformers") -> str:
-    """``"auto"`` is CUDA when a GPU is visible to the backend, else the CPU."""
-    if not isinstance(device, str) or not _DEVICE.match(device):
-        raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N")
-    if device != "auto":
-        return device
-    if backend == "ctranslate2":
-        import ctranslate2
-
-        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-# Hypotheses asked of the model when a translation needs repair (the beam is at least as wide).
 REPAIR_CANDIDATES = 8
 
 
@@ -129,25 +98,16 @@ class Translator:
         return getattr(self.engine, "model", None)
 
     def settings(
-        self,
-        *,
-        beam_size: int | None = None,
-        max_new_tokens: int | None = None,
-        min_new_tokens: int | None = None,
+        self, options: TranslateOptions | None = None, **overrides: Any
     ) -> GenerationSettings:
-        """The generation settings for these options, checked; ``None`` keeps the model's
-        own generation config, as transformers does."""
-        for key, value, lowest in (
-            ("beam_size", beam_size, 1),
-            ("max_new_tokens", max_new_tokens, 1),
-            ("min_new_tokens", min_new_tokens, 0),
-        ):
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or value < lowest
-            ):
-                raise ValueError(f"{key} must be an integer of at least {lowest}, not {value!r}")
+        """The generation settings for these options; ``None`` keeps the model's own
+        generation config, as transformers does."""
+        chosen = TranslateOptions.build(options, overrides)
         return GenerationSettings(
-            beam_size, max_new_tokens, min_new_tokens, defaults=self.generation_defaults
+            chosen.beam_size,
+            chosen.max_new_tokens,
+            chosen.min_new_tokens,
+            defaults=self.generation_defaults,
         )
 
     def signature(self, settings: GenerationSettings | None = None) -> str:
@@ -162,132 +122,78 @@ class Translator:
     def translate(
         self,
         sentences: Iterable[str],
+        options: TranslateOptions | None = None,
         *,
-        beam_size: int | None = None,
-        batch_size: int = 32,
-        max_batch_tokens: int = 4096,
-        max_new_tokens: int | None = None,
-        min_new_tokens: int | None = None,
-        repair: bool = False,
         progress: Callable[[int], object] | None = None,
         chunk_size: int = 256,
+        **overrides: Any,
     ) -> list[str]:
         """Translate each sentence; one output per input, in input order.
 
-        Sentences are sorted by length into batches of at most ``batch_size`` sentences and
-        ``max_batch_tokens`` padded tokens; identical sentences (after white-space
-        normalisation) are translated once per process, and once ever with a persistent
-        cache; a sentence longer than the model can read is cut at clause boundaries and the
-        pieces' translations joined, so nothing is truncated. Web and e-mail addresses and
-        Markdown link targets never reach the model: the sentence is cut around them and
-        they are put back verbatim (``segments.py``). With ``repair``, a translation that
-        changed a figure, a date, an address or a name, or left Russian in, is replaced by
-        the best hypothesis of the model's n-best list that does so less (see
-        :meth:`translate_detailed`). ``progress`` is called with the number of sentences
-        finished after each chunk of ``chunk_size``.
+        ``options`` (:class:`~ruen.options.TranslateOptions`), or keyword overrides of its
+        fields (``beam_size=4``), say how. Sentences are sorted by length into batches of at
+        most ``batch_size`` sentences and ``max_batch_tokens`` padded tokens; identical
+        sentences (after white-space normalisation) are translated once per process, and
+        once ever with a persistent cache; a sentence longer than the model can read is cut
+        at clause boundaries and the pieces' translations joined, so nothing is truncated.
+        Web and e-mail addresses and Markdown link targets never reach the model: the
+        sentence is cut around them and they are put back verbatim (``segments.py``). With
+        ``repair``, a translation that changed a figure, a date, an address or a name, or
+        left Russian in, is replaced by the best hypothesis of the model's n-best list that
+        does so less (see :meth:`translate_detailed`). ``progress`` is called with the
+        number of sentences finished after each chunk of ``chunk_size``.
         """
-        return [
-            result.text
-            for result in self.translate_detailed(
-                sentences,
-                beam_size=beam_size,
-                batch_size=batch_size,
-                max_batch_tokens=max_batch_tokens,
-                max_new_tokens=max_new_tokens,
-                min_new_tokens=min_new_tokens,
-                repair=repair,
-                progress=progress,
-                chunk_size=chunk_size,
-            )
-        ]
+        results = self._results(sentences, options, overrides, progress, chunk_size)
+        return [result.text for result in results]
 
     def translate_detailed(
         self,
         sentences: Iterable[str],
+        options: TranslateOptions | None = None,
         *,
-        beam_size: int | None = None,
-        batch_size: int = 32,
-        max_batch_tokens: int = 4096,
-        max_new_tokens: int | None = None,
-        min_new_tokens: int | None = None,
-        repair: bool = False,
         progress: Callable[[int], object] | None = None,
         chunk_size: int = 256,
+        **overrides: Any,
     ) -> list[Translation]:
         """:meth:`translate`, with each result saying whether repair replaced the model's
         own best output."""
-        return list(
-            self._results(
-                sentences,
-                beam_size=beam_size,
-                batch_size=batch_size,
-                max_batch_tokens=max_batch_tokens,
-                max_new_tokens=max_new_tokens,
-                min_new_tokens=min_new_tokens,
-                repair=repair,
-                progress=progress,
-                chunk_size=chunk_size,
-            )
-        )
+        return list(self._results(sentences, options, overrides, progress, chunk_size))
 
     def translate_iterable(
         self,
         sentences: Iterable[str],
+        options: TranslateOptions | None = None,
         *,
-        beam_size: int | None = None,
-        batch_size: int = 32,
-        max_batch_tokens: int = 4096,
-        max_new_tokens: int | None = None,
-        min_new_tokens: int | None = None,
-        repair: bool = False,
         progress: Callable[[int], object] | None = None,
         chunk_size: int = 256,
+        **overrides: Any,
     ) -> Iterator[str]:
         """The streaming twin of :meth:`translate`: it reads ``chunk_size`` sentences at a
         time, so a generator over a large archive is never held in memory whole."""
-        results = self._results(
-            sentences,
-            beam_size=beam_size,
-            batch_size=batch_size,
-            max_batch_tokens=max_batch_tokens,
-            max_new_tokens=max_new_tokens,
-            min_new_tokens=min_new_tokens,
-            repair=repair,
-            progress=progress,
-            chunk_size=chunk_size,
-        )
+        results = self._results(sentences, options, overrides, progress, chunk_size)
         return (result.text for result in results)
 
     def _results(
         self,
         sentences: Iterable[str],
-        *,
-        beam_size: int | None,
-        batch_size: int,
-        max_batch_tokens: int,
-        max_new_tokens: int | None,
-        min_new_tokens: int | None,
-        repair: bool,
+        options: TranslateOptions | None,
+        overrides: dict[str, Any],
         progress: Callable[[int], object] | None,
         chunk_size: int,
     ) -> Iterator[Translation]:
         if isinstance(sentences, str):
             raise TypeError("translate() takes an iterable of sentences, not one str")
-        for key, value in (
-            ("batch_size", batch_size),
-            ("chunk_size", chunk_size),
-            ("max_batch_tokens", max_batch_tokens),
-        ):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{key} must be a positive integer, not {value!r}")
-        settings = self.settings(
-            beam_size=beam_size, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens
-        )
+        if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+            raise ValueError(f"chunk_size must be a positive integer, not {chunk_size!r}")
+        chosen = TranslateOptions.build(options, overrides)
+        settings = self.settings(chosen)
         batching = {
-            "batch_size": batch_size,
-            "max_batch_tokens": max(max_batch_tokens, self.max_input_tokens),
+            "batch_size": chosen.batch_size,
+            "max_batch_tokens": max(chosen.max_batch_tokens, self.max_input_tokens),
         }
-        return self._stream(iter(sentences), settings, batching, chunk_size, progress, repair)
+        return self._stream(
+            iter(sentences), settings, batching, chunk_size, progress, chosen.repair
+        )
 
     def _stream(
         self,
@@ -438,162 +344,3 @@ def _find_all(text: str, separator: str) -> Iterator[int]:
     while start != -1:
         yield start
         start = text.find(separator, start + 1)
-
-
-_CACHE: dict[tuple[Any, ...], Translator] = {}
-_CACHE_LOCK = threading.Lock()
-_LOAD_LOCKS: dict[tuple[Any, ...], threading.Lock] = {}
-
-
-def load_translator(
-    model: str | os.PathLike[str] | None = None,
-    *,
-    backend: str = "transformers",
-    device: str = "auto",
-    compute_type: str = "default",
-    revision: str | None = None,
-    inter_threads: int | None = None,
-    intra_threads: int | None = None,
-    cache: str | os.PathLike[str] | None = None,
-) -> Translator:
-    """Load a MarianMT model and its tokenizer once per process and return the shared
-    :class:`Translator`.
-
-    ``model`` is a hub id or a local directory (default: ``$RUEN_MODEL`` or
-    ``Helsinki-NLP/opus-mt-ru-en``). ``backend="ctranslate2"`` (extra ``ruen[fast]``)
-    converts the model once, to ``compute_type`` (default int8 on a CPU), and keeps the result
-    on disk; ``inter_threads``/``intra_threads`` override its measured thread settings.
-    ``cache`` names an SQLite file that keeps translations across runs. A second call with
-    the same arguments returns the same object, also when several threads ask at once;
-    :func:`clear_cache` forgets them all.
-    """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
-    name = os.fspath(model) if model is not None else default_model()
-    device = resolve_device(device, backend)
-    compute_type = _compute_type(backend, device, compute_type)
-    local = Path(name).expanduser()
-    identity = str(local.resolve()) if local.is_dir() else name
-    cache_path = str(Path(cache).expanduser().resolve()) if cache is not None else None
-    key = (
-        identity,
-        backend,
-        device,
-        compute_type,
-        revision,
-        inter_threads,
-        intra_threads,
-        cache_path,
-    )
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
-        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
-    with lock:
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                return _CACHE[key]
-        translator = _load(
-            name,
-            backend=backend,
-            device=device,
-            compute_type=compute_type,
-            revision=revision,
-            inter_threads=inter_threads,
-            intra_threads=intra_threads,
-            cache=cache_path,
-        )
-        with _CACHE_LOCK:
-            _CACHE[key] = translator
-    return translator
-
-
-def clear_cache() -> None:
-    """Forget every loaded translator (the next :func:`load_translator` loads anew)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _LOAD_LOCKS.clear()
-
-
-def _compute_type(backend: str, device: str, compute_type: str) -> str:
-    if backend == "transformers":
-        if compute_type not in ("default", "float32"):
-            raise ValueError(
-                f"compute_type {compute_type!r} needs backend='ctranslate2'; "
-                "the transformers backend runs float32"
-            )
-        return "float32"
-    if compute_type == "default":
-        return "int8_float16" if device.startswith("cuda") else "int8"
-    return compute_type
-
-
-def _load(
-    name: str,
-    *,
-    backend: str,
-    device: str,
-    compute_type: str,
-    revision: str | None,
-    inter_threads: int | None,
-    intra_threads: int | None,
-    cache: str | None,
-) -> Translator:
-    path = resolve_model(name, revision=revision)
-    from transformers import MarianTokenizer
-
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    generation_path = path / "generation_config.json"
-    generation = (
-        json.loads(generation_path.read_text(encoding="utf-8"))
-        if generation_path.is_file()
-        else {
-            key: config[key]
-            for key in ("num_beams", "max_length", "bad_words_ids", "forced_eos_token_id")
-            if key in config
-        }
-    )
-    try:
-        with quiet_transformers(), warnings.catch_warnings():
-            # MarianTokenizer recommends sacremoses, which only its unused target-side
-            # normaliser needs.
-            warnings.filterwarnings("ignore", message=".*sacremoses")
-            tokenizer = MarianTokenizer.from_pretrained(path)
-            if backend == "ctranslate2":
-                engine: Engine = CTranslate2Engine(
-                    convert_to_ctranslate2(path, compute_type),
-                    tokenizer,
-                    device=device,
-                    compute_type=compute_type,
-                    inter_threads=inter_threads,
-                    intra_threads=intra_threads,
-                )
-            else:
-                engine = TransformersEngine(_load_torch_model(path, device), tokenizer, device)
-    except (InvalidModelError, MissingExtraError, ValueError):
-        raise
-    except Exception as exc:
-        raise InvalidModelError(f"{path} could not be loaded as a MarianMT model: {exc}") from None
-    limits = [config.get("max_position_embeddings", 512)]
-    if isinstance(tokenizer.model_max_length, int) and tokenizer.model_max_length < 10**9:
-        limits.append(tokenizer.model_max_length)
-    return Translator(
-        name,
-        path,
-        tokenizer,
-        engine,
-        generation_defaults=generation,
-        max_input_tokens=min(limits),
-        persistent_cache=SQLiteCache(cache) if cache is not None else None,
-    )
-
-
-def _load_torch_model(path: Path, device: str) -> Any:
-    from transformers import MarianMTModel
-
-    model = MarianMTModel.from_pretrained(
-        path, use_safetensors=(path / "model.safetensors").is_file() or None
-    )
-    model.to(device)
-    model.eval()
-    return model

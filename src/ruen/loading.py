@@ -1,0 +1,208 @@
+"""Loading a MarianMT model once per process, on the backend and device asked for.
+
+Why a process-wide cache: loading opus-mt-ru-en takes seconds and about a gigabyte, and a
+library user who calls :func:`ruen.digest` in a loop, or a web service that digests from many
+threads, must not pay that on every call. Finding the model's files is ``resolution.py``'s work;
+translating with it is ``translation.py``'s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ruen.cache import SQLiteCache
+from ruen.engines import (
+    CTranslate2Engine,
+    Engine,
+    TransformersEngine,
+    convert_to_ctranslate2,
+    quiet_transformers,
+)
+from ruen.errors import InvalidModelError, MissingExtraError
+from ruen.resolution import default_model, resolve_model
+from ruen.translation import BACKENDS, Translator
+
+_DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
+
+
+def resolve_device(device: str, backend: str = "transformers") -> str:
+    """``"auto"`` is CUDA when a GPU is visible to the backend, else the CPU."""
+    if not isinstance(device, str) or not _DEVICE.match(device):
+        raise ValueError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N")
+    if device != "auto":
+        return device
+    if backend == "ctranslate2":
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+# Hypotheses asked of the model when a translation needs repair (the beam is at least as wide).
+
+
+_CACHE: dict[tuple[Any, ...], Translator] = {}
+_CACHE_LOCK = threading.Lock()
+_LOAD_LOCKS: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+def load_translator(
+    model: str | os.PathLike[str] | None = None,
+    *,
+    backend: str = "transformers",
+    device: str = "auto",
+    compute_type: str = "default",
+    revision: str | None = None,
+    inter_threads: int | None = None,
+    intra_threads: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
+) -> Translator:
+    """Load a MarianMT model and its tokenizer once per process and return the shared
+    :class:`Translator`.
+
+    ``model`` is a hub id or a local directory (default: ``$RUEN_MODEL`` or
+    ``Helsinki-NLP/opus-mt-ru-en``). ``backend="ctranslate2"`` (extra ``ruen[fast]``)
+    converts the model once, to ``compute_type`` (default int8 on a CPU), and keeps the result
+    on disk; ``inter_threads``/``intra_threads`` override its measured thread settings.
+    ``cache`` names an SQLite file that keeps translations across runs. A second call with
+    the same arguments returns the same object, also when several threads ask at once;
+    :func:`clear_cache` forgets them all.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    name = os.fspath(model) if model is not None else default_model()
+    device = resolve_device(device, backend)
+    compute_type = _compute_type(backend, device, compute_type)
+    local = Path(name).expanduser()
+    identity = str(local.resolve()) if local.is_dir() else name
+    cache_path = str(Path(cache).expanduser().resolve()) if cache is not None else None
+    key = (
+        identity,
+        backend,
+        device,
+        compute_type,
+        revision,
+        inter_threads,
+        intra_threads,
+        cache_path,
+    )
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        translator = _load(
+            name,
+            backend=backend,
+            device=device,
+            compute_type=compute_type,
+            revision=revision,
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
+            cache=cache_path,
+        )
+        with _CACHE_LOCK:
+            _CACHE[key] = translator
+    return translator
+
+
+def clear_cache() -> None:
+    """Forget every loaded translator (the next :func:`load_translator` loads anew)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _LOAD_LOCKS.clear()
+
+
+def _compute_type(backend: str, device: str, compute_type: str) -> str:
+    if backend == "transformers":
+        if compute_type not in ("default", "float32"):
+            raise ValueError(
+                f"compute_type {compute_type!r} needs backend='ctranslate2'; "
+                "the transformers backend runs float32"
+            )
+        return "float32"
+    if compute_type == "default":
+        return "int8_float16" if device.startswith("cuda") else "int8"
+    return compute_type
+
+
+def _load(
+    name: str,
+    *,
+    backend: str,
+    device: str,
+    compute_type: str,
+    revision: str | None,
+    inter_threads: int | None,
+    intra_threads: int | None,
+    cache: str | None,
+) -> Translator:
+    path = resolve_model(name, revision=revision)
+    from transformers import MarianTokenizer
+
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    generation_path = path / "generation_config.json"
+    generation = (
+        json.loads(generation_path.read_text(encoding="utf-8"))
+        if generation_path.is_file()
+        else {
+            key: config[key]
+            for key in ("num_beams", "max_length", "bad_words_ids", "forced_eos_token_id")
+            if key in config
+        }
+    )
+    try:
+        with quiet_transformers(), warnings.catch_warnings():
+            # MarianTokenizer recommends sacremoses, which only its unused target-side
+            # normaliser needs.
+            warnings.filterwarnings("ignore", message=".*sacremoses")
+            tokenizer = MarianTokenizer.from_pretrained(path)
+            if backend == "ctranslate2":
+                engine: Engine = CTranslate2Engine(
+                    convert_to_ctranslate2(path, compute_type),
+                    tokenizer,
+                    device=device,
+                    compute_type=compute_type,
+                    inter_threads=inter_threads,
+                    intra_threads=intra_threads,
+                )
+            else:
+                engine = TransformersEngine(_load_torch_model(path, device), tokenizer, device)
+    except (InvalidModelError, MissingExtraError, ValueError):
+        raise
+    except Exception as exc:
+        raise InvalidModelError(f"{path} could not be loaded as a MarianMT model: {exc}") from None
+    limits = [config.get("max_position_embeddings", 512)]
+    if isinstance(tokenizer.model_max_length, int) and tokenizer.model_max_length < 10**9:
+        limits.append(tokenizer.model_max_length)
+    return Translator(
+        name,
+        path,
+        tokenizer,
+        engine,
+        generation_defaults=generation,
+        max_input_tokens=min(limits),
+        persistent_cache=SQLiteCache(cache) if cache is not None else None,
+    )
+
+
+def _load_torch_model(path: Path, device: str) -> Any:
+    from transformers import MarianMTModel
+
+    model = MarianMTModel.from_pretrained(
+        path, use_safetensors=(path / "model.safetensors").is_file() or None
+    )
+    model.to(device)
+    model.eval()
+    return model

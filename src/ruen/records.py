@@ -1,0 +1,110 @@
+"""What a digest gives: one record per sentence, the title, and the whole document's digest.
+
+These are plain frozen dataclasses with ``to_dict`` for JSON, so that a digest can be saved,
+streamed as JSON lines, rendered (``report.py``) and compared for equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ruen.fidelity import KINDS, Flag
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """One sentence of the source: where it is, what it says, whether the summary keeps it,
+    and what the fidelity check found in its English (:func:`ruen.check`)."""
+
+    index: int
+    start: int
+    stop: int
+    ru: str
+    en: str | None  # None where the digest translated only the key sentences
+    selected: bool
+    score: float
+    repaired: bool = False  # the English is a better hypothesis than the model's own best
+    flags: tuple[Flag, ...] = ()
+    paragraph: int = 0  # which paragraph of the text (blank-line separated) it stands in
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["flags"] = [flag.to_dict() for flag in self.flags]
+        return data
+
+
+@dataclass(frozen=True)
+class Title:
+    """A document's title: translated and checked like a sentence, never a key sentence."""
+
+    ru: str
+    en: str | None
+    repaired: bool = False
+    flags: tuple[Flag, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "flags": [flag.to_dict() for flag in self.flags]}
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A whole announcement: every sentence with its translation, and the key ones marked."""
+
+    sentences: list[SentenceRecord]
+    model: str
+    k: int | float
+    settings: dict[str, Any] = field(default_factory=dict)
+    title: Title | None = None
+    date: str | None = None
+    url: str | None = None
+    id: str | None = None  # given with the document, or its file's path
+
+    @property
+    def summary_en(self) -> list[str]:
+        """The selected sentences' English, in document order."""
+        return [record.en or "" for record in self.sentences if record.selected]
+
+    @property
+    def summary_ru(self) -> list[str]:
+        return [record.ru for record in self.sentences if record.selected]
+
+    @property
+    def translation_en(self) -> list[str | None]:
+        return [record.en for record in self.sentences]
+
+    @property
+    def flag_counts(self) -> dict[str, int]:
+        """How many flags of each kind the translation carries (every kind, zeros too)."""
+        counts = dict.fromkeys(KINDS, 0)
+        for record in [*self.sentences, *([self.title] if self.title else [])]:
+            for flag in record.flags:
+                counts[flag.kind] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the title and the summary first, then the per-sentence
+        records."""
+        return {
+            "id": self.id,
+            "title": self.title.to_dict() if self.title else None,
+            "date": self.date,
+            "url": self.url,
+            "model": self.model,
+            "k": self.k,
+            "settings": dict(self.settings),
+            "summary_en": self.summary_en,
+            "flags": self.flag_counts,
+            "sentences": [record.to_dict() for record in self.sentences],
+        }
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """A document of a corpus that could not be digested, and why: the run goes on."""
+
+    id: str | None
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "error": self.error}
