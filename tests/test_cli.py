@@ -99,7 +99,7 @@ def test_digest_json_matches_the_api(
     assert data["title"] == expected.to_dict()["title"] and data["title"]["ru"] == document.title
     assert data["sentences"] == expected.to_dict()["sentences"]
     assert data["summary_en"] == expected.summary_en and len(data["summary_en"]) == 2
-    assert data["file"] == str(EXAMPLE)
+    assert data["id"] == str(EXAMPLE)
 
 
 def test_digest_summary_only(tiny_model: Path, offline_env: dict[str, str]) -> None:
@@ -140,7 +140,7 @@ def test_digest_several_files_jsonl(
     )
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["file"] for r in records] == [str(EXAMPLE), str(second)]
+    assert [r["id"] for r in records] == [str(EXAMPLE), str(second)]
     assert len(records[1]["sentences"]) == 2
     assert result.stderr == ""  # stderr is not a terminal: no progress bar
 
@@ -211,14 +211,14 @@ def test_no_network(offline_env: dict[str, str]) -> None:
     ("setup", "needles"),
     [
         (lambda d: d / "missing.txt", ["missing.txt", "no such file"]),
-        (lambda d: d, ["is a directory"]),
+        (lambda d: _mkdir(d / "empty-dir"), ["empty-dir", "no files matching '*'"]),
         (lambda d: _write(d / "empty.txt", b" \n\n "), ["empty input"]),
         (
             lambda d: _write(d / "bad.txt", "Привет ".encode() + b"\xff\xfe"),
             ["not valid UTF-8", "byte 0xff at offset 13"],
         ),
     ],
-    ids=["missing file", "directory", "empty", "invalid utf-8"],
+    ids=["missing file", "empty directory", "empty", "invalid utf-8"],
 )
 @pytest.mark.parametrize("command", ["digest", "summarize", "split"])
 def test_bad_input(
@@ -264,6 +264,11 @@ def test_usage_errors(offline_env: dict[str, str]) -> None:
 
 def test_console_script_is_installed() -> None:
     assert shutil.which("ruen") is not None
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -32,7 +32,7 @@ def digests(tiny_model: Path) -> list[dict]:
     options = {"translator": translator, "max_new_tokens": 6, "beam_size": 2, "k": 2}
     sample = ruen.digest(ruen.read_document(EXAMPLE), **options).to_dict()
     hostile = ruen.digest(ruen.parse_document(HOSTILE, format="text"), **options).to_dict()
-    return [{"file": str(EXAMPLE), **sample}, {"file": "hostile.txt", **hostile}]
+    return [sample, {**hostile, "id": "hostile.txt"}]
 
 
 def test_html_escapes_everything_and_fetches_nothing(digests: list[dict]) -> None:

@@ -4,4 +4,5 @@ import sys
 
 from ruen.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not in the processes Dask's workers start from this module
+    sys.exit(main())

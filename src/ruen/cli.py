@@ -7,21 +7,27 @@ raises on purpose becomes one line on stderr and exit code 2; nothing prints a t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import ruen
+from ruen import corpus
+from ruen.commands import (
+    cmd_check,
+    cmd_digest,
+    cmd_eval,
+    cmd_models_download,
+    cmd_models_info,
+    cmd_split,
+    cmd_summarize,
+    cmd_translate,
+)
 from ruen.errors import RuenError
 
 EXIT_ERROR = 2
-MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
-RUSSIAN_SHARE = 0.3  # of letters Cyrillic, below which an input does not look like Russian
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        with _output(getattr(args, "output", None)) as out:
+        with _output(getattr(args, "output", None), getattr(args, "resume", False)) as out:
             code = args.run(args, out)
     except RuenError as exc:
         return _fail(str(exc))
@@ -53,379 +59,16 @@ def _fail(message: str) -> int:
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
+def _output(path: str | None, append: bool = False) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return
     try:
-        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        handle = open(path, "a" if append else "w", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         raise RuenError(f"{path}: cannot write ({exc.strerror or exc})") from None
     with handle:
         yield handle
-
-
-# --- subcommands -------------------------------------------------------------------------------
-
-
-def cmd_split(args: argparse.Namespace, out: TextIO) -> None:
-    results = []
-    for name, document in _documents(args):
-        spans = list(ruen.sentenize(document.text))
-        results.append(
-            {
-                "file": name,
-                "title": document.title,
-                "sentences": [asdict(span) for span in spans],
-            }
-        )
-    _emit(
-        args,
-        out,
-        results,
-        lambda r: (
-            ([r["title"]] if r["title"] else []) + [_one_line(s["text"]) for s in r["sentences"]]
-        ),
-    )
-
-
-def cmd_summarize(args: argparse.Namespace, out: TextIO) -> None:
-    results = []
-    for name, document in _documents(args):
-        sentences = ruen.split_sentences(document.text)
-        indices = ruen.summarize(sentences, args.k, lang=args.lang)
-        results.append(
-            {
-                "file": name,
-                "k": args.k,
-                "lang": args.lang,
-                "indices": indices,
-                "summary": [sentences[i] for i in indices],
-            }
-        )
-    _emit(args, out, results, lambda r: [_one_line(s) for s in r["summary"]])
-
-
-def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
-    documents = _documents(args)
-    units = {
-        name: ([document.title] if document.title else [])
-        + (
-            [line.strip() for line in document.text.splitlines() if line.strip()]
-            if args.lines
-            else ruen.split_sentences(document.text)
-        )
-        for name, document in documents
-    }
-    translator = _translator(args)
-    total = sum(len(sentences) for sentences in units.values())
-    results = []
-    with _progress(args, total, len(units)) as update:
-        for name, sentences in units.items():
-            english = translator.translate(
-                sentences, progress=update, repair=args.repair, **_generation(args)
-            )
-            results.append(
-                {
-                    "file": name,
-                    "sentences": [
-                        {"index": i, "ru": ru, "en": en}
-                        for i, (ru, en) in enumerate(zip(sentences, english))
-                    ],
-                }
-            )
-    _emit(args, out, results, lambda r: [s["en"] for s in r["sentences"]])
-
-
-def cmd_digest(args: argparse.Namespace, out: TextIO) -> None:
-    documents = _documents(args)
-    translator = _translator(args)
-    sentences = [ruen.split_sentences(document.text) for _, document in documents]
-    # The bar counts what goes to the model: the titles, and all sentences or only the key
-    # ones when summarising first with --summary-only (translate-first translates all).
-    key_only = args.summary_only and args.mode == "summarise-first"
-    total = sum(len(ruen.summarize(s, args.k)) if key_only else len(s) for s in sentences)
-    total += sum(1 for _, document in documents if document.title)
-    results = []
-    with _progress(args, total, len(documents)) as update:
-        for name, document in documents:
-            digest = ruen.digest(
-                document,
-                k=args.k,
-                mode=args.mode,
-                full_translation=not args.summary_only,
-                translator=translator,
-                repair=not args.no_repair,
-                progress=update,
-                **_generation(args),
-            )
-            results.append({"file": name, **digest.to_dict()})
-    if args.format in ("html", "markdown"):
-        from ruen import report
-
-        render = report.to_html if args.format == "html" else report.to_markdown
-        print(render(results), file=out, end="")
-        return
-    _emit(args, out, results, _digest_lines)
-
-
-def _documents(args: argparse.Namespace) -> list[tuple[str, ruen.Document]]:
-    """Each input read as a document, saying so on stderr where it was not UTF-8, and
-    warning where it does not look like Russian (ruen goes on)."""
-    documents = []
-    for name in args.files:
-        document = ruen.read_document(name, format=args.input_format)
-        label = document.name or name
-        if document.encoding != "utf-8":
-            _note(f"{label}: not UTF-8, read as {document.encoding}")
-        share = document.cyrillic_share
-        if share < RUSSIAN_SHARE:
-            _note(
-                f"{label}: only {100 * share:.0f} % of its letters are Cyrillic; ruen "
-                "translates Russian, and goes on"
-            )
-        documents.append((name, document))
-    return documents
-
-
-def _note(message: str) -> None:
-    print(f"ruen: {message}", file=sys.stderr)
-
-
-def _digest_lines(result: dict[str, Any]) -> list[str]:
-    """The title, the key sentences, then the full translation; under each flagged sentence
-    its warnings, so that a reader who knows no Russian sees which English not to trust."""
-    lines = []
-    if result["title"]:
-        lines.append(f"Title: {result['title']['en']}")
-        lines += _warnings(result["title"], "  ")
-    about = [item for item in (result["date"], result["url"]) if item]
-    if about:
-        lines.append("Source: " + " · ".join(about))
-    if lines:
-        lines.append("")
-    lines.append("Key sentences:")
-    for record in result["sentences"]:
-        if record["selected"]:
-            lines.append(f"  {record['en']}")
-            lines += _warnings(record, "    ")
-    if result["settings"]["full_translation"]:
-        lines += ["", "Full translation:"]
-        for record in result["sentences"]:
-            number = f"[{record['index'] + 1}]"
-            lines.append(f"  {number} {record['en']}")
-            lines += _warnings(record, " " * (len(number) + 3))
-    flagged = {kind: n for kind, n in result["flags"].items() if n}
-    summary = ", ".join(f"{kind} {n}" for kind, n in flagged.items())
-    lines += [
-        "",
-        f"Checks: {sum(flagged.values())} flags ({summary})" if flagged else "Checks: no flags",
-    ]
-    return lines
-
-
-def _warnings(record: dict[str, Any], indent: str) -> list[str]:
-    lines = [f"{indent}! {flag['message']}" for flag in record["flags"]]
-    if record["repaired"]:
-        lines.insert(0, f"{indent}~ repaired: a better hypothesis of the model replaced its first")
-    return lines
-
-
-def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    """Check translation pairs from any MT system: a TSV of ru<TAB>en or two aligned files."""
-    pairs = _read_pairs(args.files)
-    results = []
-    for line, ru, en in pairs:
-        flags = ruen.check(ru, en)
-        if flags:
-            record = {"line": line, "ru": ru, "en": en, "flags": [f.to_dict() for f in flags]}
-            results.append(record)
-    if args.format == "json":
-        print(json.dumps(results, ensure_ascii=False, indent=2), file=out)
-    elif args.format == "jsonl":
-        for record in results:
-            print(json.dumps(record, ensure_ascii=False), file=out)
-    else:
-        for record in results:
-            print(f"line {record['line']}: {_one_line(record['en'])}", file=out)
-            for flag in record["flags"]:
-                print(f"  ! {flag['kind']}: {flag['message']}", file=out)
-    if not args.quiet:
-        print(f"ruen check: {len(pairs)} pairs, {len(results)} flagged", file=sys.stderr)
-    return 1 if results else 0
-
-
-def _read_pairs(files: list[str]) -> list[tuple[int, str, str]]:
-    """(line number, Russian, English) from one TSV file or two line-aligned files."""
-    if len(files) == 2:
-        ru, en = (ruen.read_text(name).splitlines() for name in files)
-        if len(ru) != len(en):
-            raise RuenError(
-                f"{files[0]} has {len(ru)} lines and {files[1]} has {len(en)}: "
-                "the two files must be aligned line by line"
-            )
-        return [(n, a, b) for n, (a, b) in enumerate(zip(ru, en), start=1)]
-    if len(files) != 1:
-        raise RuenError("ruen check takes one TSV file (ru<TAB>en) or two aligned files (RU EN)")
-    name = files[0]
-    lines = ruen.read_text(name).splitlines()
-    header = [field.strip().lower() for field in lines[0].split("\t")]
-    if "ru" in header and "en" in header:  # a header names the columns: "id ru en" will do
-        columns, first = (header.index("ru"), header.index("en")), 2
-    else:
-        columns, first = (0, 1), 1
-        header = ["ru", "en"]
-    pairs = []
-    for n, line in enumerate(lines[first - 1 :], start=first):
-        if not line.strip():
-            continue
-        fields = line.split("\t")
-        if len(fields) != len(header):
-            raise RuenError(
-                f"{name}, line {n}: expected {len(header)} tab-separated fields "
-                f"({', '.join(header)}), found {len(fields)}"
-            )
-        pairs.append((n, fields[columns[0]], fields[columns[1]]))
-    return pairs
-
-
-def cmd_eval(args: argparse.Namespace, out: TextIO) -> None:
-    from ruen import evaluation
-
-    evaluation.find_data(args.data)  # fail before loading a model when there is no data
-    translator = _translator(args)
-    generation = _generation(args)
-    say = (lambda what: print(f"ruen eval: {what}", file=sys.stderr)) if not args.quiet else None
-    report = evaluation.evaluate(
-        translator, data=args.data, limit=args.limit, generation=generation, progress=say
-    )
-    folder = Path(args.report_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "report.json").write_text(
-            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        (folder / "report.md").write_text(evaluation.markdown(report), encoding="utf-8")
-    except OSError as exc:
-        raise RuenError(f"{folder}: cannot write the report ({exc.strerror or exc})") from None
-    print(evaluation.markdown(report), file=out)
-    print(f"report: {folder / 'report.json'}, {folder / 'report.md'}", file=sys.stderr)
-
-
-def cmd_models_download(args: argparse.Namespace, out: TextIO) -> None:
-    try:
-        path = ruen.download_model(args.name, to=args.to, revision=args.revision)
-    except RuenError:
-        raise
-    except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ruen.ModelNotAvailableError(
-            f"cannot download {args.name} ({reason[:160]}); this needs a network connection"
-        ) from None
-    print(f"{args.name}: downloaded to {path}", file=out)
-    if args.to:
-        print(f"use it with: ruen digest --model {path} FILE", file=out)
-
-
-def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
-    name = args.name or ruen.default_model()
-    path = ruen.resolve_model(name, revision=args.revision)
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    generation_path = path / "generation_config.json"
-    generation = (
-        json.loads(generation_path.read_text(encoding="utf-8")) if generation_path.is_file() else {}
-    )
-    weights = next((f for f in ruen.resolution.WEIGHT_FILES if (path / f).is_file()), None)
-    info = {
-        "model": name,
-        "path": str(path),
-        "weights": weights,
-        "shape": {
-            key: config.get(key)
-            for key in (
-                "vocab_size",
-                "d_model",
-                "encoder_layers",
-                "decoder_layers",
-                "encoder_attention_heads",
-                "encoder_ffn_dim",
-                "max_position_embeddings",
-            )
-        },
-        "generation": {
-            key: generation.get(key) for key in ("num_beams", "max_length", "bad_words_ids")
-        },
-    }
-    if args.format == "json":
-        print(json.dumps(info, ensure_ascii=False, indent=2), file=out)
-        return
-    for key, value in info.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items())
-        print(f"{key}: {value}", file=out)
-
-
-# --- shared helpers ----------------------------------------------------------------------------
-
-
-def _translator(args: argparse.Namespace) -> ruen.Translator:
-    return ruen.load_translator(
-        args.model,
-        backend=args.backend,
-        device=args.device,
-        compute_type=args.compute_type,
-        inter_threads=args.inter_threads,
-        intra_threads=args.intra_threads,
-        cache=args.cache,
-    )
-
-
-def _generation(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "beam_size": args.beam_size,
-        "batch_size": args.batch_size,
-        "max_new_tokens": args.max_new_tokens,
-        "min_new_tokens": args.min_new_tokens,
-    }
-
-
-@contextmanager
-def _progress(args: argparse.Namespace, total: int, files: int) -> Iterator[Callable[[int], Any]]:
-    """A bar on stderr for several files or many sentences; none with --quiet or when
-    stderr is not a terminal (logs and pipes get no escape codes)."""
-    wanted = (files > 1 or total > MANY_SENTENCES) and not args.quiet and sys.stderr.isatty()
-    if not wanted:
-        yield lambda _n: None
-        return
-    from tqdm import tqdm
-
-    with tqdm(total=total, unit="sent", file=sys.stderr, leave=False) as bar:
-        yield bar.update
-
-
-def _one_line(text: str) -> str:
-    """A sentence on one line for plain-text output (JSON keeps it verbatim)."""
-    return " ".join(text.split())
-
-
-def _emit(
-    args: argparse.Namespace,
-    out: TextIO,
-    results: list[dict[str, Any]],
-    lines: Callable[[dict[str, Any]], list[str]],
-) -> None:
-    if args.format == "json":
-        payload: Any = results[0] if len(results) == 1 else results
-        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
-    elif args.format == "jsonl":
-        for result in results:
-            print(json.dumps(result, ensure_ascii=False), file=out)
-    else:
-        for n, result in enumerate(results):
-            if len(results) > 1:
-                print(("\n" if n else "") + f"==> {result['file']} <==", file=out)
-            for line in lines(result):
-                print(line, file=out)
 
 
 # --- argument parsing --------------------------------------------------------------------------
@@ -483,9 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     files.add_argument(
         "--input-format",
-        choices=ruen.documents.FORMATS,
+        choices=corpus.INPUT_FORMATS,
         default="auto",
-        help="how to read the inputs (default: by extension, else by content)",
+        help="how to read the inputs (default: by extension, else by content); jsonl: one "
+        "document per line, {id, text}",
     )
     output = _output_options(("text", "json", "jsonl"))
     model = argparse.ArgumentParser(add_help=False)
@@ -562,6 +206,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-repair",
         action="store_true",
         help="keep the model's own best output even where it changed a figure or a name",
+    )
+    archive = p.add_argument_group("archives")
+    archive.add_argument(
+        "--glob", default="*", help='files of a directory to read, recursively (default "*")'
+    )
+    archive.add_argument("--id-field", default="id", help="jsonl: the field of the id")
+    archive.add_argument("--text-field", default="text", help="jsonl: the field of the text")
+    archive.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --format jsonl --output FILE: skip the documents FILE already holds, "
+        "append the rest",
+    )
+    archive.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="digest on a local Dask cluster of N single-threaded processes (ruen[dask])",
+    )
+    archive.add_argument(
+        "--scheduler", metavar="ADDRESS", help="digest on the Dask cluster at ADDRESS"
     )
     p.set_defaults(run=cmd_digest)
     p = commands.add_parser(

@@ -112,6 +112,17 @@ def load_translator(
             intra_threads=intra_threads,
             cache=cache_path,
         )
+        # How it was loaded, so that another process (a Dask worker) can load the same.
+        translator.load_arguments = {
+            "model": identity,
+            "backend": backend,
+            "device": device,
+            "compute_type": compute_type,
+            "revision": revision,
+            "inter_threads": inter_threads,
+            "intra_threads": intra_threads,
+            "cache": cache_path,
+        }
         with _CACHE_LOCK:
             _CACHE[key] = translator
     return translator

@@ -102,6 +102,7 @@ def digest_many(
     window: int = WINDOW,
     on_error: str = "raise",
     client: Any = None,
+    load: Mapping[str, Any] | None = None,
     **overrides: Any,
 ) -> Iterator[Digest | DocumentError]:
     """Digest each of ``documents`` (str, :class:`~ruen.documents.Document`, or a mapping
@@ -112,9 +113,11 @@ def digest_many(
     translated together, ``window`` sentences at a time, so that short notes fill whole
     batches and memory stays flat however many documents come. ``on_error="record"`` yields
     a :class:`~ruen.records.DocumentError` for a document that cannot be digested (empty, or
-    one given as a DocumentError already) and goes on; ``"raise"`` raises it. With ``client``
-    (a ``dask.distributed.Client``; extra ``ruen[dask]``) the documents go to the cluster's
-    workers in shards, each worker loading the model once.
+    one given as a DocumentError already) and goes on; ``"raise"`` raises it. ``load`` adds
+    arguments of :func:`ruen.load_translator` (``compute_type``, ``cache``, ...) to ``model``,
+    ``backend`` and ``device``. With ``client`` (a ``dask.distributed.Client``; extra
+    ``ruen[dask]``) the documents go to the cluster's workers in shards, each worker loading
+    the model once (with the arguments ``translator`` was loaded with, where one is given).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
@@ -124,15 +127,15 @@ def digest_many(
         raise ValueError(f"window must be a positive integer, not {window!r}")
     chosen = TranslateOptions.build(options, overrides, repair=True)
     work = _Work(k, mode, full_translation, chosen, on_error)
+    arguments = {"model": model, "backend": backend, "device": device, **(load or {})}
     if client is not None:
         from ruen.cluster import digest_on_cluster
 
-        yield from digest_on_cluster(
-            client, documents, work, model=model, backend=backend, device=device
-        )
+        where = translator.load_arguments if translator is not None else arguments
+        yield from digest_on_cluster(client, documents, work, where, window)
         return
     if translator is None:
-        translator = load_translator(model, backend=backend, device=device)
+        translator = load_translator(**arguments)
     pending: list[_Plan | DocumentError] = []
     size = 0
     for item in documents:

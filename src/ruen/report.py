@@ -87,7 +87,7 @@ def to_html(results: Sequence[dict[str, Any]]) -> str:
 
 def _title_en(result: dict[str, Any]) -> str:
     title = result.get("title") or {}
-    return title.get("en") or title.get("ru") or result.get("file") or "Digest"
+    return title.get("en") or title.get("ru") or result.get("id") or "Digest"
 
 
 def _article(n: int, result: dict[str, Any]) -> str:
@@ -102,8 +102,8 @@ def _article(n: int, result: dict[str, Any]) -> str:
         about.append(f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
     elif result.get("url"):
         about.append(_e(result["url"]))
-    if result.get("file"):
-        about.append(_e(result["file"]))
+    if result.get("id"):
+        about.append(_e(result["id"]))
     if about:
         header += f'<p class="meta">{" · ".join(about)}</p>'
     records = result["sentences"]

@@ -73,6 +73,8 @@ class Translator:
         self.fingerprint = fingerprint(path)
         self.memory_cache = MemoryCache()
         self.persistent_cache = persistent_cache
+        # What ruen.load_translator was given, for loading the same model elsewhere.
+        self.load_arguments: dict[str, Any] = {"model": str(path)}
 
     def __repr__(self) -> str:
         return (
