@@ -16,7 +16,6 @@ from typing import TextIO
 import ruen
 from ruen import corpus
 from ruen.commands import (
-    cmd_check,
     cmd_digest,
     cmd_eval,
     cmd_models_download,
@@ -26,6 +25,7 @@ from ruen.commands import (
     cmd_translate,
 )
 from ruen.errors import RuenError
+from ruen.pairs import cmd_check
 
 EXIT_ERROR = 2
 

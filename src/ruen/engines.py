@@ -302,6 +302,7 @@ class CTranslate2Engine:
 
     name = "ctranslate2"
     MAX_HYPOTHESES = 64
+    MAX_HYPOTHESIS_TOKENS = 1536  # beams times source tokens per batch (benchmarks/corpus.py)
 
     def __init__(
         self,
@@ -381,12 +382,23 @@ class CTranslate2Engine:
         # CTranslate2 sorts by length and cuts the list into batches of at most this many
         # tokens, then runs inter_threads of them at once: so cut it into at least that many
         # batches, or a core sits idle (measured: beam 4 runs 1.9x faster that way).
-        # A batch also holds at most MAX_HYPOTHESES beams: each keeps a row of 62,518 scores
-        # per step, and at beam 4 a batch of 32 took peak memory from 414 to 667 MB for 5%.
+        # What a batch holds while decoding grows with its hypotheses times their source
+        # tokens (the cross-attention keys and values of every layer), so that product is
+        # bounded too: a budget counted in sentences let 50 short sentences share a batch.
+        # And a batch holds at most MAX_HYPOTHESES beams: each keeps a row of 62,518 scores
+        # per step (at beam 4 a batch of 32 sentences took the peak from 414 to 667 MB).
         longest = max(map(len, source), default=1)
         sentences = max(1, min(batch_size, self.MAX_HYPOTHESES // beam))
         even_share = -(-sum(map(len, source)) // self.inter_threads)
-        per_batch = max(longest, min(max_batch_tokens, sentences * longest, even_share))
+        per_batch = max(
+            longest,
+            min(
+                max_batch_tokens,
+                sentences * longest,
+                self.MAX_HYPOTHESIS_TOKENS // beam,
+                even_share,
+            ),
+        )
         results = self.translator.translate_batch(
             source,
             max_batch_size=per_batch,

@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ruen.figures import ROMAN_FIGURE, Figure, dates_agree, extract, roman_value
+from ruen.addresses import BARE_DOMAIN, address_key, links
+from ruen.figures import ROMAN_FIGURE, Figure, dates_agree, extract
+from ruen.numerals import roman_value
 
 KINDS = (
     "number",
@@ -138,51 +140,6 @@ def _kind(figure: Figure) -> str:
 
 # --- links and addresses --------------------------------------------------------------------------
 
-# A bare domain: Latin labels under a Latin top-level domain, Cyrillic ones under a Cyrillic
-# one ("Газета.Ru" is a newspaper's name, not an address).
-_LATIN_TLD = (
-    r"(?:ru|by|su|ua|kz|uz|kg|am|az|ge|md|tj|lt|lv|ee|pl|cz|fi|de|fr|it|es|uk|us|eu|cn|jp"
-    r"|com|org|net|gov|edu|int|info|io|tv|fm|me|co|biz|pro|online|news)"
-)
-_CYRILLIC_TLD = r"(?:рф|рус|бел|укр|қаз|срб|мон)"
-URL = re.compile(
-    r"(?:https?://|ftp://|www\.)[^\s<>\"«»“”]+"
-    rf"|(?<![\w@.-])(?:(?:[a-z0-9-]+\.)+{_LATIN_TLD}|(?:[а-яё0-9-]+\.)+{_CYRILLIC_TLD})"
-    r"(?![\w-])(?:/[^\s<>\"«»“”]*)?",
-    re.IGNORECASE,
-)
-# Every address has a dot between a letter or digit and two letters, or a scheme: most
-# sentences have neither, and are let go before the slower patterns run.
-_LINK_HINT = re.compile(r"[^\W_]\.[^\W\d_]{2}|://")
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TRAILING = ".,;:!?…»\"'”’"
-
-
-def links(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The (start, stop) spans of URLs and of e-mail addresses, trailing punctuation left out
-    (a closing bracket only where the address has no opening one)."""
-    if "@" not in text and not _LINK_HINT.search(text):
-        return [], []
-    emails = [_trim(text, m.start(), m.end()) for m in EMAIL.finditer(text)]
-    urls = []
-    for match in URL.finditer(text):
-        if any(a <= match.start() < b for a, b in emails):
-            continue
-        urls.append(_trim(text, match.start(), match.end()))
-    return urls, emails
-
-
-def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
-    while stop > start:
-        last = text[stop - 1]
-        if last in _TRAILING or (
-            last == ")" and text.count("(", start, stop) < text.count(")", start, stop)
-        ):
-            stop -= 1
-        else:
-            break
-    return start, stop
-
 
 def check_links(ru: str, en: str) -> list[Flag]:
     """URLs and e-mail addresses come back exactly, in the same number."""
@@ -193,28 +150,18 @@ def check_links(ru: str, en: str) -> list[Flag]:
         source = [ru[a:b] for a, b in ru_spans]
         remaining = {}
         for a, b in en_spans:
-            remaining.setdefault(_address_key(en[a:b]), []).append(en[a:b])
+            remaining.setdefault(address_key(en[a:b]), []).append(en[a:b])
         for item in source:
-            if remaining.get(_address_key(item)):
-                remaining[_address_key(item)].pop()
+            if remaining.get(address_key(item)):
+                remaining[address_key(item)].pop()
             else:
                 flags.append(Flag(kind, item, None, f"{item} is not in the English"))
         for items in remaining.values():
             for item in items:
-                if kind == "url" and _BARE_DOMAIN.fullmatch(item):
+                if kind == "url" and BARE_DOMAIN.fullmatch(item):
                     continue  # "Gazeta.Ru", "Dialog.ua": a site's name, transliterated
                 flags.append(Flag(kind, None, item, f"{item} in the English is not in the Russian"))
     return flags
-
-
-_BARE_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
-
-
-def _address_key(address: str) -> str:
-    """An address as compared: the scheme and host are case-blind, the path is not."""
-    scheme, sep, rest = address.rpartition("://")
-    host, slash, path = rest.partition("/")
-    return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}"
 
 
 # --- names ----------------------------------------------------------------------------------------

@@ -1,0 +1,251 @@
+"""Archives: documents per minute and peak memory, one document at a time against batched
+across documents, and on a Dask cluster, side by side in one run.
+
+The model has opus-mt-ru-en's real shape with random weights (translate_speed.py builds it),
+run with CTranslate2 int8 at beam 4 and exactly 30 output tokens (min = max), so every system
+does the same work. Documents are the WMT21 and WMT22 documents cut to at most 10 segments.
+Each system runs in a fresh process and reports its own peak RSS (for Dask: the client and
+each worker). Repair is off for all: on random weights every sentence loses its figures.
+
+    python benchmarks/corpus.py --documents 40            # the four systems
+    python benchmarks/corpus.py --long 10000              # memory on 10,000 notes and on one
+                                                          # 10,000-sentence text
+    python benchmarks/corpus.py --windows 32 128 512 2048 # what the window costs and saves
+
+Systems:
+  (a) loop          ruen.digest per document, in a loop
+  (b) many          ruen.digest_many (2 inter threads, one process)
+  (c) many-summary  ruen.digest_many translating only the key sentences
+  (d) dask          ruen.digest_many on a LocalCluster of 2 workers x 1 thread
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ruen.evaluation import read_tsv, wmt_documents
+from translate_speed import MODEL, WORK, build_model
+
+DATA = Path(__file__).resolve().parent / "data"
+FORCED = {"beam_size": 4, "max_new_tokens": 30, "min_new_tokens": 30, "repair": False}
+SYSTEMS = ("loop", "many", "many-summary", "dask")
+
+
+def documents(count: int) -> list[dict[str, str]]:
+    """WMT21 then WMT22 documents, at most 10 segments each, with ids."""
+    docs = []
+    for name in ("wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv"):
+        for russian, _ in wmt_documents(read_tsv(DATA / name)):
+            docs.append({"id": f"{name[:5]}-{len(docs):04d}", "text": "\n\n".join(russian[:10])})
+    if count > len(docs):
+        raise SystemExit(f"only {len(docs)} documents")
+    return docs[:count]
+
+
+def notes(count: int) -> list[dict[str, str]]:
+    """``count`` short notes: the WMT segments, each its own note (repeated, numbered)."""
+    segments = [
+        row["ru"]
+        for name in ("wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv")
+        for row in read_tsv(DATA / name)
+    ]
+    return [
+        {"id": f"note-{n:05d}", "text": f"{segments[n % len(segments)]} Заметка {n}."}
+        for n in range(count)
+    ]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(system: str, count: int, window: int, long: int, budget: int) -> dict:
+    import ruen
+    from ruen.engines import CTranslate2Engine
+
+    if budget:
+        CTranslate2Engine.MAX_HYPOTHESIS_TOKENS = budget
+
+    options = ruen.TranslateOptions(**FORCED)
+    load = {"backend": "ctranslate2", "compute_type": "int8", "device": "cpu"}
+    if system in ("long-notes", "long-text", "summarize"):
+        return _long(system, long, options, load)
+    docs = documents(count)
+    sentences = sum(len(ruen.split_sentences(d["text"])) for d in docs)
+    if system == "dask":
+        from ruen.cluster import connect
+
+        client, cluster = connect(workers=2)
+        warm = [{"id": "warm", "text": "Индекс вырос."}]  # each worker loads the model
+        list(ruen.digest_many(warm * 4, options, model=MODEL, load=load, client=client, window=16))
+        start = time.perf_counter()
+        results = list(
+            ruen.digest_many(docs, options, model=MODEL, load=load, client=client, window=window)
+        )
+        elapsed = time.perf_counter() - start
+        workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        client.close()
+        cluster.close()
+        peaks = {
+            "client": peak_mb(),
+            **{f"worker {i}": mb for i, mb in enumerate(workers.values(), 1)},
+        }
+    else:
+        translator = ruen.load_translator(MODEL, **load)
+        start = time.perf_counter()
+        if system == "loop":
+            results = [ruen.digest(d["text"], options, translator=translator) for d in docs]
+        else:
+            results = list(
+                ruen.digest_many(
+                    docs,
+                    options,
+                    translator=translator,
+                    window=window,
+                    full_translation=system != "many-summary",
+                )
+            )
+        elapsed = time.perf_counter() - start
+        peaks = {"process": peak_mb()}
+    assert len(results) == len(docs)
+    return {
+        "documents": len(docs),
+        "sentences": sentences,
+        "seconds": elapsed,
+        "per_minute": 60 * len(docs) / elapsed,
+        "peaks": peaks,
+    }
+
+
+def _long(system: str, count: int, options, load: dict) -> dict:
+    """Memory on many notes, on one long text, and of the summariser alone."""
+    import ruen
+
+    items = notes(count)
+    if system == "summarize":
+        text = "\n\n".join(item["text"] for item in items)
+        path = WORK / "long-text.txt"
+        path.write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "ruen", "summarize", "-k", "10", str(path)],
+            capture_output=True,
+            check=True,
+        )
+        elapsed = time.perf_counter() - start
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return {
+            "sentences": len(ruen.split_sentences(text)),
+            "seconds": elapsed,
+            "peaks": {"ruen summarize": child},
+            "key": len(done.stdout.splitlines()),
+        }
+    translator = ruen.load_translator(MODEL, **load)
+    fast = ruen.TranslateOptions(beam_size=4, max_new_tokens=2, min_new_tokens=2, repair=False)
+    samples = []
+    start = time.perf_counter()
+    if system == "long-notes":
+        for n, _ in enumerate(ruen.digest_many(items, fast, translator=translator), 1):
+            if n % (count // 10) == 0:
+                samples.append(round(peak_mb()))
+    else:
+        text = "\n\n".join(item["text"] for item in items)
+        result = ruen.digest(text, fast, translator=translator, k=10)
+        samples.append(round(peak_mb()))
+        assert len(result.sentences) >= count
+    return {
+        "items": count,
+        "seconds": time.perf_counter() - start,
+        "peaks": {"process": peak_mb()},
+        "peak after each tenth": samples,
+    }
+
+
+def measure(system: str, count: int, window: int, long: int = 0, budget: int = 0) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        system,
+        "--documents",
+        str(count),
+        "--window",
+        str(window),
+        "--long",
+        str(long),
+        "--budget",
+        str(budget),
+    ]
+    env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{system} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", choices=(*SYSTEMS, "long-notes", "long-text", "summarize"))
+    parser.add_argument("--documents", type=int, default=40)
+    parser.add_argument("--window", type=int, default=256)
+    parser.add_argument("--systems", nargs="*", default=list(SYSTEMS))
+    parser.add_argument("--long", type=int, default=0, help="also: memory on this many notes")
+    parser.add_argument("--windows", type=int, nargs="*", default=[], help="a window sweep")
+    parser.add_argument(
+        "--budgets",
+        type=int,
+        nargs="*",
+        default=[],
+        help="a sweep of the engine's bound: beams times source tokens per batch",
+    )
+    parser.add_argument("--budget", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.documents, args.window, args.long, args.budget)))
+        return
+
+    build_model()
+    measure("many", 2, args.window)  # converts the model to CTranslate2 once, untimed
+    print(f"{args.documents} documents, CTranslate2 int8, beam 4, 30 tokens forced, 2 cores\n")
+    if args.systems:
+        results = {system: measure(system, args.documents, args.window) for system in args.systems}
+        print("| system | documents/min | × loop | seconds | peak MB |")
+        print("|---|---|---|---|---|")
+        base = results.get("loop", {}).get("per_minute")
+        for system, r in results.items():
+            ratio = f"{r['per_minute'] / base:.2f}×" if base else ""
+            peaks = ", ".join(f"{k} {v:.0f}" for k, v in r["peaks"].items())
+            print(f"| {system} | {r['per_minute']:.1f} | {ratio} | {r['seconds']:.1f} | {peaks} |")
+        if "many" in results and "dask" in results:
+            share = results["dask"]["per_minute"] / results["many"]["per_minute"]
+            print(f"\ndask / many: {share:.2f}")
+    for budget in args.budgets:
+        r = measure("many", args.documents, args.window, budget=budget)
+        peak = r["peaks"]["process"]
+        print(f"bound {budget}: {r['per_minute']:.1f} documents/min, peak {peak:.0f} MB")
+    for window in args.windows:
+        r = measure("many", args.documents, window)
+        peak = r["peaks"]["process"]
+        print(f"window {window}: {r['per_minute']:.1f} documents/min, peak {peak:.0f} MB")
+    if args.long:
+        for system in ("long-notes", "long-text", "summarize"):
+            r = measure(system, args.documents, args.window, args.long)
+            print(f"{system} ({args.long}): {json.dumps(r)}")
+    versions = "|".join(
+        f"{p}:{importlib.metadata.version(p)}" for p in ("ruen", "ctranslate2", "distributed")
+    )
+    setup = f"model:marian-real-size-random|ct2:int8|beam:4|tokens:30|window:{args.window}"
+    print(f"\nsignature: {setup}|{versions}")
+
+
+if __name__ == "__main__":
+    main()
