@@ -365,8 +365,9 @@ def test_on_dask_the_results_equal_one_process_also_when_a_worker_dies(
         )
     ]
     assert got == expected
+    dask_client.wait_for_workers(2, timeout=120)  # the dead one's nanny starts a new process
     after = dask_client.run(os.getpid)
-    assert len(after) == 2 and set(after.values()) != set(workers.values())  # restarted
+    assert len(after) == 2 and set(after.values()) != set(workers.values())
 
     def recomputed(dask_scheduler) -> int:
         starts: dict[str, int] = {}
