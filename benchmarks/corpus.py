@@ -22,7 +22,6 @@ Systems:
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
 import resource
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ruen.evaluation import read_tsv, wmt_documents
-from translate_speed import MODEL, WORK, build_model
+from translate_speed import MODEL, WORK, build_model, package_versions
 
 DATA = Path(__file__).resolve().parent / "data"
 FORCED = {"beam_size": 4, "max_new_tokens": 30, "min_new_tokens": 30, "repair": False}
@@ -240,9 +239,7 @@ def main() -> None:
         for system in ("long-notes", "long-text", "summarize"):
             r = measure(system, args.documents, args.window, args.long)
             print(f"{system} ({args.long}): {json.dumps(r)}")
-    versions = "|".join(
-        f"{p}:{importlib.metadata.version(p)}" for p in ("ruen", "ctranslate2", "distributed")
-    )
+    versions = package_versions("ruen", "ctranslate2", "distributed")
     setup = f"model:marian-real-size-random|ct2:int8|beam:4|tokens:30|window:{args.window}"
     print(f"\nsignature: {setup}|{versions}")
 

@@ -41,6 +41,11 @@ OUTPUT_TOKENS = 30
 SYSTEMS = ("naive", "hf-batch32", "ruen-transformers", "ruen-ct2", "ruen-ct2-intra2")
 
 
+def package_versions(*packages: str) -> str:
+    """name:version of each package, for a benchmark's signature."""
+    return "|".join(f"{p}:{importlib.metadata.version(p)}" for p in packages)
+
+
 def build_model() -> Path:
     if not (MODEL / "model.safetensors").is_file():
         sys.path.insert(0, str(ROOT / "models"))
@@ -280,10 +285,7 @@ def main() -> None:
                 f"({result['per_minute'] / naive['per_minute']:.1f}× naive)"
             )
 
-    versions = "|".join(
-        f"{p}:{importlib.metadata.version(p)}"
-        for p in ("ruen", "torch", "transformers", "ctranslate2")
-    )
+    versions = package_versions("ruen", "torch", "transformers", "ctranslate2")
     signature = (
         f"model:marian-real-size-random|src_tokens:{SOURCE_TOKENS}|"
         f"new_tokens:{OUTPUT_TOKENS}|sentences:{args.sentences}/{args.naive_sentences}|"

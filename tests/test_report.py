@@ -4,9 +4,7 @@ Chromium at desktop and phone widths, and the Markdown report."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -99,38 +97,6 @@ def test_cli_writes_the_reports(
 
 
 # --- in a real browser -------------------------------------------------------------------------
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium() -> str:
-    """Debian's Chromium; .ci/run installs it and sets RUEN_REQUIRE_BROWSER, so that CI
-    fails rather than skips where it is missing."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("RUEN_REQUIRE_BROWSER"):
-            pytest.fail("chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with ruen[test]")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "desktop"), (390, 844, "phone")])

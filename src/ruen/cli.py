@@ -20,6 +20,7 @@ from ruen.commands import (
     cmd_eval,
     cmd_models_download,
     cmd_models_info,
+    cmd_serve,
     cmd_split,
     cmd_summarize,
     cmd_translate,
@@ -78,6 +79,16 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
     return value
 
 
@@ -282,6 +293,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--report-dir", default="ruen-eval", help="where report.json/.md go")
     p.set_defaults(run=cmd_eval, output=None)
+
+    p = commands.add_parser(
+        "serve",
+        parents=[model],
+        help="one loaded model for a team: a JSON API and a web page (ruen[serve])",
+        description="Serve the digest, translate and check API (OpenAPI page at /docs) and a "
+        "web page at /, with the model loaded once. Listens on 127.0.0.1 unless told "
+        "otherwise; any other address needs --api-key-file.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_non_negative, default=8000, help="default 8000; 0: any free")
+    p.add_argument(
+        "--threads",
+        dest="inter_threads",
+        type=_positive,
+        default=None,
+        help="translations run at once (ctranslate2; default one per core), or torch's threads",
+    )
+    p.add_argument(
+        "--api-key-file",
+        metavar="FILE",
+        help="a file holding the key clients send as 'Authorization: Bearer KEY' (16+ chars)",
+    )
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages from ORIGIN call the API (repeatable; default: none)",
+    )
+    limits = p.add_argument_group("limits")
+    for flag, kind, default, about in (
+        ("--max-pending", _positive, 32, "requests in flight and queued; past it, 503"),
+        ("--deadline", _seconds, 120.0, "seconds per request; past it, 504"),
+        ("--body-timeout", _seconds, 10.0, "seconds a request body may take to arrive; then 408"),
+        ("--max-chars", _positive, 100_000, "characters per request; past it, 413"),
+        ("--max-sentences", _positive, 2_000, "sentences per request; past it, 413"),
+    ):
+        limits.add_argument(flag, type=kind, default=default, help=f"{about} (default {default:g})")
+    p.set_defaults(run=cmd_serve, output=None)
 
     models = commands.add_parser("models", help="download or inspect models")
     models_commands = models.add_subparsers(title="models commands", metavar="COMMAND")

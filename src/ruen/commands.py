@@ -416,3 +416,43 @@ def _emit(
                 print(("\n" if n else "") + f"==> {result['file']} <==", file=out)
             for line in lines(result):
                 print(line, file=out)
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
+    """Load the model once and serve the API and the page until interrupted."""
+    try:
+        from ruen import api
+    except ImportError as exc:
+        raise RuenError(
+            f"ruen serve needs the serve extra ({exc.name} is missing): pip install 'ruen[serve]'"
+        ) from None
+    from ruen import server
+
+    key = server.load_api_key(args.api_key_file) if args.api_key_file else None
+    if key is None and not server.is_loopback(args.host):
+        raise RuenError(
+            f"--host {args.host} can be reached from other machines: give --api-key-file "
+            "(a key of at least 16 characters), or serve on 127.0.0.1"
+        )
+    if args.inter_threads and args.backend == "transformers":
+        import torch
+
+        torch.set_num_threads(args.inter_threads)
+    translator = _translator(args)
+    limits = server.Limits(
+        max_chars=args.max_chars,
+        max_sentences=args.max_sentences,
+        max_pending=args.max_pending,
+        deadline_seconds=args.deadline,
+        body_seconds=args.body_timeout,
+    )
+    service = server.Service(translator, limits, _options(args, repair=True), key)
+    app = api.create_app(service, cors_origins=args.cors_origin)
+    sock = api.listen(args.host, args.port)
+    _note(
+        f"serving {translator.name} ({translator.backend}, {translator.compute_type}) on "
+        f"{api.url_of(sock)} ({'API key required' if key else 'loopback only, no API key'}); "
+        "Ctrl+C stops"
+    )
+    sys.stderr.flush()
+    api.run(app, sock)

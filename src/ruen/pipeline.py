@@ -126,7 +126,7 @@ def digest_many(
     if not isinstance(window, int) or isinstance(window, bool) or window < 1:
         raise ValueError(f"window must be a positive integer, not {window!r}")
     chosen = TranslateOptions.build(options, overrides, repair=True)
-    work = _Work(k, mode, full_translation, chosen, on_error)
+    work = Work(k, mode, full_translation, chosen, on_error)
     arguments = {"model": model, "backend": backend, "device": device, **(load or {})}
     if client is not None:
         from ruen.cluster import digest_on_cluster
@@ -136,12 +136,12 @@ def digest_many(
         return
     if translator is None:
         translator = load_translator(**arguments)
-    pending: list[_Plan | DocumentError] = []
+    pending: list[Plan | DocumentError] = []
     size = 0
     for item in documents:
         planned = work.plan(item)
         pending.append(planned)
-        size += len(planned.texts) if isinstance(planned, _Plan) else 0
+        size += len(planned.texts) if isinstance(planned, Plan) else 0
         if size >= window:
             yield from work.finish(pending, translator, progress)
             pending, size = [], 0
@@ -149,8 +149,9 @@ def digest_many(
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """One document, split and scored, with what it sends to the model."""
+class Plan:
+    """One document, split and scored, with what it sends to the model (internal: the
+    server's batcher and the Dask workers use it too)."""
 
     id: str | None
     document: Document
@@ -166,8 +167,9 @@ class _Plan:
 
 
 @dataclass(frozen=True)
-class _Work:
-    """What every document of a run is digested with."""
+class Work:
+    """What every document of a run is digested with: plan each document, translate the
+    plans' texts together, finish each digest from its share (internal, as Plan)."""
 
     k: int | float
     mode: str
@@ -175,7 +177,7 @@ class _Work:
     options: TranslateOptions
     on_error: str
 
-    def plan(self, item: DocumentLike | DocumentError) -> _Plan | DocumentError:
+    def plan(self, item: DocumentLike | DocumentError) -> Plan | DocumentError:
         """Split the document and, summarising first, pick its key sentences."""
         if isinstance(item, DocumentError):
             if self.on_error == "raise":
@@ -197,26 +199,20 @@ class _Work:
             scores = score_sentences(russian, lang="ru")
             selected = summarize(russian, self.k, lang="ru")
             wanted = list(range(len(spans))) if self.full_translation else selected
-            return _Plan(identity, document, spans, scores, selected, wanted)
-        return _Plan(identity, document, spans, None, None, list(range(len(spans))))
+            return Plan(identity, document, spans, scores, selected, wanted)
+        return Plan(identity, document, spans, None, None, list(range(len(spans))))
 
     def finish(
         self,
-        pending: list[_Plan | DocumentError],
+        pending: list[Plan | DocumentError],
         translator: Translator,
         progress: Callable[[int], object] | None,
     ) -> Iterator[Digest | DocumentError]:
         """Translate the sentences of all ``pending`` documents in one call, then build each
         digest from its share, in order."""
-        texts = [text for plan in pending if isinstance(plan, _Plan) for text in plan.texts]
+        texts = [text for plan in pending if isinstance(plan, Plan) for text in plan.texts]
         done = translator.translate_detailed(texts, self.options, progress=progress)
-        settings = {
-            "translation": translator.signature(translator.settings(self.options)),
-            "summarizer": SIGNATURE,
-            "mode": self.mode,
-            "full_translation": self.full_translation or self.mode == "translate-first",
-            "repair": self.options.repair,
-        }
+        settings = self.settings(translator)
         cursor = 0
         for plan in pending:
             if isinstance(plan, DocumentError):
@@ -226,8 +222,18 @@ class _Work:
             cursor += len(plan.texts)
             yield self.digest(plan, share, translator.name, settings)
 
+    def settings(self, translator: Translator) -> dict[str, Any]:
+        """How the digests of this work are made, for their ``settings``."""
+        return {
+            "translation": translator.signature(translator.settings(self.options)),
+            "summarizer": SIGNATURE,
+            "mode": self.mode,
+            "full_translation": self.full_translation or self.mode == "translate-first",
+            "repair": self.options.repair,
+        }
+
     def digest(
-        self, plan: _Plan, done: list[Translation], model: str, settings: dict[str, Any]
+        self, plan: Plan, done: list[Translation], model: str, settings: dict[str, Any]
     ) -> Digest:
         """The digest of one planned document, from the translations of its texts."""
         document = plan.document
