@@ -109,18 +109,15 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
         return await _within(asyncio.wrap_future(future), deadline, limits)
 
     @app.post("/v1/digest", summary="Digest one announcement (as `ruen digest --format json`)")
-    async def digest(request: DigestRequest) -> dict[str, Any]:
+    async def digest(request: DigestRequest) -> JSONResponse:
         deadline = time.monotonic() + limits.deadline_seconds
         wanted = request.model_dump()
         with service.admitted() as slot:
             work, plan = await run(lambda: service.plan(wanted), deadline)
             done = await translated(slot, plan.texts, work.options, deadline)
-            translator = service.translator
-            result = await run(
-                lambda: work.digest(plan, done, translator.name, work.settings(translator)),
-                deadline,
-            )
-        return result.to_dict()
+            name, settings = service.translator.name, work.settings(service.translator)
+            result = await run(lambda: work.digest(plan, done, name, settings).to_dict(), deadline)
+        return JSONResponse(result)  # plain JSON data already: no second encoding pass
 
     @app.post("/v1/translate", summary="Translate sentences, each as one segment")
     async def translate(request: TranslateRequest) -> dict[str, Any]:
@@ -229,9 +226,7 @@ def _validation_message(errors: Sequence[Any]) -> tuple[int, str]:
         return 400, f"the body is not valid JSON{': ' + reason if reason else ''}"
     parts: dict[str, str] = {}
     for error in errors:
-        where = [str(part) for part in error.get("loc", ()) if part != "body"]
-        # A field's union members ("int", "float") and a list's item type are not fields.
-        field = ".".join(part for part in where if part not in ("int", "float", "str", "list[str]"))
+        field = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         kind = error.get("type")
         if (kind == "missing" and not field) or kind == "model_attributes_type":

@@ -150,9 +150,7 @@ def _write_digests(
     many documents failed, and how many there were."""
     failed = total = 0
     collected: list[dict[str, Any]] = []
-    single = (
-        len(args.files) == 1 and args.input_format != "jsonl" and not Path(args.files[0]).is_dir()
-    )
+    single = _single(args)
     for n, result in enumerate(results):
         total += 1
         record = result.to_dict()

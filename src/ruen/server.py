@@ -222,17 +222,11 @@ class Service:
         )
 
     def options(self, beam_size: Any) -> TranslateOptions:
+        """The server's options, with the request's beam size clamped to the limit."""
         beam = self.defaults.beam_size if beam_size is None else beam_size
         if beam is not None:
             beam = max(1, min(int(beam), self.limits.max_beam))
-        return TranslateOptions(
-            beam_size=beam,
-            max_new_tokens=self.defaults.max_new_tokens,
-            min_new_tokens=self.defaults.min_new_tokens,
-            batch_size=self.defaults.batch_size,
-            max_batch_tokens=self.defaults.max_batch_tokens,
-            repair=self.defaults.repair,
-        )
+        return replace(self.defaults, beam_size=beam)
 
     def clamp_k(self, k: Any) -> int | float:
         if isinstance(k, float) and 0 < k < 1:
