@@ -17,12 +17,11 @@ from __future__ import annotations
 import html
 import os
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruen.errors import InputError, MissingExtraError
-from ruen.inputs import STDIN
+from ruen.inputs import read_bytes
 
 FORMATS = ("auto", "text", "markdown", "html")
 # A page larger than this is refused rather than half-read: no announcement is this long,
@@ -343,20 +342,7 @@ def parse_document(data: bytes | str, *, format: str = "auto", name: str = "<tex
 
 def read_document(source: str | os.PathLike[str], *, format: str = "auto") -> Document:
     """Read a file (or standard input for ``"-"``) as a :class:`Document`."""
-    name = os.fspath(source)
-    if name == STDIN:
-        return parse_document(sys.stdin.buffer.read(), format=format, name="<stdin>")
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory, not a text file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    data, name = read_bytes(source)
     if not data.strip():
         raise InputError(f"{name}: empty input, there is no text to process")
     return parse_document(data, format=format, name=name)

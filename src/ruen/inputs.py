@@ -24,24 +24,28 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_text(source: str | os.PathLike[str]) -> str:
-    """The text of a file, or of standard input for ``"-"``; refuses what cannot be used."""
+def read_bytes(source: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """The bytes of a file, or of standard input for ``"-"``, with the name to give in
+    messages; a directory, a missing or unreadable file is refused in one line."""
     name = os.fspath(source)
     if name == STDIN:
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        path = Path(name)
-        if path.is_dir():
-            raise InputError(f"{name}: is a directory, not a text file")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file") from None
-        except PermissionError:
-            raise InputError(f"{name}: permission denied") from None
-        except OSError as exc:
-            raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a text file")
+    try:
+        return path.read_bytes(), name
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_text(source: str | os.PathLike[str]) -> str:
+    """The text of a file, or of standard input for ``"-"``; refuses what cannot be used."""
+    data, name = read_bytes(source)
     text = decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: empty input, there is no text to process")
