@@ -35,7 +35,7 @@ from ruen.documents import parse_document
 from ruen.errors import RuenError
 from ruen.fidelity import check
 from ruen.options import TranslateOptions
-from ruen.pipeline import Plan, Work
+from ruen.pipeline import WINDOW, Plan, Work
 from ruen.translation import Translation, Translator
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -89,7 +89,7 @@ class Batcher:
         self,
         translator: Translator,
         *,
-        window: int = 256,
+        window: int = WINDOW,
         linger: float = 0.005,
     ) -> None:
         self.translator = translator
