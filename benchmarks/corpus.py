@@ -69,7 +69,7 @@ def peak_mb() -> float:
 
 def worker(system: str, count: int, window: int, long: int, budget: int) -> dict:
     import ruen
-    from ruen.engines import CTranslate2Engine
+    from ruen.translation.engines import CTranslate2Engine
 
     if budget:
         CTranslate2Engine.MAX_HYPOTHESIS_TOKENS = budget

@@ -124,7 +124,7 @@ def shift(en: str, rng: random.Random) -> str | None:
 
 def alter_url(en: str, rng: random.Random) -> str | None:
     """An address with one character changed, dropped, or a space put in."""
-    spans = [span for group in ruen.addresses.links(en) for span in group]
+    spans = [span for group in ruen.fidelity.addresses.links(en) for span in group]
     if not spans:
         return None
     start, stop = rng.choice(spans)

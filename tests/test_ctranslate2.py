@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import ruen
-from ruen import engines
 from ruen.errors import MissingExtraError
+from ruen.translation import engines
 from tests.test_translation import SENTENCES, fresh
 
 pytest.importorskip("ctranslate2", reason="the ctranslate2 backend needs ruen[fast]")

@@ -28,8 +28,9 @@ httpx = pytest.importorskip("httpx", reason="httpx comes with ruen[test]")
 pytest.importorskip("fastapi", reason="ruen serve needs ruen[serve]")
 
 import ruen  # noqa: E402
-from ruen import api, server  # noqa: E402
-from ruen.cache import MemoryCache  # noqa: E402
+from ruen.serve import api  # noqa: E402
+from ruen.serve import service as server  # noqa: E402
+from ruen.translation.cache import MemoryCache  # noqa: E402
 from tests.conftest import EXAMPLE, ROOT, run_cli  # noqa: E402
 
 FAST = ("--max-new-tokens", "6", "--beam-size", "2")

@@ -13,10 +13,11 @@ import pytest
 import torch
 
 import ruen
-from ruen import loading, translation
-from ruen.cache import SQLiteCache
-from ruen.engines import token_batches
 from ruen.errors import InvalidModelError, ModelNotAvailableError
+from ruen.translation import loading
+from ruen.translation import translator as translation
+from ruen.translation.cache import SQLiteCache
+from ruen.translation.engines import token_batches
 
 SENTENCES = [
     "23 октября состоялась онлайн конференция.",

@@ -17,14 +17,14 @@ from ruen.errors import (
 )
 from ruen.fidelity import Flag, check
 from ruen.inputs import read_text
-from ruen.loading import clear_cache, load_translator
-from ruen.options import TranslateOptions
 from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
-from ruen.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
 from ruen.translation import Translation, Translator
+from ruen.translation.loading import clear_cache, load_translator
+from ruen.translation.options import TranslateOptions
+from ruen.translation.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 
 __version__ = "0.1.0"
 

@@ -78,7 +78,7 @@ class TranslatorPlugin:
         )
 
     def setup(self, worker: Any) -> None:
-        from ruen.loading import load_translator
+        from ruen.translation.loading import load_translator
 
         _restore_mmap_threshold()
         arguments = dict(self.arguments)

@@ -18,12 +18,12 @@ from typing import Any
 from ruen.documents import Document
 from ruen.errors import InputError
 from ruen.fidelity import check
-from ruen.loading import load_translator
-from ruen.options import TranslateOptions
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, paragraphs, sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
 from ruen.translation import Translation, Translator
+from ruen.translation.loading import load_translator
+from ruen.translation.options import TranslateOptions
 
 MODES = ("summarise-first", "translate-first")
 # Sentences translated together across neighbouring documents: enough for full batches on every
@@ -61,7 +61,7 @@ def digest(
     machine output. ``mode="translate-first"`` translates everything and picks on the English.
     A sentence left untranslated has ``en=None``.
 
-    ``options`` (:class:`~ruen.options.TranslateOptions`) or keyword overrides of its fields
+    ``options`` (:class:`~ruen.TranslateOptions`) or keyword overrides of its fields
     (``beam_size=4``) say how to translate. Every translated sentence is checked
     (:func:`ruen.check`) and carries its flags; unless ``repair=False``, a sentence whose
     English changed a figure, a date, an address or a name, or left Russian in, gets the best

@@ -16,17 +16,17 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ruen.cache import SQLiteCache
-from ruen.engines import (
+from ruen.errors import InvalidModelError, MissingExtraError
+from ruen.translation.cache import SQLiteCache
+from ruen.translation.engines import (
     CTranslate2Engine,
     Engine,
     TransformersEngine,
     convert_to_ctranslate2,
     quiet_transformers,
 )
-from ruen.errors import InvalidModelError, MissingExtraError
-from ruen.resolution import default_model, resolve_model
-from ruen.translation import BACKENDS, Translator
+from ruen.translation.resolution import default_model, resolve_model
+from ruen.translation.translator import BACKENDS, Translator
 
 _DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
 

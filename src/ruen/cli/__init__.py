@@ -15,7 +15,8 @@ from typing import TextIO
 
 import ruen
 from ruen import corpus
-from ruen.commands import (
+from ruen.cli.check import cmd_check
+from ruen.cli.commands import (
     cmd_digest,
     cmd_eval,
     cmd_models_download,
@@ -26,7 +27,6 @@ from ruen.commands import (
     cmd_translate,
 )
 from ruen.errors import RuenError
-from ruen.pairs import cmd_check
 
 EXIT_ERROR = 2
 

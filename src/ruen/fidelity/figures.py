@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ruen.numerals import (
+from ruen.fidelity.numerals import (
     EN_MONTHS,
     EN_SCALE_WORDS,
     EN_WORDS,

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ruen.split_rules import CLOSERS, EMOJI_CHARS, Candidate, Decision, Kind, decide
+from ruen.splitting.rules import CLOSERS, EMOJI_CHARS, Candidate, Decision, Kind, decide
 
 # One alternative per kind of candidate; each must be followed by white space. The leading
 # look-ahead lets the regex engine skip ordinary letters quickly (eight times faster).

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ruen.addresses import BARE_DOMAIN, address_key, links
-from ruen.figures import ROMAN_FIGURE, Figure, dates_agree, extract
-from ruen.numerals import roman_value
+from ruen.fidelity.addresses import BARE_DOMAIN, address_key, links
+from ruen.fidelity.figures import ROMAN_FIGURE, Figure, dates_agree, extract
+from ruen.fidelity.numerals import roman_value
 
 KINDS = (
     "number",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from ruen.abbreviations import ALWAYS_FOLLOWED, BEFORE_NUMBER, MAY_END, YEAR_OR_CENTURY
+from ruen.splitting.abbreviations import ALWAYS_FOLLOWED, BEFORE_NUMBER, MAY_END, YEAR_OR_CENTURY
 
 Decision = Literal["split", "join"]
 Kind = Literal["punct", "emoji", "smiley", "hashtag", "item", "newline"]

@@ -12,15 +12,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ruen.cache import MemoryCache, SQLiteCache
-from ruen.engines import (
+from ruen.fidelity import REPAIRABLE, check
+from ruen.translation.cache import MemoryCache, SQLiteCache
+from ruen.translation.engines import (
     Engine,
     GenerationSettings,
     fingerprint,
 )
-from ruen.fidelity import REPAIRABLE, check
-from ruen.options import TranslateOptions
-from ruen.segments import assemble, segments
+from ruen.translation.options import TranslateOptions
+from ruen.translation.protection import assemble, segments
 
 BACKENDS = ("transformers", "ctranslate2")
 # Where a sentence too long for the model is cut, best first (issue: never truncate).
@@ -132,7 +132,7 @@ class Translator:
     ) -> list[str]:
         """Translate each sentence; one output per input, in input order.
 
-        ``options`` (:class:`~ruen.options.TranslateOptions`), or keyword overrides of its
+        ``options`` (:class:`~ruen.TranslateOptions`), or keyword overrides of its
         fields (``beam_size=4``), say how. Sentences are sorted by length into batches of at
         most ``batch_size`` sentences and ``max_batch_tokens`` padded tokens; identical
         sentences (after white-space normalisation) are translated once per process, and

@@ -1,5 +1,5 @@
 """The HTTP face of ``ruen serve``: a JSON API, its OpenAPI page at ``/docs`` and a web page
-at ``/``, over the :class:`~ruen.server.Service` (extra ``ruen[serve]``).
+at ``/``, over the :class:`~ruen.serve.service.Service` (extra ``ruen[serve]``).
 
 Every answer that is not a success is one JSON line, ``{"error": "..."}``: the handlers below
 turn validation errors, refusals and unexpected failures into it, and :class:`Guard` answers
@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import ruen
 from ruen.errors import RuenError
 from ruen.report import STYLE
-from ruen.server import Refused, Service, Slot, checked, replace_repair
+from ruen.serve.service import Refused, Service, Slot, checked, replace_repair
 
 log = logging.getLogger("ruen.serve")
 T = TypeVar("T")
@@ -238,7 +238,7 @@ def _validation_message(errors: Sequence[Any]) -> tuple[int, str]:
 
 
 def _asset(name: str) -> str:
-    return resources.files("ruen").joinpath("web", name).read_text(encoding="utf-8")
+    return resources.files("ruen.serve").joinpath("web", name).read_text(encoding="utf-8")
 
 
 # --- what is settled before the routes ----------------------------------------------------------

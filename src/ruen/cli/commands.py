@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import ruen
 from ruen import corpus
 from ruen.errors import RuenError
+from ruen.translation.resolution import WEIGHT_FILES
 
 EXIT_ERROR = 2
 MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
@@ -313,7 +314,7 @@ def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
     generation = (
         json.loads(generation_path.read_text(encoding="utf-8")) if generation_path.is_file() else {}
     )
-    weights = next((f for f in ruen.resolution.WEIGHT_FILES if (path / f).is_file()), None)
+    weights = next((f for f in WEIGHT_FILES if (path / f).is_file()), None)
     info = {
         "model": name,
         "path": str(path),
@@ -419,12 +420,12 @@ def _emit(
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
     """Load the model once and serve the API and the page until interrupted."""
     try:
-        from ruen import api
+        from ruen.serve import api
     except ImportError as exc:
         raise RuenError(
             f"ruen serve needs the serve extra ({exc.name} is missing): pip install 'ruen[serve]'"
         ) from None
-    from ruen import server
+    from ruen.serve import service as server
 
     key = server.load_api_key(args.api_key_file) if args.api_key_file else None
     if key is None and not server.is_loopback(args.host):

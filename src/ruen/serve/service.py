@@ -34,9 +34,9 @@ from typing import Any
 from ruen.documents import parse_document
 from ruen.errors import RuenError
 from ruen.fidelity import check
-from ruen.options import TranslateOptions
 from ruen.pipeline import WINDOW, Plan, Work
 from ruen.translation import Translation, Translator
+from ruen.translation.options import TranslateOptions
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ruen.addresses import links
+from ruen.fidelity.addresses import links
 
 # "[link text](target)": the brackets and the target are kept; the link text is translated.
 _MARKDOWN_LINK = re.compile(r"\[(?=[^\[\]\n]*[^\W\d_])[^\[\]\n]+\](\([^()\s]*\))")
