@@ -10,7 +10,7 @@ import pytest
 
 import ruen
 from ruen.errors import MissingExtraError
-from ruen.translation import engines
+from ruen.translation import model_files
 from tests.test_translation import SENTENCES, fresh
 
 pytest.importorskip("ctranslate2", reason="the ctranslate2 backend needs ruen[fast]")
@@ -101,7 +101,7 @@ def test_missing_extra_names_it(
     monkeypatch.setenv("RUEN_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(builtins, "__import__", no_ctranslate2)
     with pytest.raises(MissingExtraError, match=r'pip install "ruen\[fast\]"'):
-        engines.convert_to_ctranslate2(tiny_model, "int8")
+        model_files.convert_to_ctranslate2(tiny_model, "int8")
 
 
 def test_unknown_compute_type(tiny_model: Path) -> None:

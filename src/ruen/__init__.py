@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
-from ruen.documents import Document, parse_document, read_document
+import importlib
+import types
+
+from ruen import _moved
+from ruen.documents import Document, parse_document, read_document, read_text
 from ruen.errors import (
     InputError,
     InvalidModelError,
@@ -16,7 +20,6 @@ from ruen.errors import (
     RuenError,
 )
 from ruen.fidelity import Flag, check
-from ruen.inputs import read_text
 from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, explain, sentenize, split_sentences
@@ -27,6 +30,16 @@ from ruen.translation.options import TranslateOptions
 from ruen.translation.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
 
 __version__ = "0.1.0"
+
+# The module paths of 0.1 (ruen.options, ruen.loading, ruen.engines, ...) still import.
+_moved.install()
+
+
+def __getattr__(name: str) -> types.ModuleType:
+    if name in _moved.MOVED:
+        return importlib.import_module(f"ruen.{name}")
+    raise AttributeError(f"module 'ruen' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MODEL",

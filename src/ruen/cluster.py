@@ -78,14 +78,14 @@ class TranslatorPlugin:
         )
 
     def setup(self, worker: Any) -> None:
-        from ruen.translation.loading import load_translator
+        from ruen.translation.loading import DEFAULT_BACKEND, load_translator, resolve_backend
 
         _restore_mmap_threshold()
         arguments = dict(self.arguments)
         if arguments.get("inter_threads") is None:
             arguments["inter_threads"] = max(1, int(getattr(worker.state, "nthreads", 1)))
             arguments["intra_threads"] = arguments.get("intra_threads") or 1
-        if arguments.get("backend") == "transformers":
+        if resolve_backend(arguments.get("backend") or DEFAULT_BACKEND) == "transformers":
             import torch
 
             torch.set_num_threads(max(1, int(getattr(worker.state, "nthreads", 1))))

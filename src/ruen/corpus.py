@@ -16,9 +16,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ruen.documents import Document, parse_document, read_document
+from ruen.documents import STDIN, Document, parse_document, read_document
 from ruen.errors import RuenError
-from ruen.inputs import STDIN
 from ruen.records import DocumentError
 
 INPUT_FORMATS = ("auto", "text", "markdown", "html", "jsonl")

@@ -17,13 +17,14 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruen.errors import InputError, MissingExtraError
-from ruen.inputs import read_bytes
 
 FORMATS = ("auto", "text", "markdown", "html")
+STDIN = "-"
 # A page larger than this is refused rather than half-read: no announcement is this long,
 # and parsing one would take minutes and gigabytes.
 MAX_HTML_BYTES = 20 * 1024 * 1024
@@ -346,3 +347,39 @@ def read_document(source: str | os.PathLike[str], *, format: str = "auto") -> Do
     if not data.strip():
         raise InputError(f"{name}: empty input, there is no text to process")
     return parse_document(data, format=format, name=name)
+
+
+def read_bytes(source: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """The bytes of a file, or of standard input for ``"-"``, with the name to give in
+    messages; a directory, a missing or unreadable file is refused in one line."""
+    name = os.fspath(source)
+    if name == STDIN:
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a text file")
+    try:
+        return path.read_bytes(), name
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_decoded(source: str | os.PathLike[str]) -> tuple[str, str, str]:
+    """(text, encoding, name) of a file or of standard input, decoded as every input is
+    (:func:`decode`: UTF-8, else Russian in windows-1251 or KOI8-R), with no markup parsing:
+    for line-based inputs such as ``ruen check``'s pairs. Empty input is refused."""
+    data, name = read_bytes(source)
+    text, encoding = decode(data, name)
+    if not text.strip():
+        raise InputError(f"{name}: empty input, there is no text to process")
+    return text, encoding, name
+
+
+def read_text(source: str | os.PathLike[str]) -> str:
+    """The text of a file, or of standard input for ``"-"``, decoded as :func:`read_decoded`
+    does; refuses what cannot be used."""
+    return read_decoded(source)[0]

@@ -21,8 +21,7 @@ from ruen.fidelity import check
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, paragraphs, sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
-from ruen.translation import Translation, Translator
-from ruen.translation.loading import load_translator
+from ruen.translation import DEFAULT_BACKEND, Translation, Translator, load_translator
 from ruen.translation.options import TranslateOptions
 
 MODES = ("summarise-first", "translate-first")
@@ -42,7 +41,7 @@ def digest(
     mode: str = "summarise-first",
     full_translation: bool = True,
     translator: Translator | None = None,
-    backend: str = "transformers",
+    backend: str = DEFAULT_BACKEND,
     device: str = "auto",
     progress: Callable[[int], object] | None = None,
     **overrides: Any,
@@ -96,7 +95,7 @@ def digest_many(
     mode: str = "summarise-first",
     full_translation: bool = True,
     translator: Translator | None = None,
-    backend: str = "transformers",
+    backend: str = DEFAULT_BACKEND,
     device: str = "auto",
     progress: Callable[[int], object] | None = None,
     window: int = WINDOW,

@@ -6,34 +6,23 @@ raises on purpose becomes one line on stderr and exit code 2; nothing prints a t
 
 from __future__ import annotations
 
-import argparse
-import os
+import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-import ruen
-from ruen import corpus
-from ruen.cli.check import cmd_check
-from ruen.cli.commands import (
-    cmd_digest,
-    cmd_eval,
-    cmd_models_download,
-    cmd_models_info,
-    cmd_serve,
-    cmd_split,
-    cmd_summarize,
-    cmd_translate,
-)
+from ruen.cli.commands import EXIT_ERROR
+from ruen.cli.parser import build_parser
 from ruen.errors import RuenError
 
-EXIT_ERROR = 2
+__all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _say_what_the_library_logs()
     if not hasattr(args, "run"):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -54,6 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code or 0
 
 
+def _say_what_the_library_logs() -> None:
+    """The library logs what a user should know of (a model converted once, and where to):
+    a line on stderr each, as "ruen: ..."."""
+    logger = logging.getLogger("ruen")
+    if not any(getattr(h, "name", None) == "ruen-cli" for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("ruen-cli")
+        handler.setFormatter(logging.Formatter("ruen: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def _fail(message: str) -> int:
     print(f"ruen: error: {message}", file=sys.stderr)
     return EXIT_ERROR
@@ -70,299 +72,6 @@ def _output(path: str | None, append: bool = False) -> Iterator[TextIO]:
         raise RuenError(f"{path}: cannot write ({exc.strerror or exc})") from None
     with handle:
         yield handle
-
-
-# --- argument parsing --------------------------------------------------------------------------
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
-    return value
-
-
-def _count_or_share(text: str) -> int | float:
-    try:
-        value: int | float = int(text)
-    except ValueError:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-    if value < 0 or (isinstance(value, float) and value >= 1):
-        raise argparse.ArgumentTypeError(f"a count (0 or more) or a share below 1, not {text}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-    return value
-
-
-def _output_options(formats: tuple[str, ...], about: str | None = None) -> argparse.ArgumentParser:
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--format", choices=formats, default="text", help=about)
-    options.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    return options
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ruen",
-        description="Russian announcements into English: split, translate (MarianMT), summarise.",
-    )
-    parser.add_argument("--version", action="version", version=f"ruen {ruen.__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    files = argparse.ArgumentParser(add_help=False)
-    files.add_argument(
-        "files",
-        nargs="+",
-        metavar="FILE",
-        help="text, Markdown or HTML files (UTF-8, or Russian in windows-1251 or KOI8-R); "
-        "- reads standard input",
-    )
-    files.add_argument(
-        "--input-format",
-        choices=corpus.INPUT_FORMATS,
-        default="auto",
-        help="how to read the inputs (default: by extension, else by content); jsonl: one "
-        "document per line, {id, text}",
-    )
-    output = _output_options(("text", "json", "jsonl"))
-    model = argparse.ArgumentParser(add_help=False)
-    model.add_argument(
-        "--model",
-        default=None,
-        help=f"hub id or local MarianMT directory (default: $RUEN_MODEL or {ruen.DEFAULT_MODEL})",
-    )
-    model.add_argument("--backend", default="transformers", choices=ruen.translation.BACKENDS)
-    model.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    model.add_argument(
-        "--beam-size",
-        type=_positive,
-        default=None,
-        help="default: the model's generation config (6 for opus-mt-ru-en)",
-    )
-    model.add_argument(
-        "--compute-type",
-        default="default",
-        help="ctranslate2: int8 (default on a CPU), int8_float32, float32, ...",
-    )
-    model.add_argument(
-        "--inter-threads",
-        type=_positive,
-        default=None,
-        help="ctranslate2: batches run at once (default: one per core)",
-    )
-    model.add_argument(
-        "--intra-threads",
-        type=_non_negative,
-        default=None,
-        help="ctranslate2: threads per batch (default 1)",
-    )
-    model.add_argument(
-        "--cache",
-        metavar="FILE",
-        default=os.environ.get("RUEN_CACHE"),
-        help="SQLite file that keeps translations across runs ($RUEN_CACHE)",
-    )
-    model.add_argument("--batch-size", type=_positive, default=32)
-    model.add_argument("--max-batch-tokens", type=_positive, default=4096)
-    model.add_argument("--max-new-tokens", type=_positive, default=None)
-    model.add_argument("--min-new-tokens", type=_non_negative, default=None)
-    model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    summary = argparse.ArgumentParser(add_help=False)
-    summary.add_argument(
-        "-k",
-        type=_count_or_share,
-        default=3,
-        help="key sentences: a count (default 3) or a share such as 0.3",
-    )
-
-    report = _output_options(
-        ("text", "json", "jsonl", "html", "markdown"),
-        "html: one self-contained page, Russian and English side by side; markdown for notes",
-    )
-    p = commands.add_parser(
-        "digest",
-        parents=[files, report, model, summary],
-        help="key sentences in English and the full translation",
-    )
-    p.add_argument(
-        "--mode",
-        choices=ruen.pipeline.MODES,
-        default="summarise-first",
-        help="pick the key sentences on the Russian (default) or on the English",
-    )
-    p.add_argument(
-        "--summary-only",
-        action="store_true",
-        help="translate only the key sentences (summarise-first: k/n of the work)",
-    )
-    p.add_argument(
-        "--no-repair",
-        action="store_true",
-        help="keep the model's own best output even where it changed a figure or a name",
-    )
-    archive = p.add_argument_group("archives")
-    archive.add_argument(
-        "--glob", default="*", help='files of a directory to read, recursively (default "*")'
-    )
-    archive.add_argument("--id-field", default="id", help="jsonl: the field of the id")
-    archive.add_argument("--text-field", default="text", help="jsonl: the field of the text")
-    archive.add_argument(
-        "--resume",
-        action="store_true",
-        help="with --format jsonl --output FILE: skip the documents FILE already holds, "
-        "append the rest",
-    )
-    archive.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        help="digest on a local Dask cluster of N single-threaded processes (ruen[dask])",
-    )
-    archive.add_argument(
-        "--scheduler", metavar="ADDRESS", help="digest on the Dask cluster at ADDRESS"
-    )
-    p.set_defaults(run=cmd_digest)
-    p = commands.add_parser(
-        "translate", parents=[files, output, model], help="translate sentence by sentence"
-    )
-    p.add_argument(
-        "--lines",
-        action="store_true",
-        help="translate each input line as one segment instead of splitting",
-    )
-    p.add_argument(
-        "--repair",
-        action="store_true",
-        help="where the English changed a figure or a name, take a better hypothesis of the "
-        "model's n-best list (as digest does by default)",
-    )
-    p.set_defaults(run=cmd_translate)
-    p = commands.add_parser("split", parents=[files, output], help="split into sentences")
-    p.set_defaults(run=cmd_split)
-    p = commands.add_parser(
-        "summarize",
-        parents=[files, output, summary],
-        help="key sentences of the source text (no model needed)",
-    )
-    p.add_argument("--lang", choices=("ru", "en"), default="ru")
-    p.set_defaults(run=cmd_summarize)
-
-    p = commands.add_parser(
-        "check",
-        parents=[output],
-        help="flag changed figures, names, addresses in any translation (TSV or two files)",
-        description="Check Russian-English pairs: one TSV file of ru<TAB>en (a header row "
-        "naming ru and en columns is optional) or two files aligned line by line. Prints the "
-        "flagged pairs; exits 1 when any pair is flagged, 0 when none is.",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="PAIRS.tsv, or RU.txt EN.txt")
-    p.add_argument("-q", "--quiet", action="store_true", help="no count on stderr")
-    p.set_defaults(run=cmd_check)
-
-    p = commands.add_parser(
-        "eval", parents=[model], help="score a model on the benchmark set (BLEU, chrF, ...)"
-    )
-    p.add_argument(
-        "--data",
-        default=None,
-        help="benchmark data folder (default: benchmarks/data of this clone)",
-    )
-    p.add_argument(
-        "--limit",
-        type=_positive,
-        default=None,
-        help="at most this many sentences per set (a quick look)",
-    )
-    p.add_argument("--report-dir", default="ruen-eval", help="where report.json/.md go")
-    p.set_defaults(run=cmd_eval, output=None)
-
-    p = commands.add_parser(
-        "serve",
-        parents=[model],
-        help="one loaded model for a team: a JSON API and a web page (ruen[serve])",
-        description="Serve the digest, translate and check API (OpenAPI page at /docs) and a "
-        "web page at /, with the model loaded once. Listens on 127.0.0.1 unless told "
-        "otherwise; any other address needs --api-key-file.",
-    )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=_non_negative, default=8000, help="default 8000; 0: any free")
-    p.add_argument(
-        "--threads",
-        dest="inter_threads",
-        type=_positive,
-        default=None,
-        help="translations run at once (ctranslate2; default one per core), or torch's threads",
-    )
-    p.add_argument(
-        "--api-key-file",
-        metavar="FILE",
-        help="a file holding the key clients send as 'Authorization: Bearer KEY' (16+ chars)",
-    )
-    p.add_argument(
-        "--cors-origin",
-        action="append",
-        default=[],
-        metavar="ORIGIN",
-        help="let pages from ORIGIN call the API (repeatable; default: none)",
-    )
-    limits = p.add_argument_group("limits")
-    for flag, kind, default, about in (
-        ("--max-pending", _positive, 32, "requests in flight and queued; past it, 503"),
-        ("--deadline", _seconds, 120.0, "seconds per request; past it, 504"),
-        ("--body-timeout", _seconds, 10.0, "seconds a request body may take to arrive; then 408"),
-        ("--max-chars", _positive, 100_000, "characters per request; past it, 413"),
-        ("--max-sentences", _positive, 2_000, "sentences per request; past it, 413"),
-    ):
-        limits.add_argument(flag, type=kind, default=default, help=f"{about} (default {default:g})")
-    p.set_defaults(run=cmd_serve, output=None)
-
-    models = commands.add_parser("models", help="download or inspect models")
-    models_commands = models.add_subparsers(title="models commands", metavar="COMMAND")
-    p = models_commands.add_parser("download", help="fetch a model (needs a network)")
-    p.add_argument("name", nargs="?", default=ruen.default_model())
-    p.add_argument("--to", metavar="DIR", help="write the files here instead of the HF cache")
-    p.add_argument("--revision", default=None)
-    p.set_defaults(run=cmd_models_download, output=None)
-    p = models_commands.add_parser("info", help="where a model is and its settings")
-    p.add_argument("name", nargs="?", default=None)
-    p.add_argument("--revision", default=None)
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(run=cmd_models_info, output=None)
-    models.set_defaults(run=_needs_subcommand(models), output=None)
-    return parser
-
-
-def _needs_subcommand(parser: argparse.ArgumentParser) -> Callable[..., None]:
-    def run(_args: argparse.Namespace, _out: TextIO) -> None:
-        parser.print_usage(sys.stderr)
-        raise RuenError("choose a subcommand: " + ", ".join(_subcommands(parser)))
-
-    return run
-
-
-def _subcommands(parser: argparse.ArgumentParser) -> list[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return list(action.choices)
-    return []
 
 
 if __name__ == "__main__":  # pragma: no cover

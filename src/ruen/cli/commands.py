@@ -1,7 +1,8 @@
 """What each ``ruen`` subcommand does: read its inputs, call the public API, print.
 
-Kept apart from the argument parsing in ``cli.py``; every function here takes the parsed
-arguments and the output stream, and returns an exit code (None for 0).
+Kept apart from the argument parsing in ``parser.py`` (``ruen digest``, the largest, is in
+``digest.py``); every function here takes the parsed arguments and the output stream, and
+returns an exit code (None for 0).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any, TextIO
 
 import ruen
 from ruen import corpus
+from ruen.documents import read_decoded
 from ruen.errors import RuenError
+from ruen.translation.loading import resolve_backend
 from ruen.translation.resolution import WEIGHT_FILES
 
-EXIT_ERROR = 2
+EXIT_ERROR = 2  # every error ruen raises on purpose: one line on stderr, this exit code
 MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
 RUSSIAN_SHARE = 0.3  # of letters Cyrillic, below which an input does not look like Russian
 
@@ -94,95 +97,6 @@ def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
     _emit(args, out, results, lambda r: [s["en"] for s in r["sentences"]])
 
 
-def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
-    """Digest every document of the inputs, one at a time; each result is written as soon as
-    its document is done. Exit 0 when every document succeeded, 1 when some failed."""
-    if args.resume and (args.format != "jsonl" or args.output in (None, "-")):
-        raise RuenError("--resume needs --format jsonl and --output FILE")
-    done = corpus.completed(args.output) if args.resume else set()
-    inputs = (
-        item
-        for item in corpus.documents(
-            args.files,
-            input_format=args.input_format,
-            glob=args.glob,
-            id_field=args.id_field,
-            text_field=args.text_field,
-        )
-        if _label(item) not in done
-    )
-    client, cluster = _dask(args)
-    failed = total = 0
-    try:
-        with _progress(args, None, 2) as update:
-            results = ruen.digest_many(
-                (_noted(item) for item in inputs),
-                _options(args, repair=not args.no_repair),
-                k=args.k,
-                mode=args.mode,
-                full_translation=not args.summary_only,
-                translator=None if client else _translator(args),
-                load=_loading(args),
-                progress=update,
-                on_error="record",
-                client=client,
-            )
-            failed, total = _write_digests(args, out, results)
-    finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-    if failed and (_single(args) or failed == total):
-        return EXIT_ERROR  # nothing was digested: the run failed
-    return 1 if failed else 0
-
-
-def _single(args: argparse.Namespace) -> bool:
-    """Whether the inputs are one document (not a directory, a JSON-lines stream or several)."""
-    one = args.files[0]
-    return len(args.files) == 1 and args.input_format != "jsonl" and not Path(one).is_dir()
-
-
-def _write_digests(
-    args: argparse.Namespace, out: TextIO, results: Iterator[Any]
-) -> tuple[int, int]:
-    """Write each digest (or error record) in the chosen format as it comes; return how
-    many documents failed, and how many there were."""
-    failed = total = 0
-    collected: list[dict[str, Any]] = []
-    single = _single(args)
-    for n, result in enumerate(results):
-        total += 1
-        record = result.to_dict()
-        if isinstance(result, ruen.DocumentError):
-            failed += 1
-            _note(f"error: {result.error}")
-        elif args.format == "text":
-            if not single:
-                print(("\n" if n else "") + f"==> {result.id} <==", file=out)
-            print("\n".join(_digest_lines(record)), file=out, flush=True)
-        if args.format == "jsonl":
-            corpus.write_record(out, record)
-        elif args.format in ("json", "html", "markdown"):
-            collected.append(record)
-    if args.format == "json" and not (single and failed):
-        payload: Any = collected[0] if single else collected
-        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
-    elif args.format in ("html", "markdown"):
-        from ruen import report
-
-        good = [record for record in collected if "error" not in record]
-        render = report.to_html if args.format == "html" else report.to_markdown
-        if good:
-            print(render(good), file=out, end="")
-    return failed, total
-
-
-def _label(item: ruen.Document | ruen.DocumentError) -> str | None:
-    return item.id if isinstance(item, ruen.DocumentError) else item.name
-
-
 def _noted(item: ruen.Document | ruen.DocumentError) -> ruen.Document | ruen.DocumentError:
     """The document, after saying on stderr where it was not UTF-8 or not Russian."""
     if isinstance(item, ruen.Document):
@@ -209,56 +123,74 @@ def _documents(args: argparse.Namespace) -> list[tuple[str, ruen.Document]]:
     return documents
 
 
-def _dask(args: argparse.Namespace) -> tuple[Any, Any]:
-    """(client, cluster) for --workers or --scheduler, else (None, None)."""
-    if not args.workers and not args.scheduler:
-        return None, None
-    from ruen.cluster import connect
-
-    return connect(workers=args.workers, scheduler=args.scheduler)
-
-
 def _note(message: str) -> None:
     print(f"ruen: {message}", file=sys.stderr)
 
 
-def _digest_lines(result: dict[str, Any]) -> list[str]:
-    """The title, the key sentences, then the full translation; under each flagged sentence
-    its warnings, so that a reader who knows no Russian sees which English not to trust."""
-    lines = []
-    if result["title"]:
-        lines.append(f"Title: {result['title']['en']}")
-        lines += _warnings(result["title"], "  ")
-    about = [item for item in (result["date"], result["url"]) if item]
-    if about:
-        lines.append("Source: " + " · ".join(about))
-    if lines:
-        lines.append("")
-    lines.append("Key sentences:")
-    for record in result["sentences"]:
-        if record["selected"]:
-            lines.append(f"  {record['en']}")
-            lines += _warnings(record, "    ")
-    if result["settings"]["full_translation"]:
-        lines += ["", "Full translation:"]
-        for record in result["sentences"]:
-            number = f"[{record['index'] + 1}]"
-            lines.append(f"  {number} {record['en']}")
-            lines += _warnings(record, " " * (len(number) + 3))
-    flagged = {kind: n for kind, n in result["flags"].items() if n}
-    summary = ", ".join(f"{kind} {n}" for kind, n in flagged.items())
-    lines += [
-        "",
-        f"Checks: {sum(flagged.values())} flags ({summary})" if flagged else "Checks: no flags",
-    ]
-    return lines
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Check translation pairs from any MT system: a TSV of ru<TAB>en or two aligned files."""
+    pairs = _read_pairs(args.files)
+    results = []
+    for line, ru, en in pairs:
+        flags = ruen.check(ru, en)
+        if flags:
+            record = {"line": line, "ru": ru, "en": en, "flags": [f.to_dict() for f in flags]}
+            results.append(record)
+    if args.format == "json":
+        print(json.dumps(results, ensure_ascii=False, indent=2), file=out)
+    elif args.format == "jsonl":
+        for record in results:
+            print(json.dumps(record, ensure_ascii=False), file=out)
+    else:
+        for record in results:
+            print(f"line {record['line']}: {' '.join(record['en'].split())}", file=out)
+            for flag in record["flags"]:
+                print(f"  ! {flag['kind']}: {flag['message']}", file=out)
+    if not args.quiet:
+        print(f"ruen check: {len(pairs)} pairs, {len(results)} flagged", file=sys.stderr)
+    return 1 if results else 0
 
 
-def _warnings(record: dict[str, Any], indent: str) -> list[str]:
-    lines = [f"{indent}! {flag['message']}" for flag in record["flags"]]
-    if record["repaired"]:
-        lines.insert(0, f"{indent}~ repaired: a better hypothesis of the model replaced its first")
-    return lines
+def _read_pairs(files: list[str]) -> list[tuple[int, str, str]]:
+    """(line number, Russian, English) from one TSV file or two line-aligned files."""
+    if len(files) == 2:
+        ru, en = (_read_lines(name) for name in files)
+        if len(ru) != len(en):
+            raise RuenError(
+                f"{files[0]} has {len(ru)} lines and {files[1]} has {len(en)}: "
+                "the two files must be aligned line by line"
+            )
+        return [(n, a, b) for n, (a, b) in enumerate(zip(ru, en), start=1)]
+    if len(files) != 1:
+        raise RuenError("ruen check takes one TSV file (ru<TAB>en) or two aligned files (RU EN)")
+    name = files[0]
+    lines = _read_lines(name)
+    header = [field.strip().lower() for field in lines[0].split("\t")]
+    if "ru" in header and "en" in header:  # a header names the columns: "id ru en" will do
+        columns, first = (header.index("ru"), header.index("en")), 2
+    else:
+        columns, first = (0, 1), 1
+        header = ["ru", "en"]
+    pairs = []
+    for n, line in enumerate(lines[first - 1 :], start=first):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != len(header):
+            raise RuenError(
+                f"{name}, line {n}: expected {len(header)} tab-separated fields "
+                f"({', '.join(header)}), found {len(fields)}"
+            )
+        pairs.append((n, fields[columns[0]], fields[columns[1]]))
+    return pairs
+
+
+def _read_lines(name: str) -> list[str]:
+    """The lines of a file, decoded as every input is; says so when it was not UTF-8."""
+    text, encoding, label = read_decoded(name)
+    if encoding != "utf-8":
+        _note(f"{label}: not UTF-8, read as {encoding}")
+    return text.splitlines()
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> None:
@@ -344,7 +276,7 @@ def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
         print(f"{key}: {value}", file=out)
 
 
-# --- shared helpers ----------------------------------------------------------------------------
+# --- helpers the subcommands share --------------------------------------------------------
 
 
 def _loading(args: argparse.Namespace) -> dict[str, Any]:
@@ -433,7 +365,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
             f"--host {args.host} can be reached from other machines: give --api-key-file "
             "(a key of at least 16 characters), or serve on 127.0.0.1"
         )
-    if args.inter_threads and args.backend == "transformers":
+    if args.inter_threads and resolve_backend(args.backend) == "transformers":
         import torch
 
         torch.set_num_threads(args.inter_threads)

@@ -16,6 +16,24 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
+from ruen.errors import RuenError
+
+# The layout of a cache file, in SQLite's user_version. Files outlive ruen's versions: bump this
+# (and teach SQLiteCache to read the old layout, or to say why it cannot) whenever the table
+# or the keys below change; tests/test_model_files.py pins both.
+SCHEMA_VERSION = 1
+
+
+def translation_scope(fingerprint: str, backend: str, compute_type: str, settings: str) -> str:
+    """What a cached translation is valid for: the model's fingerprint, the engine, its
+    compute type and the generation settings (``GenerationSettings.key()``)."""
+    return f"{fingerprint}|{backend}|{compute_type}|{settings}"
+
+
+def repair_scope(scope: str, candidates: int) -> str:
+    """What a cached repair choice is valid for: its translation scope and the n-best size."""
+    return f"{scope}|repair:{candidates}"
+
 
 class MemoryCache:
     """A bounded, thread-safe least-recently-used map from key to translation."""
@@ -54,6 +72,7 @@ class MemoryCache:
 class SQLiteCache:
     """A persistent cache in one SQLite file, safe for several processes at once: WAL mode
     lets readers proceed while one writes, and writers wait for each other instead of failing.
+    Its layout is :data:`SCHEMA_VERSION`; a file of another layout is refused in one line.
     """
 
     SCHEMA = """
@@ -70,9 +89,23 @@ class SQLiteCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._timeout = timeout
         self._local = threading.local()
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            raise RuenError(f"{self.path}: not a translation cache ({exc})") from None
+
+    def _open(self) -> None:
         with self._connection() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise RuenError(
+                    f"{self.path}: a translation cache of layout {version}, which this ruen "
+                    f"(layout {SCHEMA_VERSION}) cannot read; name another file or delete it"
+                )
+            # Layout 0 is ruen 0.1's file, which had no version and the same table and keys.
             connection.execute(self.SCHEMA)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)

@@ -9,21 +9,13 @@ work; it is an optional extra (``ruen[fast]``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-from ruen.errors import InvalidModelError, MissingExtraError
-
-COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32", "int8_float16", "float16", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -213,88 +205,6 @@ def default_threads() -> tuple[int, int]:
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, cores or 1), 1
-
-
-def cache_dir() -> Path:
-    """Where ruen keeps converted models: ``$RUEN_CACHE_DIR``, else ``~/.cache/ruen``."""
-    root = os.environ.get("RUEN_CACHE_DIR")
-    if root:
-        return Path(root).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "ruen"
-
-
-def fingerprint(path: Path) -> str:
-    """A model's identity: its configuration and a digest of its weights (sizes plus the
-    first and last megabyte), cheap enough to compute at every load."""
-    digest = hashlib.sha256()
-    for name in (
-        "config.json",
-        "generation_config.json",
-        "vocab.json",
-        "source.spm",
-        "target.spm",
-        "model.safetensors",
-        "pytorch_model.bin",
-    ):
-        file = path / name
-        if not file.is_file():
-            continue
-        size = file.stat().st_size
-        digest.update(f"{name}:{size}:".encode())
-        with file.open("rb") as handle:
-            digest.update(handle.read(1 << 20))
-            if size > 2 << 20:
-                handle.seek(-(1 << 20), os.SEEK_END)
-                digest.update(handle.read())
-    return digest.hexdigest()
-
-
-_CONVERT_LOCK = threading.Lock()
-
-
-def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
-    """The CTranslate2 copy of the MarianMT model at ``path``, converted once and kept in
-    :func:`cache_dir` under the model's fingerprint and the quantisation."""
-    if compute_type not in COMPUTE_TYPES:
-        raise ValueError(
-            f"unknown compute_type {compute_type!r}: choose one of {', '.join(COMPUTE_TYPES)}"
-        )
-    try:
-        import ctranslate2  # noqa: F401 - only to name the extra when it is missing
-    except ImportError:
-        raise MissingExtraError("the ctranslate2 backend", "fast", "ctranslate2") from None
-    target = cache_dir() / "ctranslate2" / f"{fingerprint(path)[:20]}-{compute_type}"
-    if (target / "model.bin").is_file():
-        return target
-    # The converter imports torch and loads the PyTorch model: only when converting, so that
-    # translating from the cache needs neither (a third of the memory).
-    from ctranslate2.converters import TransformersConverter
-
-    with _CONVERT_LOCK:
-        if (target / "model.bin").is_file():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Convert next to the target and rename, so that a process reading the cache never
-        # sees half a model, and two converting at once both end with a whole one.
-        staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
-        try:
-            with quiet_transformers():
-                TransformersConverter(str(path), low_cpu_mem_usage=True).convert(
-                    str(staging / "model"), quantization=compute_type, force=True
-                )
-            try:
-                os.replace(staging / "model", target)
-            except OSError:
-                if not (target / "model.bin").is_file():
-                    raise
-        except Exception as exc:
-            raise InvalidModelError(
-                f"{path} could not be converted to CTranslate2: {exc}"
-            ) from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 class CTranslate2Engine:

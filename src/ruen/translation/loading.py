@@ -22,13 +22,31 @@ from ruen.translation.engines import (
     CTranslate2Engine,
     Engine,
     TransformersEngine,
-    convert_to_ctranslate2,
     quiet_transformers,
 )
+from ruen.translation.model_files import convert_to_ctranslate2
 from ruen.translation.resolution import default_model, resolve_model
-from ruen.translation.translator import BACKENDS, Translator
+from ruen.translation.translator import Translator
 
+# "auto": CTranslate2 (int8 on a CPU) where ruen[fast] is installed, else transformers. The
+# engines themselves are the other two; "transformers" is exactly the model's own generate.
+BACKENDS = ("auto", "transformers", "ctranslate2")
+DEFAULT_BACKEND = "transformers"
 _DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
+
+
+def resolve_backend(backend: str) -> str:
+    """The engine a backend name stands for: ``"auto"`` is CTranslate2 where it is installed
+    (several times faster on a CPU at a third of the memory), else transformers."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    if backend != "auto":
+        return backend
+    try:
+        import ctranslate2  # noqa: F401 - only to know whether it is there
+    except ImportError:
+        return "transformers"
+    return "ctranslate2"
 
 
 def resolve_device(device: str, backend: str = "transformers") -> str:
@@ -46,18 +64,16 @@ def resolve_device(device: str, backend: str = "transformers") -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-# Hypotheses asked of the model when a translation needs repair (the beam is at least as wide).
-
-
-_CACHE: dict[tuple[Any, ...], Translator] = {}
-_CACHE_LOCK = threading.Lock()
+# The translators loaded in this process, by everything that was asked of them.
+_LOADED: dict[tuple[Any, ...], Translator] = {}
+_LOADED_LOCK = threading.Lock()
 _LOAD_LOCKS: dict[tuple[Any, ...], threading.Lock] = {}
 
 
 def load_translator(
     model: str | os.PathLike[str] | None = None,
     *,
-    backend: str = "transformers",
+    backend: str = DEFAULT_BACKEND,
     device: str = "auto",
     compute_type: str = "default",
     revision: str | None = None,
@@ -72,12 +88,13 @@ def load_translator(
     ``Helsinki-NLP/opus-mt-ru-en``). ``backend="ctranslate2"`` (extra ``ruen[fast]``)
     converts the model once, to ``compute_type`` (default int8 on a CPU), and keeps the result
     on disk; ``inter_threads``/``intra_threads`` override its measured thread settings.
+    ``backend="auto"`` is CTranslate2 where ``ruen[fast]`` is installed, else transformers;
+    ``"transformers"`` gives exactly what the model's own ``generate`` gives.
     ``cache`` names an SQLite file that keeps translations across runs. A second call with
     the same arguments returns the same object, also when several threads ask at once;
     :func:`clear_cache` forgets them all.
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    backend = resolve_backend(backend)
     name = os.fspath(model) if model is not None else default_model()
     device = resolve_device(device, backend)
     compute_type = _compute_type(backend, device, compute_type)
@@ -94,14 +111,14 @@ def load_translator(
         intra_threads,
         cache_path,
     )
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            return _LOADED[key]
         lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
     with lock:
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                return _CACHE[key]
+        with _LOADED_LOCK:
+            if key in _LOADED:
+                return _LOADED[key]
         translator = _load(
             name,
             backend=backend,
@@ -123,15 +140,20 @@ def load_translator(
             "intra_threads": intra_threads,
             "cache": cache_path,
         }
-        with _CACHE_LOCK:
-            _CACHE[key] = translator
+        with _LOADED_LOCK:
+            _LOADED[key] = translator
     return translator
 
 
 def clear_cache() -> None:
-    """Forget every loaded translator (the next :func:`load_translator` loads anew)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    """Forget every loaded translator, so that the next :func:`load_translator` loads anew,
+    and empty their in-memory translation caches (a translator still held elsewhere then
+    translates afresh). Translation cache files (``cache=``) and converted models on disk are
+    left alone: they are the user's files."""
+    with _LOADED_LOCK:
+        for translator in _LOADED.values():
+            translator.memory_cache.clear()
+        _LOADED.clear()
         _LOAD_LOCKS.clear()
 
 

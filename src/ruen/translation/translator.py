@@ -13,16 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ruen.fidelity import REPAIRABLE, check
-from ruen.translation.cache import MemoryCache, SQLiteCache
-from ruen.translation.engines import (
-    Engine,
-    GenerationSettings,
-    fingerprint,
-)
+from ruen.translation.cache import MemoryCache, SQLiteCache, repair_scope, translation_scope
+from ruen.translation.engines import Engine, GenerationSettings
+from ruen.translation.model_files import fingerprint
 from ruen.translation.options import TranslateOptions
 from ruen.translation.protection import assemble, segments
 
-BACKENDS = ("transformers", "ctranslate2")
 # Where a sentence too long for the model is cut, best first (issue: never truncate).
 CLAUSE_SEPARATORS = ("; ", ": ", ", ", " — ", " – ", " - ", " ")
 
@@ -206,7 +202,7 @@ class Translator:
         progress: Callable[[int], object] | None,
         repair: bool,
     ) -> Iterator[Translation]:
-        scope = f"{self.fingerprint}|{self.backend}|{self.compute_type}|{settings.key()}"
+        scope = translation_scope(self.fingerprint, self.backend, self.compute_type, settings.key())
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
             unique = [text for text in dict.fromkeys(inputs) if text]
@@ -280,7 +276,7 @@ class Translator:
         bad = [piece for piece in pieces if flagged[piece]]
         if not bad:
             return set()
-        scope = f"{scope}|repair:{REPAIR_CANDIDATES}"
+        scope = repair_scope(scope, REPAIR_CANDIDATES)
         chosen = self._cached(scope, bad)
         todo = [piece for piece in bad if piece not in chosen]
         if todo:
@@ -314,7 +310,9 @@ class Translator:
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for ``text``, its end token included."""
-        return len(self.tokenizer(text)["input_ids"])
+        # verbose=False: transformers would warn that a text longer than the model's limit
+        # "will result in indexing errors", but ruen only counts here, to cut such a text.
+        return len(self.tokenizer(text, verbose=False)["input_ids"])
 
     def split_long(self, text: str) -> list[str]:
         """``text`` as pieces that each fit the model: itself when it fits, else cut at the
