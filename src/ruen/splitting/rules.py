@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ruen.splitting.abbreviations import ALWAYS_FOLLOWED, BEFORE_NUMBER, MAY_END, YEAR_OR_CENTURY
@@ -38,6 +38,9 @@ class Candidate:
     gap: str = " "  # that white space
     line: str = ""  # the physical line the mark ends, up to the mark
     width: int = 0  # the longest line of the paragraph (a line break is wrapping, or meant)
+    spacing: int = 1  # the widest space between two words of its lines (padded, justified)
+    indent: int = 0  # the spaces that open the mark's line
+    full_width: int = 0  # the longest line of the paragraph with its indentation
 
     @property
     def left_word(self) -> str:
@@ -122,11 +125,28 @@ def next_word_lower(c: Candidate) -> Decision | None:
     return None
 
 
+_PARENS = re.compile(r"\(+|\)+")
+
+
+def _still_open(text: str) -> bool:
+    """Whether a quotation or a bracket opened in ``text`` is not yet closed. Brackets that
+    are faces open nothing: "((" (the sad face of Russian posts, "рублей (((") and ":(";
+    closing brackets beyond those open ("))", ":)") are faces too."""
+    if text.count("«") > text.count("»"):
+        return True
+    depth = 0
+    for run in _PARENS.finditer(text):
+        if run.group()[0] == ")":
+            depth = max(0, depth - len(run.group()))
+        elif len(run.group()) == 1 and text[run.start() - 1 : run.start()] not in (":", ";", "="):
+            depth += 1
+    return depth > 0
+
+
 def inside_quotes_or_brackets(c: Candidate) -> Decision | None:
     """A quotation or a bracket opened in this sentence and not yet closed holds the
     punctuation: «Все больше людей берут кредиты… Хотя ...»."""
-    left = c.left + c.mark
-    if left.count("«") > left.count("»") or left.count("(") > left.count(")"):
+    if _still_open(c.left + c.mark):
         return "join"
     return None
 
@@ -193,7 +213,8 @@ def list_number(c: Candidate) -> Decision | None:
 _NUMBERED_ITEM = re.compile(r"\d{1,3}\.\s+[А-ЯЁA-Z]")
 # A number that opens an item after a colon or a semicolon, quoted or not: 'редакции: "6.'
 _MARKER_AFTER_COLON = re.compile(r"[:;]\s*[«\"„“]?\d{1,3}$")
-_ACT_NUMBER = re.compile(r"(?:N|№)\s?\d")
+# However many spaces or line breaks stand between the sign and the number ("N  169-ФЗ").
+_ACT_NUMBER = re.compile(r"(?:N|№)\s*\d")
 
 
 def act_number(c: Candidate) -> Decision | None:
@@ -207,8 +228,7 @@ def act_number(c: Candidate) -> Decision | None:
 def item_marker(c: Candidate) -> Decision | None:
     """A lettered or numbered item after ";" or ":" starts a sentence of its own ("...
     изменения: а) признать ...; б) пункт 6 ..."), unless a quotation is still open."""
-    left = c.left + c.mark
-    if left.count("«") > left.count("»") or left.count("(") > left.count(")"):
+    if _still_open(c.left + c.mark):
         return "join"
     return "split"
 
@@ -225,9 +245,9 @@ def real_bracket(c: Candidate) -> Decision | None:
             if _NUMBERED_ITEM.match(c.right):  # "(Утратил силу ...) 2. Внести"
                 return "split"
             if "\n" in c.gap:
-                return decide(
-                    Candidate("newline", "", left, c.right, c.gap, c.line + c.mark, c.width)
-                )[0]
+                return decide(replace(c, kind="newline", mark="", left=left, line=c.line + c.mark))[
+                    0
+                ]
             return "join"
     return None
 
@@ -255,9 +275,14 @@ def line_continues(c: Candidate) -> Decision | None:
 
 def wrapped_line(c: Candidate) -> Decision | None:
     """A line broken only because the next word would not have fitted is wrapped text, as a
-    mail client or a fixed-width page wraps it: "... Павел\nТкач принял участие"."""
+    mail client or a fixed-width page wraps it: "... Павел\nТкач принял участие". The word
+    would have stood as far from the line as the text spaces its words (padded or justified
+    text puts two or three spaces between them); the line is measured without its
+    indentation (centred lines) and with it (an indented first line, where the indentation
+    took the room)."""
     next_word = c.right.split(maxsplit=1)[0] if c.right.strip() else ""
-    if len(c.line.rstrip()) + 1 + len(next_word) > c.width:
+    needed = len(c.line.rstrip()) + c.spacing + len(next_word)
+    if needed > c.width or c.indent + needed > c.full_width:
         return "join"
     return None
 
