@@ -381,3 +381,49 @@ def test_check_files_that_do_not_align(tmp_path: Path, offline_env: dict[str, st
     ru.write_text("Один.\nДва.\n", encoding="utf-8")
     en.write_text("One.\n", encoding="utf-8")
     assert_one_line_error(run_cli("check", str(ru), str(en), env=offline_env), "2 lines", "1")
+
+
+@pytest.mark.parametrize("encoding", ["windows-1251", "koi8-r"])
+def test_check_reads_a_russian_tsv_in_a_legacy_encoding(
+    encoding: str, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    # The same decoder as every other command: the pairs are read, and stderr says how.
+    tsv = tmp_path / "pairs.tsv"
+    rows = ["ru\ten", *(f"{ru}\t{en}" for ru, en in PAIRS)]
+    tsv.write_bytes(("\n".join(rows) + "\n").encode(encoding))
+    result = run_cli("check", "--format", "jsonl", str(tsv), env=offline_env)
+    assert result.returncode == 1, result.stderr
+    assert [json.loads(line)["line"] for line in result.stdout.splitlines()] == [3, 5]
+    assert json.loads(result.stdout.splitlines()[0])["ru"] == PAIRS[1][0]
+    assert result.stderr.splitlines() == [
+        f"ruen: {tsv}: not UTF-8, read as {encoding}",
+        "ruen check: 4 pairs, 2 flagged",
+    ]
+
+
+def test_no_false_warning_of_indexing_errors_for_long_sentences(
+    tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    # A sentence of over 512 tokens is cut by ruen, never truncated: transformers' warning
+    # that it "will result in indexing errors" would be a false alarm of data loss.
+    long = "В " + ", ".join(f"пункте {n} статьи {n + 1}" for n in range(200)) + " изменений нет."
+    note = tmp_path / "act.txt"
+    note.write_text(long + "\n", encoding="utf-8")
+    result = run_cli(
+        "digest",
+        "--model",
+        str(tiny_model),
+        "--backend",
+        "transformers",
+        *FAST,
+        "-k",
+        "1",
+        "--format",
+        "json",
+        str(note),
+        env=offline_env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "indexing errors" not in result.stderr and "Token indices" not in result.stderr
+    (record,) = json.loads(result.stdout)["sentences"]
+    assert record["ru"] == long and record["en"]
