@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,16 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised MarianMT model laid out like opus-mt-ru-en (same files, same
     special-token ids, same generation config), about 1 MB."""
     return _load_builder().build(tmp_path_factory.mktemp("models") / "tiny-marian")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def converted_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Models converted to CTranslate2 (the default backend) go to a folder of this session,
+    not the user's ~/.cache/ruen: each run starts as a fresh machine does."""
+    path = tmp_path_factory.mktemp("ruen-cache-dir")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RUEN_CACHE_DIR", str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

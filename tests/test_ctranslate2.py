@@ -4,6 +4,8 @@ same translations as transformers' own ``generate`` on the tiny model."""
 from __future__ import annotations
 
 import builtins
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import pytest
 import ruen
 from ruen.errors import MissingExtraError
 from ruen.translation import model_files
+from ruen.translation.loading import resolve_backend
+from tests.conftest import run_cli
 from tests.test_translation import SENTENCES, fresh
 
 pytest.importorskip("ctranslate2", reason="the ctranslate2 backend needs ruen[fast]")
@@ -26,7 +30,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def reference(tiny_model: Path) -> ruen.Translator:
-    return ruen.load_translator(tiny_model, device="cpu")
+    return ruen.load_translator(tiny_model, backend="transformers", device="cpu")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,7 @@ def test_float32_equals_transformers(
 def test_int8_runs_and_is_a_separate_conversion(
     tiny_model: Path, cache_dir: Path, ct2_float32: ruen.Translator
 ) -> None:
+    ruen.clear_cache()  # the default backend may have loaded it already, converted elsewhere
     int8 = ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu")
     assert int8.compute_type == "int8" and int8.model is None
     assert int8.engine.path != ct2_float32.engine.path
@@ -108,4 +113,41 @@ def test_unknown_compute_type(tiny_model: Path) -> None:
     with pytest.raises(ValueError, match="compute_type"):
         ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu", compute_type="int3")
     with pytest.raises(ValueError, match="ctranslate2"):
-        ruen.load_translator(tiny_model, compute_type="int8")
+        ruen.load_translator(tiny_model, backend="transformers", compute_type="int8")
+
+
+def test_the_default_backend_is_ctranslate2_where_installed(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ruen.DEFAULT_BACKEND == "auto"
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    assert (translator.backend, translator.compute_type) == ("ctranslate2", "int8")
+    assert translator is ruen.load_translator(tiny_model, backend="ctranslate2", device="cpu")
+    digest = ruen.digest("Индекс вырос на 5,8 %.", model=tiny_model, device="cpu", k=1)
+    assert "backend:ctranslate2|compute:int8" in digest.settings["translation"]
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # as if ruen[fast] were missing
+    assert resolve_backend("auto") == "transformers"
+    assert resolve_backend("ctranslate2") == "ctranslate2"
+    with pytest.raises(ValueError, match="auto, transformers, ctranslate2"):
+        resolve_backend("onnx")
+
+
+def test_the_one_time_conversion_is_announced(
+    tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**offline_env, "RUEN_CACHE_DIR": str(tmp_path / "fresh")}
+    args = ("summarize", "--help")  # a command that loads nothing says nothing
+    assert run_cli(*args, env=env).stderr == ""
+    args = ("translate", "--model", str(tiny_model), "--max-new-tokens", "4", "-")
+    first = run_cli(*args, env=env, stdin="Индекс вырос.".encode())
+    assert first.returncode == 0, first.stderr
+    target = tmp_path / "fresh" / "ctranslate2"
+    (converted,) = target.iterdir()
+    lines = first.stderr.splitlines()
+    assert lines[0].startswith(f"ruen: converting {tiny_model} to CTranslate2 int8, once")
+    assert lines[0].endswith(f"kept in {converted}")
+    assert re.fullmatch(
+        rf"ruen: converted in \d+ s: [\d.]+ MB in {re.escape(str(converted))} .*", lines[1]
+    )
+    again = run_cli(*args, env=env, stdin="Индекс вырос.".encode())
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == first.stdout

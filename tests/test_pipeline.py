@@ -113,7 +113,7 @@ def test_digest_records(tiny_model: Path, example_text: str) -> None:
 def test_digest_without_repair_is_the_models_own_output(
     tiny_model: Path, example_text: str
 ) -> None:
-    translator = ruen.load_translator(tiny_model, device="cpu")
+    translator = ruen.load_translator(tiny_model, backend="transformers", device="cpu")
     result = ruen.digest(
         example_text, translator=translator, k=2, beam_size=2, max_new_tokens=6, repair=False
     )

@@ -184,7 +184,7 @@ def test_translate_check_info_and_health(client: httpx.Client, tiny_model: Path)
 
     info = client.get("/v1/info").json()
     assert info["model"] == str(tiny_model) and info["ruen"] == ruen.__version__
-    assert info["fingerprint"] == translator.fingerprint and info["backend"] == "transformers"
+    assert info["fingerprint"] == translator.fingerprint and info["backend"] == "ctranslate2"
     assert info["limits"]["max_chars"] == 20000 and info["defaults"]["beam_size"] == 2
     assert client.get("/health").json()["status"] == "ok"
 

@@ -24,7 +24,7 @@ from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
-from ruen.translation import Translation, Translator
+from ruen.translation import DEFAULT_BACKEND, Translation, Translator
 from ruen.translation.loading import clear_cache, load_translator
 from ruen.translation.options import TranslateOptions
 from ruen.translation.resolution import DEFAULT_MODEL, default_model, download_model, resolve_model
@@ -42,6 +42,7 @@ def __getattr__(name: str) -> types.ModuleType:
 
 
 __all__ = [
+    "DEFAULT_BACKEND",
     "DEFAULT_MODEL",
     "Digest",
     "Document",

@@ -110,6 +110,14 @@ def quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
+def nbest_width(tokens: int, beam: int, n: int, budget: int) -> int:
+    """How wide an n-best search of a sentence of ``tokens`` source tokens may be: ``n`` (or
+    the first pass's ``beam`` where that is wider), narrowed so that its beams times tokens
+    stay within ``budget``, but never below ``beam``: the first pass ran at that width, so
+    memory never peaks higher for repair than it did for the translation itself."""
+    return max(beam, min(max(n, beam), budget // max(1, tokens)))
+
+
 def token_batches(lengths: list[int], batch_size: int, max_batch_tokens: int) -> list[list[int]]:
     """Indices grouped into batches, longest first, each holding at most ``batch_size``
     sentences and ``max_batch_tokens`` tokens once padded to its longest sentence."""
@@ -164,12 +172,21 @@ class TransformersEngine:
         batch_size: int,
         max_batch_tokens: int,
     ) -> list[list[str]]:
-        """The ``n`` best hypotheses of a beam search at least ``n`` wide, best first."""
+        """The ``n`` best hypotheses of a beam search at least ``n`` wide, best first.
+
+        Under the first pass's memory bound: a wider beam holds more hypotheses per source
+        token, so a batch holds that many times fewer sentences and tokens."""
         options = settings.for_transformers()
-        beam = max(n, int(settings.resolved()["beam_size"]))
+        first = int(settings.resolved()["beam_size"])
+        beam = max(n, first)
         options.update(num_beams=beam, num_return_sequences=n)
-        # A batch holds n times the beams: keep its hypotheses within the same budget.
-        return self._generate(texts, options, n, max(1, batch_size // n), max_batch_tokens)
+        return self._generate(
+            texts,
+            options,
+            n,
+            max(1, batch_size * first // beam),
+            max(1, max_batch_tokens * first // beam),
+        )
 
     def _generate(
         self,
@@ -266,9 +283,34 @@ class CTranslate2Engine:
         batch_size: int,
         max_batch_tokens: int,
     ) -> list[list[str]]:
-        """The ``n`` best hypotheses of a beam search at least ``n`` wide, best first."""
-        beam = max(n, int(settings.resolved()["beam_size"]))
-        return self._translate(texts, settings, beam, n, batch_size, max_batch_tokens)
+        """Up to ``n`` best hypotheses of a beam search up to ``n`` wide, best first.
+
+        Under the first pass's memory bound: a batch holds at most ``MAX_HYPOTHESIS_TOKENS``
+        beams times source tokens, so a long sentence gets a narrower search (down to the
+        first pass's beam, never below), and a batch of short ones fewer sentences."""
+        first = int(settings.resolved()["beam_size"])
+        source = self._source(texts)
+        widths = [
+            nbest_width(len(tokens), first, n, self.MAX_HYPOTHESIS_TOKENS) for tokens in source
+        ]
+        results: list[list[str]] = [[] for _ in texts]
+        for width in sorted(set(widths)):
+            chosen = [i for i, w in enumerate(widths) if w == width]
+            found = self._run(
+                [source[i] for i in chosen],
+                settings,
+                width,
+                min(n, width),
+                batch_size,
+                max_batch_tokens,
+            )
+            for i, hypotheses in zip(chosen, found):
+                results[i] = hypotheses
+        return results
+
+    def _source(self, texts: list[str]) -> list[list[str]]:
+        tokenizer = self.tokenizer
+        return [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
 
     def _translate(
         self,
@@ -279,8 +321,20 @@ class CTranslate2Engine:
         batch_size: int,
         max_batch_tokens: int,
     ) -> list[list[str]]:
+        return self._run(self._source(texts), settings, beam, n, batch_size, max_batch_tokens)
+
+    def _run(
+        self,
+        source: list[list[str]],
+        settings: GenerationSettings,
+        beam: int,
+        n: int,
+        batch_size: int,
+        max_batch_tokens: int,
+    ) -> list[list[str]]:
+        if not source:
+            return []
         tokenizer = self.tokenizer
-        source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
         resolved = settings.resolved()
         # bad_words_ids holds <pad>, which the converter drops from the vocabulary (the
         # decoder starts from a zero vector instead): suppress only what CTranslate2 knows.

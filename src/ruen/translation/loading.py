@@ -31,7 +31,7 @@ from ruen.translation.translator import Translator
 # "auto": CTranslate2 (int8 on a CPU) where ruen[fast] is installed, else transformers. The
 # engines themselves are the other two; "transformers" is exactly the model's own generate.
 BACKENDS = ("auto", "transformers", "ctranslate2")
-DEFAULT_BACKEND = "transformers"
+DEFAULT_BACKEND = "auto"
 _DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
 
 

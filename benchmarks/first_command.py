@@ -1,0 +1,81 @@
+"""README's first command, `ruen digest examples/mpt_egov_conference_2020_ru.txt`, as a new user
+runs it: the default backend against the transformers backend it used before, side by side.
+
+The model has opus-mt-ru-en's real shape with random weights (translate_speed.py builds it);
+one setting differs from the defaults: exactly 30 output tokens (min = max new tokens), since
+random weights would otherwise stop at random lengths. Everything else is the default (the
+model's beam 6, repair on). Each run is a fresh `ruen` process, timed from start to exit with
+its peak RSS; the CTranslate2 conversion is done once beforehand and reported apart (a user
+pays it once).
+
+    python benchmarks/first_command.py [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from translate_speed import MODEL, ROOT, WORK, build_model, package_versions
+
+EXAMPLE = ROOT / "examples" / "mpt_egov_conference_2020_ru.txt"
+FORCED = ("--max-new-tokens", "30", "--min-new-tokens", "30")
+
+
+def run(*backend: str) -> tuple[float, float, str]:
+    """(seconds, peak MB, stderr) of one `ruen digest` process."""
+    command = [sys.executable, "-m", "ruen", "digest", "--model", str(MODEL), *FORCED]
+    env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "HF_HUB_OFFLINE": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, *backend, str(EXAMPLE)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"ruen digest {' '.join(backend)} failed:\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024, stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=2, help="best of this many runs")
+    args = parser.parse_args()
+    build_model()
+    cache = WORK / "ruen-cache" / "ctranslate2"
+    fresh = not cache.is_dir() or not any(cache.iterdir())
+    seconds, peak, stderr = run()  # the default: converts once where nothing is converted yet
+    if fresh:
+        print(f"first run, converting once: {seconds:.1f} s, peak {peak:.0f} MB")
+        print("".join(f"  stderr: {line}\n" for line in stderr.splitlines()))
+    systems = {
+        "before: --backend transformers (0.1's default)": ("--backend", "transformers"),
+        "now: the default (auto)": (),
+    }
+    print("| README's first command | seconds | peak MB |")
+    print("|---|---|---|")
+    results = {}
+    for name, backend in systems.items():
+        best = min((run(*backend) for _ in range(args.rounds)), key=lambda r: r[0])
+        results[name] = best
+        print(f"| {name} | {best[0]:.1f} | {best[1]:.0f} |", flush=True)
+    (before, after) = results.values()
+    speed, memory = before[0] / after[0], after[1] / before[1]
+    print(f"\nthe default is {speed:.1f}x faster at {memory:.0%} of the memory")
+    versions = package_versions("ruen", "ctranslate2", "transformers", "torch")
+    setup = f"model:marian-real-size-random|tokens:30|beam:default|rounds:best-of-{args.rounds}"
+    print(f"signature: {setup}|{versions}")
+
+
+if __name__ == "__main__":
+    main()
