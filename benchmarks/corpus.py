@@ -53,6 +53,7 @@ CHANGED_WHY = (
     "model's work), beam 4 (as README's speed figures; the model's own is 6)"
 )
 SYSTEMS = ("loop", "many", "many-summary", "dask")
+EXTRA = ("long-sentences",)  # digest_many on documents of 300-400-token sentences
 
 
 def documents(count: int) -> list[dict[str, str]]:
@@ -79,6 +80,27 @@ def notes(count: int) -> list[dict[str, str]]:
     ]
 
 
+def long_sentences(count: int) -> list[dict[str, str]]:
+    """``count`` documents of three sentences of about 300 to 400 tokens each, as acts and
+    long official notes have: WMT segments joined by semicolons into one sentence."""
+    segments = [
+        row["ru"].rstrip(".!?…")
+        for row in read_tsv(DATA / "wmt21_newstest2021_ruen.tsv")
+        if len(row["ru"]) > 80
+    ]
+    docs, cursor = [], 0
+    for n in range(count):
+        sentences = []
+        for _ in range(3):
+            parts = []
+            while sum(map(len, parts)) < 1200:
+                parts.append(segments[cursor % len(segments)])
+                cursor += 1
+            sentences.append("; ".join(parts) + ".")
+        docs.append({"id": f"long-{n:03d}", "text": " ".join(sentences)})
+    return docs
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -97,7 +119,13 @@ def flag_share(share: float) -> None:
 
 
 def worker(
-    system: str, count: int, window: int, long: int, budget: int, flagged: float | None
+    system: str,
+    count: int,
+    window: int,
+    long: int,
+    budget: int,
+    flagged: float | None,
+    repair: bool = True,
 ) -> dict:
     import ruen
     from ruen.translation.engines import CTranslate2Engine
@@ -107,11 +135,11 @@ def worker(
     if flagged is not None:
         flag_share(flagged)
 
-    options = ruen.TranslateOptions(**CHANGED, repair=True)
+    options = ruen.TranslateOptions(**CHANGED, repair=repair)
     load = {"device": "cpu"}  # the default backend and compute type
     if system in ("long-notes", "long-text", "summarize"):
         return _long(system, long, options, load)
-    docs = documents(count)
+    docs = long_sentences(count) if system == "long-sentences" else documents(count)
     sentences = sum(len(ruen.split_sentences(d["text"])) for d in docs)
     if system == "dask":
         from ruen.cluster import connect
@@ -211,7 +239,10 @@ def measure(
     long: int = 0,
     budget: int = 0,
     flagged: float | None = None,
+    repair: bool = True,
 ) -> dict:
+    """One system's figures, from a fresh process. ``repair=False`` only for serve.py, whose
+    requests ask for no repair (see there why)."""
     command = [
         sys.executable,
         __file__,
@@ -226,6 +257,7 @@ def measure(
         "--budget",
         str(budget),
         *(["--flagged", str(flagged)] if flagged is not None else []),
+        *([] if repair else ["--no-repair"]),
     ]
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "OMP_NUM_THREADS": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
@@ -236,10 +268,12 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker", choices=(*SYSTEMS, "long-notes", "long-text", "summarize"))
+    parser.add_argument(
+        "--worker", choices=(*SYSTEMS, *EXTRA, "long-notes", "long-text", "summarize")
+    )
     parser.add_argument("--documents", type=int, default=40)
     parser.add_argument("--window", type=int, default=256)
-    parser.add_argument("--systems", nargs="*", default=list(SYSTEMS))
+    parser.add_argument("--systems", nargs="*", default=list(SYSTEMS), choices=(*SYSTEMS, *EXTRA))
     parser.add_argument("--long", type=int, default=0, help="also: memory on this many notes")
     parser.add_argument("--windows", type=int, nargs="*", default=[], help="a window sweep")
     parser.add_argument(
@@ -253,13 +287,20 @@ def main() -> None:
     parser.add_argument(
         "--flagged", type=float, default=None, help="share of sentences repair sees flagged"
     )
+    parser.add_argument("--no-repair", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--repair-cost", action="store_true", help="digest_many at 0, 10 and 100 %% flagged"
     )
     args = parser.parse_args()
     if args.worker:
         figures = worker(
-            args.worker, args.documents, args.window, args.long, args.budget, args.flagged
+            args.worker,
+            args.documents,
+            args.window,
+            args.long,
+            args.budget,
+            args.flagged,
+            repair=not args.no_repair,
         )
         print(json.dumps(figures))
         return

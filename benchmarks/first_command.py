@@ -5,8 +5,8 @@ The model has opus-mt-ru-en's real shape with random weights (translate_speed.py
 one setting differs from the defaults: exactly 30 output tokens (min = max new tokens), since
 random weights would otherwise stop at random lengths. Everything else is the default (the
 model's beam 6, repair on). Each run is a fresh `ruen` process, timed from start to exit with
-its peak RSS; the CTranslate2 conversion is done once beforehand and reported apart (a user
-pays it once).
+its peak RSS (os.wait4); the CTranslate2 conversion is done once beforehand and reported apart
+(a user pays it once).
 
     python benchmarks/first_command.py [--rounds 2]
 """
@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="best of this many runs")
     args = parser.parse_args()
-    build_model()
+    build_model()  # in a process of its own, so that this one stays small
     cache = WORK / "ruen-cache" / "ctranslate2"
     fresh = not cache.is_dir() or not any(cache.iterdir())
     seconds, peak, stderr = run()  # the default: converts once where nothing is converted yet

@@ -47,11 +47,12 @@ def package_versions(*packages: str) -> str:
 
 
 def build_model() -> Path:
+    """The real-size random model, built once, in a process of its own: a child's peak RSS
+    on Linux counts the parent it was forked from, so the benchmark's own process must never
+    hold torch and the model while it starts the processes it measures."""
     if not (MODEL / "model.safetensors").is_file():
-        sys.path.insert(0, str(ROOT / "models"))
-        from build_tiny_marian import build
-
-        build(MODEL, real_size=True)
+        builder = ROOT / "models" / "build_tiny_marian.py"
+        subprocess.run([sys.executable, str(builder), str(MODEL), "--real-size"], check=True)
     return MODEL
 
 
