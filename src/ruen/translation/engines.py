@@ -110,6 +110,15 @@ def quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
+def _length_classes(source: list[list[str]]) -> list[list[int]]:
+    """Indices of ``source`` grouped by length into classes whose lengths are within a
+    factor of two (up to 16, 32, 64, ... tokens), shortest class first."""
+    classes: dict[int, list[int]] = {}
+    for i, tokens in enumerate(source):
+        classes.setdefault(max(8, len(tokens) - 1).bit_length(), []).append(i)
+    return [classes[key] for key in sorted(classes)]
+
+
 def nbest_width(tokens: int, beam: int, n: int, budget: int) -> int:
     """How wide an n-best search of a sentence of ``tokens`` source tokens may be: ``n`` (or
     the first pass's ``beam`` where that is wider), narrowed so that its beams times tokens
@@ -343,38 +352,43 @@ class CTranslate2Engine:
             for ids in settings.defaults.get("bad_words_ids") or []
         ]
         suppressed = [tokens for tokens in banned if set(tokens) <= self._vocabulary]
-        # CTranslate2 sorts by length and cuts the list into batches of at most this many
-        # tokens, then runs inter_threads of them at once: so cut it into at least that many
-        # batches, or a core sits idle (measured: beam 4 runs 1.9x faster that way).
-        # What a batch holds while decoding grows with its hypotheses times their source
-        # tokens (the cross-attention keys and values of every layer), so that product is
-        # bounded too: a budget counted in sentences let 50 short sentences share a batch.
-        # And a batch holds at most MAX_HYPOTHESES beams: each keeps a row of 62,518 scores
-        # per step (at beam 4 a batch of 32 sentences took the peak from 414 to 667 MB).
-        longest = max(map(len, source), default=1)
-        sentences = max(1, min(batch_size, self.MAX_HYPOTHESES // beam))
-        even_share = -(-sum(map(len, source)) // self.inter_threads)
-        per_batch = max(
-            longest,
-            min(
-                max_batch_tokens,
-                sentences * longest,
-                self.MAX_HYPOTHESIS_TOKENS // beam,
-                even_share,
-            ),
-        )
-        results = self.translator.translate_batch(
-            source,
-            max_batch_size=per_batch,
-            batch_type="tokens",
-            beam_size=beam,
-            num_hypotheses=n,
-            max_decoding_length=int(resolved["max_tokens"]),
-            min_decoding_length=int(resolved["min_tokens"]),
-            length_penalty=float(resolved["length_penalty"]),
-            suppress_sequences=suppressed or None,
-            max_input_length=0,  # ruen cuts long sentences itself; never truncate here
-        )
+        # What a batch holds while decoding grows with its hypotheses (each keeps a row of
+        # 62,518 scores per step: at beam 4 a batch of 32 sentences took the peak from 414 to
+        # 667 MB) and with its hypotheses times their source tokens (the cross-attention keys
+        # and values of every layer). CTranslate2 batches either by sentences or by tokens,
+        # never by both: by tokens, dozens of short notes shared one batch, and 1,500 notes
+        # with every sentence repaired peaked at 709 MB (482 MB with the classes below). So
+        # ruen cuts the sentences into classes of similar length and gives each class a number
+        # of sentences per batch that keeps both bounds;
+        # and into at least inter_threads batches, or a core sits idle (measured: beam 4 runs
+        # 1.9x faster that way).
+        results: list[Any] = [None] * len(source)
+        for members in _length_classes(source):
+            longest = max(len(source[i]) for i in members)
+            per_batch = max(
+                1,
+                min(
+                    batch_size,
+                    self.MAX_HYPOTHESES // beam,
+                    self.MAX_HYPOTHESIS_TOKENS // (beam * longest),
+                    max_batch_tokens // longest,
+                    -(-len(members) // self.inter_threads),
+                ),
+            )
+            found = self.translator.translate_batch(
+                [source[i] for i in members],
+                max_batch_size=per_batch,
+                batch_type="examples",
+                beam_size=beam,
+                num_hypotheses=n,
+                max_decoding_length=int(resolved["max_tokens"]),
+                min_decoding_length=int(resolved["min_tokens"]),
+                length_penalty=float(resolved["length_penalty"]),
+                suppress_sequences=suppressed or None,
+                max_input_length=0,  # ruen cuts long sentences itself; never truncate here
+            )
+            for i, result in zip(members, found):
+                results[i] = result
         return [
             [
                 tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
