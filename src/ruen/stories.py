@@ -1,0 +1,158 @@
+"""Each story once: the same announcement reprinted by several outlets, found by its text.
+
+Why not a hash alone: outlets reprint a ministry's note with its lead or its tail cut, a
+paragraph of their own added, their boilerplate around it and other line breaks. So the text is
+read as a set of shingles (five consecutive words of the normalised Russian), MinHash
+(datasketch) with locality-sensitive hashing finds in sublinear time the stories whose shingles
+overlap this one's at all, and each candidate is then checked exactly by *containment*: the
+share of the shorter text's shingles that the other holds. Containment, not Jaccard similarity,
+because a reprint cut to half of the original keeps nearly all of its shingles inside it while
+their Jaccard similarity falls to a half. Identical texts are caught first by a hash.
+
+The thresholds are measured, not guessed (``benchmarks/stories.py``: distinct WMT stories must
+never merge; reprints made the ways outlets make them must).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from ruen.errors import MissingExtraError
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+# LSH's Jaccard threshold for candidates: low, so that a reprint cut to a third is still found;
+# containment then decides.
+CANDIDATE_JACCARD = 0.2
+# Share of the shorter text's shingles the other must hold (benchmarks/stories.py).
+CONTAINMENT = 0.6
+# A text shorter than this many shingles is compared only as a whole (a hash): too few words
+# to tell a reprint from a coincidence.
+MIN_SHINGLES = 8
+WINDOW = timedelta(days=3)
+
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str) -> set[int]:
+    """The text's five-word shingles, as 64-bit hashes stable across processes: lower case,
+    "ё" as "е", punctuation, white space and line breaks ignored."""
+    words = _WORD.findall(text.lower().replace("ё", "е"))
+    words += [""] * (SHINGLE_WORDS - len(words))  # a text of fewer words is one shingle
+    return {
+        int.from_bytes(
+            hashlib.blake2b(
+                " ".join(words[i : i + SHINGLE_WORDS]).encode(), digest_size=8
+            ).digest(),
+            "little",
+        )
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def fingerprint(text: str) -> str:
+    """A hash of the text's words: equal for texts that differ only in case, punctuation,
+    white space or line breaks."""
+    words = _WORD.findall(text.lower().replace("ё", "е"))
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def _array(pieces: set[int]) -> np.ndarray:
+    return np.sort(np.fromiter(pieces, dtype=np.uint64, count=len(pieces)))
+
+
+def _low_bits(value: int) -> int:
+    return value & 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Story:
+    key: str
+    published: datetime | None
+    shingles: np.ndarray  # sorted unique uint64: 8 bytes a shingle, not a Python int's 50
+
+
+class StoryIndex:
+    """The stories seen so far; :meth:`add` says which one a new text repeats, if any.
+
+    A near duplicate counts only within ``window`` of the story it repeats (when both dates are
+    known): a ministry repeats its own boilerplate from year to year, but a reprint follows the
+    original within days."""
+
+    def __init__(
+        self,
+        *,
+        window: timedelta = WINDOW,
+        containment: float = CONTAINMENT,
+        num_perm: int = NUM_PERM,
+    ) -> None:
+        try:
+            from datasketch import MinHash, MinHashLSH
+        except ImportError:
+            raise MissingExtraError("finding repeated stories", "follow", "datasketch") from None
+        self._minhash = MinHash
+        self._lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=num_perm)
+        self._num_perm = num_perm
+        self.window = window
+        self.containment = containment
+        self._stories: dict[str, Story] = {}
+        self._exact: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def add(self, key: str, text: str, published: datetime | None = None) -> str | None:
+        """Index the text as story ``key``, unless it repeats one already indexed: then return
+        that story's key and index nothing."""
+        exact = fingerprint(text)
+        if exact in self._exact:
+            return self._exact[exact]
+        pieces = shingles(text)
+        if len(pieces) >= MIN_SHINGLES:
+            signature = self._signature(pieces)
+            repeated = self._repeats(pieces, signature, published)
+            if repeated is not None:
+                return repeated
+            self._lsh.insert(key, signature)
+        self._exact[exact] = key
+        self._stories[key] = Story(key, published, _array(pieces))
+        return None
+
+    def forget(self, before: datetime) -> int:
+        """Drop the stories published before ``before`` (older than any window that can still
+        reach them); return how many."""
+        old = [s.key for s in self._stories.values() if s.published and s.published < before]
+        for key in old:
+            story = self._stories.pop(key)
+            if key in self._lsh:
+                self._lsh.remove(key)
+            self._exact = {h: k for h, k in self._exact.items() if k != story.key}
+        return len(old)
+
+    def _signature(self, pieces: Iterable[int]) -> object:
+        # The shingles are hashes already: MinHash permutes their low 32 bits.
+        signature = self._minhash(num_perm=self._num_perm, hashfunc=_low_bits)
+        signature.update_batch(list(pieces))
+        return signature
+
+    def _repeats(
+        self, pieces: set[int], signature: object, published: datetime | None
+    ) -> str | None:
+        best, best_share = None, 0.0
+        mine = _array(pieces)
+        for key in self._lsh.query(signature):
+            story = self._stories[key]
+            if published and story.published and abs(published - story.published) > self.window:
+                continue
+            shorter = min(len(mine), len(story.shingles)) or 1
+            common = np.intersect1d(mine, story.shingles, assume_unique=True)
+            share = len(common) / shorter
+            if share >= self.containment and share > best_share:
+                best, best_share = key, share
+        return best
