@@ -107,3 +107,12 @@ def browser():
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def site():
+    """A real HTTP server on 127.0.0.1 whose routes the test sets (tests/loopback.py)."""
+    from tests.loopback import serve
+
+    with serve() as state:
+        yield state

@@ -27,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        with _output(getattr(args, "output", None), getattr(args, "resume", False)) as out:
+        append = getattr(args, "resume", False) or getattr(args, "append", False)
+        with _output(getattr(args, "output", None), append) as out:
             code = args.run(args, out)
     except RuenError as exc:
         return _fail(str(exc))

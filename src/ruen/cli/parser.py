@@ -24,7 +24,7 @@ from ruen.translation.options import TranslateOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ruen.cli import commands, digest
+    from ruen.cli import commands, digest, follow
 
     parser = argparse.ArgumentParser(
         prog="ruen",
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ruen {ruen.__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_digest(subparsers, digest.cmd_digest)
+    _add_follow(subparsers, follow.cmd_follow)
     _add_translate(subparsers, commands.cmd_translate)
     _add_split(subparsers, commands.cmd_split)
     _add_summarize(subparsers, commands.cmd_summarize)
@@ -57,24 +58,8 @@ def _add_digest(subparsers: Subparsers, run: Command) -> None:
     )
     p = subparsers.add_parser(
         "digest",
-        parents=[_files(), report, _model(), _summary()],
+        parents=[_files(), report, _model(), _summary(), _digesting()],
         help="key sentences in English and the full translation",
-    )
-    p.add_argument(
-        "--mode",
-        choices=MODES,
-        default=MODES[0],
-        help="pick the key sentences on the Russian (default) or on the English",
-    )
-    p.add_argument(
-        "--summary-only",
-        action="store_true",
-        help="translate only the key sentences (summarise-first: k/n of the work)",
-    )
-    p.add_argument(
-        "--no-repair",
-        action="store_true",
-        help="keep the model's own best output even where it changed a figure or a name",
     )
     archive = p.add_argument_group("archives")
     archive.add_argument(
@@ -88,16 +73,59 @@ def _add_digest(subparsers: Subparsers, run: Command) -> None:
         help="with --format jsonl --output FILE: skip the documents FILE already holds, "
         "append the rest",
     )
-    archive.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        help="digest on a local Dask cluster of N single-threaded processes (ruen[dask])",
-    )
-    archive.add_argument(
-        "--scheduler", metavar="ADDRESS", help="digest on the Dask cluster at ADDRESS"
-    )
     p.set_defaults(run=run)
+
+
+def _add_follow(subparsers: Subparsers, run: Command) -> None:
+    from ruen.follow.fetch import Politeness
+    from ruen.stories import WINDOW
+
+    p = subparsers.add_parser(
+        "follow",
+        parents=[_model(), _summary(), _digesting()],
+        help="what the sources published since the last run, each story once, digested",
+        description="Read each SOURCE (a feed, a sitemap, a site's page, or a file listing "
+        "sources one a line: URL [name]), keep the entries not yet in the store, fetch them "
+        "politely, set reprints aside and digest the rest. Exit 0 when all went well, 1 when "
+        "some sources or items failed (tried again next run), 2 when the run failed.",
+    )
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="feed, sitemap, page or file")
+    p.add_argument(
+        "--store", metavar="FILE", help="the SQLite store (default: the user's data folder)"
+    )
+    p.add_argument("--list", action="store_true", help="the sources, their successes and errors")
+    p.add_argument(
+        "--dry-run", action="store_true", help="list what is new; fetch no page, load no model"
+    )
+    p.add_argument("--max-new", type=_positive, default=None, help="at most N new items a run")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "json", "text", "html", "markdown"),
+        default=None,
+        help="default: jsonl with --output, else text",
+    )
+    p.add_argument("-o", "--output", metavar="PATH", help="append here instead of stdout")
+    polite = p.add_argument_group("politeness")
+    polite.add_argument(
+        "--delay",
+        type=_seconds,
+        default=_default(Politeness, "delay"),
+        help="seconds between two requests to one host (default %(default)g; a longer "
+        "crawl-delay wins)",
+    )
+    polite.add_argument(
+        "--connections",
+        type=_positive,
+        default=_default(Politeness, "connections"),
+        help="hosts fetched at once (default %(default)d)",
+    )
+    polite.add_argument(
+        "--window",
+        type=_seconds,
+        default=WINDOW.days,
+        help="days within which a near-identical text is a reprint (default %(default)g)",
+    )
+    p.set_defaults(run=run, append=True)
 
 
 def _add_translate(subparsers: Subparsers, run: Command) -> None:
@@ -317,6 +345,37 @@ def _model() -> argparse.ArgumentParser:
     model.add_argument("--min-new-tokens", type=_non_negative, default=None)
     model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return model
+
+
+def _digesting() -> argparse.ArgumentParser:
+    """How documents are digested: shared by digest and follow."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--mode",
+        choices=MODES,
+        default=MODES[0],
+        help="pick the key sentences on the Russian (default) or on the English",
+    )
+    options.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="translate only the key sentences (summarise-first: k/n of the work)",
+    )
+    options.add_argument(
+        "--no-repair",
+        action="store_true",
+        help="keep the model's own best output even where it changed a figure or a name",
+    )
+    options.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="digest on a local Dask cluster of N single-threaded processes (ruen[dask])",
+    )
+    options.add_argument(
+        "--scheduler", metavar="ADDRESS", help="digest on the Dask cluster at ADDRESS"
+    )
+    return options
 
 
 def _summary() -> argparse.ArgumentParser:

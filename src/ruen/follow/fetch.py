@@ -59,12 +59,14 @@ class Response:
 
 
 class FetchError(RuenError):
-    """A URL that could not be fetched, in one line that says why."""
+    """A URL that could not be fetched, in one line that says why; ``retry`` says whether a
+    later run may do better (a 503 may pass, robots.txt's refusal or a 404 will not)."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, retry: bool = True) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.retry = retry
 
 
 class Fetcher:
@@ -118,7 +120,7 @@ class Fetcher:
         _check_scheme(url)
         host = self._host(url)
         if not host.robots.can_fetch(url, user_agent()):
-            raise FetchError(url, "disallowed by the site's robots.txt; not requested")
+            raise FetchError(url, "disallowed by the site's robots.txt; not requested", retry=False)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -174,10 +176,12 @@ class Fetcher:
                 if reply.status_code == 304:
                     return Response(final, 304, b"", "", headers.get("If-None-Match")), (0, "")
                 if reply.status_code >= 400:
-                    raise FetchError(url, f"HTTP {reply.status_code}")
+                    raise FetchError(url, f"HTTP {reply.status_code}", retry=False)
                 kind = reply.headers.get("content-type", "").split(";")[0].strip().lower()
                 if accept and not kind.startswith(accept):
-                    raise FetchError(url, f"{kind or 'no content type'}, not {'/'.join(accept)}")
+                    raise FetchError(
+                        url, f"{kind or 'no content type'}, not {'/'.join(accept)}", retry=False
+                    )
                 content = self._read(url, reply)
                 return Response(
                     final,
@@ -200,12 +204,13 @@ class Fetcher:
         limit = self.politeness.max_bytes
         declared = reply.headers.get("content-length")  # type: ignore[attr-defined]
         if declared and declared.isdigit() and int(declared) > limit:
-            raise FetchError(url, f"{int(declared) / 2**20:.1f} MB, over {limit / 2**20:.0f} MB")
+            size = f"{int(declared) / 2**20:.1f} MB, over {limit / 2**20:.0f} MB"
+            raise FetchError(url, size, retry=False)
         chunks, size = [], 0
         for chunk in reply.iter_bytes():  # type: ignore[attr-defined]
             size += len(chunk)
             if size > limit:
-                raise FetchError(url, f"over {limit / 2**20:.0f} MB; not read further")
+                raise FetchError(url, f"over {limit / 2**20:.0f} MB; not read further", retry=False)
             chunks.append(chunk)
         return b"".join(chunks)
 
