@@ -46,10 +46,10 @@ def page(segments: list[str]) -> bytes:
     ).encode()
 
 
-def rss(site: Site, paths: list[str]) -> bytes:
+def rss(site: Site, paths: list[str], first_hour: int = 0) -> bytes:
     items = "".join(
         f"<item><title>{p}</title><link>{site.url}{p}</link>"
-        f"<pubDate>Mon, 30 Nov 2026 0{n % 9}:00:00 GMT</pubDate></item>"
+        f"<pubDate>Mon, 30 Nov 2026 {(first_hour + n) % 24:02d}:00:00 GMT</pubDate></item>"
         for n, p in enumerate(paths)
     )
     return f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()

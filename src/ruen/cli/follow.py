@@ -129,6 +129,25 @@ def _write(
         print(json.dumps(collected, ensure_ascii=False, indent=2), file=out)
 
 
+def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
+    """The stories of the period from the store, newest first, each once."""
+    from ruen.follow import briefing
+    from ruen.follow.store import Store
+
+    start = briefing.since(args.since)
+    path = Path(args.store) if args.store else default_store()
+    if not path.exists():
+        raise RuenError(f"{path}: no store yet; run ruen follow first")
+    with Store(path) as store:
+        found = briefing.stories(store, start)
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2), file=out)
+    elif args.format == "html":
+        print(briefing.to_html(found, start), file=out, end="")
+    else:
+        print(briefing.to_markdown(found, start), file=out, end="")
+
+
 def _already_written(path: str) -> set[str]:
     """The records the output file holds (a line torn by a crash cut off first), so that a
     record stored but not marked written before a crash is not written twice; a later record
@@ -174,4 +193,4 @@ def _list(store: Any, out: TextIO) -> None:
             print(f"  last error ({source['last_error_at']}): {source['last_error']}", file=out)
 
 
-__all__ = ["EXIT_ERROR", "cmd_follow", "default_store"]
+__all__ = ["EXIT_ERROR", "cmd_briefing", "cmd_follow", "default_store"]

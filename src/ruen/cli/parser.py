@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_digest(subparsers, digest.cmd_digest)
     _add_follow(subparsers, follow.cmd_follow)
+    _add_briefing(subparsers, follow.cmd_briefing)
     _add_translate(subparsers, commands.cmd_translate)
     _add_split(subparsers, commands.cmd_split)
     _add_summarize(subparsers, commands.cmd_summarize)
@@ -126,6 +127,20 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         help="days within which a near-identical text is a reprint (default %(default)g)",
     )
     p.set_defaults(run=run, append=True)
+
+
+def _add_briefing(subparsers: Subparsers, run: Command) -> None:
+    p = subparsers.add_parser(
+        "briefing",
+        help="the stories ruen follow digested in a period, each once, with its sources",
+    )
+    p.add_argument(
+        "--store", metavar="FILE", help="the follow store (default: the user's data folder)"
+    )
+    p.add_argument("--since", default="24h", help="24h, 7d, or a date (default 24h)")
+    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.set_defaults(run=run)
 
 
 def _add_translate(subparsers: Subparsers, run: Command) -> None:

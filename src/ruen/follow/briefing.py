@@ -1,0 +1,161 @@
+"""``ruen briefing``: the stories of a period from the follow store, newest first, each once,
+with every source that published it.
+
+Why from the store: reprints were set aside when they came in (``ruen.stories``), and every
+source that carried a story was recorded beside it (``sightings``), so a story is read once and
+its sources are listed under it. The HTML page is self-contained like the report (its CSS and
+Content-Security-Policy; no script; every text escaped; readable at phone width).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ruen.errors import InputError
+from ruen.follow.store import Store
+from ruen.report import CSP, STYLE, _e, _safe_url
+
+BRIEFING_STYLE = """
+.story h2 { font-size: 1.25rem; margin: 0 0 .25rem; }
+.story .ru-title { margin: 0 0 .5rem; }
+.story ol { margin: .5rem 0; padding-left: 1.25rem; }
+.story .sources { font-size: .875rem; margin: .5rem 0 0; padding-left: 1.25rem; }
+.story .sources a, nav a { overflow-wrap: anywhere; }
+.badge { display: inline-block; border-radius: 4px; padding: 0 .35rem; font-size: .8rem; }
+.badge.flagged { background: #fde7e5; color: #b3261e; }
+.badge.clean { background: #e6f4ea; color: #1f6f43; }
+"""
+_PERIOD = re.compile(r"^(\d+)\s*([hd])$")
+
+
+def since(value: str | None, now: datetime | None = None) -> datetime:
+    """The start of the period: ``24h``, ``7d``, or a date or time in ISO 8601 (default 24h)."""
+    now = now or datetime.now(timezone.utc)
+    if not value:
+        return now - timedelta(hours=24)
+    match = _PERIOD.match(value.strip().lower())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        return now - (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since {value}: give 24h, 7d or a date such as 2026-11-30") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
+    """The stories digested in the period (by their time of publication, else of digesting),
+    newest first, each with its key sentences, flag count and every source that carried it."""
+    rows = store.db.execute(
+        "SELECT i.id, i.url, i.source, i.published, d.done, d.record FROM items i "
+        "JOIN digests d ON d.id = i.id WHERE i.state = 'done'"
+    ).fetchall()
+    found = []
+    for item_id, url, source, published, done, record in rows:
+        when = _moment(published) or _moment(done)
+        if when is None or when < start:
+            continue
+        digest = json.loads(record)
+        title = digest.get("title") or {}
+        key = [s["en"] for s in digest["sentences"] if s["selected"] and s["en"]]
+        sightings = store.db.execute(  # the story's own page first, then its reprints
+            "SELECT source, url FROM sightings WHERE id = ? ORDER BY url != ?, rowid",
+            (item_id, url),
+        ).fetchall()
+        found.append(
+            {
+                "id": item_id,
+                "url": url,
+                "published": when.isoformat(timespec="minutes"),
+                "title": title.get("en") or (key[0] if key else item_id),
+                "title_ru": title.get("ru"),
+                "key_sentences": key,
+                "flags": sum(digest.get("flags", {}).values()),
+                "sources": [{"source": s, "url": u} for s, u in sightings]
+                or [{"source": source, "url": url}],
+            }
+        )
+    found.sort(key=lambda story: (story["published"], story["id"]), reverse=True)
+    return found
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def to_html(found: list[dict[str, Any]], start: datetime) -> str:
+    period = f"since {start.isoformat(timespec='minutes')}"
+    toc = "".join(f'<li><a href="#s{n}">{_e(s["title"])}</a></li>' for n, s in enumerate(found))
+    articles = "".join(_story(n, story) for n, story in enumerate(found))
+    empty = "" if found else "<p>No new stories in this period.</p>"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>ruen briefing: {len(found)} stories</title>"
+        f"<style>{STYLE}{BRIEFING_STYLE}</style></head>\n"
+        f"<body><main><header><h1>Briefing: {len(found)} stories</h1>"
+        f'<p class="meta">{_e(period)}, newest first; each story once, with every source '
+        f"that published it.</p></header>"
+        + (f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>" if found else empty)
+        + f"{articles}</main></body></html>\n"
+    )
+
+
+def _story(n: int, story: dict[str, Any]) -> str:
+    flags = story["flags"]
+    badge = (
+        f'<span class="badge flagged">{flags} flag{"s" if flags != 1 else ""}</span>'
+        if flags
+        else '<span class="badge clean">no flags</span>'
+    )
+    ru = f'<p class="ru-title" lang="ru">{_e(story["title_ru"])}</p>' if story["title_ru"] else ""
+    key = "".join(f"<li>{_e(sentence)}</li>" for sentence in story["key_sentences"])
+    sources = "".join(
+        f"<li>{_e(s['source'])}: "
+        + (
+            f'<a href="{_e(_safe_url(s["url"]))}" rel="noopener noreferrer">{_e(s["url"])}</a>'
+            if _safe_url(s["url"])
+            else _e(s["url"])
+        )
+        + "</li>"
+        for s in story["sources"]
+    )
+    return (
+        f'<article class="story" id="s{n}"><h2>{_e(story["title"])}</h2>{ru}'
+        f'<p class="meta">{_e(story["published"])} · {badge}</p>'
+        f'<ol>{key}</ol><h3>Published by</h3><ul class="sources">{sources}</ul></article>'
+    )
+
+
+def to_markdown(found: list[dict[str, Any]], start: datetime) -> str:
+    from ruen.report import _m
+
+    out = [f"# Briefing: {len(found)} stories\n", f"since {start.isoformat(timespec='minutes')}\n"]
+    for story in found:
+        out.append(f"## {_m(story['title'])}\n")
+        flags = f"{story['flags']} flags" if story["flags"] else "no flags"
+        out.append(f"{_m(story['published'])} · {flags}\n")
+        out += [f"- {_m(sentence)}" for sentence in story["key_sentences"]]
+        out.append(
+            "\nPublished by: "
+            + ", ".join(
+                f"[{_m(s['source'])}]({s['url'].replace(')', '%29')})"
+                if _safe_url(s["url"])
+                else _m(s["source"])
+                for s in story["sources"]
+            )
+            + "\n"
+        )
+    return "\n".join(out) + "\n"
