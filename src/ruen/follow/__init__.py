@@ -1,7 +1,9 @@
 """Following sources (extra ``ruen[follow]``): what ministries' feeds, sitemaps and pages list,
-fetched politely. Built so far: ``fetch`` (robots.txt, per-host delay, retries, limits,
-conditional GET) and ``sources`` (feeds, sitemaps, pages, source lists); ``ruen.stories``
-finds reprints. The store, the ``ruen follow`` and ``ruen briefing`` commands are not built yet.
+fetched politely, each story once, digested, and a briefing to read it.
+
+``fetch`` fetches (robots.txt, per-host delay, retries, limits, conditional GET); ``sources``
+reads feeds, sitemaps, pages and source lists; ``store`` is the SQLite store; ``run`` is one
+run of ``ruen follow``; ``briefing`` renders ``ruen briefing``. ``ruen.stories`` finds reprints.
 """
 
 from ruen.follow.fetch import Fetcher, FetchError, Politeness, Response
