@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -42,20 +42,8 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
     client, cluster = _dask(args)
     failed = total = 0
     try:
-        with _progress(args, None, 2) as update:
-            results = ruen.digest_many(
-                (_noted(item) for item in inputs),
-                _options(args, repair=not args.no_repair),
-                k=args.k,
-                mode=args.mode,
-                full_translation=not args.summary_only,
-                translator=None if client else _translator(args),
-                load=_loading(args),
-                progress=update,
-                on_error="record",
-                client=client,
-            )
-            failed, total = _write_digests(args, out, results)
+        results = digest_documents(args, (_noted(item) for item in inputs), client)
+        failed, total = _write_digests(args, out, results)
     finally:
         if client is not None:
             client.close()
@@ -64,6 +52,26 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
     if failed and (_single(args) or failed == total):
         return EXIT_ERROR  # nothing was digested: the run failed
     return 1 if failed else 0
+
+
+def digest_documents(
+    args: argparse.Namespace, documents: Iterable[Any], client: Any = None
+) -> Iterator[Any]:
+    """``ruen.digest_many`` with the options of the command line (digest and follow), a
+    progress bar on a terminal, bad documents recorded rather than raised."""
+    with _progress(args, None, 2) as update:
+        yield from ruen.digest_many(
+            documents,
+            _options(args, repair=not args.no_repair),
+            k=args.k,
+            mode=args.mode,
+            full_translation=not args.summary_only,
+            translator=None if client else _translator(args),
+            load=_loading(args),
+            progress=update,
+            on_error="record",
+            client=client,
+        )
 
 
 def _single(args: argparse.Namespace) -> bool:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-import ruen
 from ruen import corpus
-from ruen.cli.commands import EXIT_ERROR, _loading, _note, _options, _progress, _translator
-from ruen.cli.digest import _dask, _digest_lines
-from ruen.documents import Document
+from ruen.cli.commands import EXIT_ERROR, _note
+from ruen.cli.digest import _dask, _digest_lines, digest_documents
 from ruen.errors import RuenError
 
 
@@ -73,23 +71,8 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.failed or report.source_errors else 0
 
 
-def _digester(args: argparse.Namespace, client: Any):
-    def digest(documents: Iterable[Document]) -> Iterator[Any]:
-        with _progress(args, None, 2) as update:
-            yield from ruen.digest_many(
-                documents,
-                _options(args, repair=not args.no_repair),
-                k=args.k,
-                mode=args.mode,
-                full_translation=not args.summary_only,
-                translator=None if client else _translator(args),
-                load=_loading(args),
-                progress=update,
-                on_error="record",
-                client=client,
-            )
-
-    return digest
+def _digester(args: argparse.Namespace, client: Any) -> Any:
+    return lambda documents: digest_documents(args, documents, client)
 
 
 def _write(

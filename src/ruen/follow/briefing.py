@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ruen.errors import InputError
-from ruen.follow.store import Store
+from ruen.follow.store import Store, moment
 from ruen.report import CSP, STYLE, _e, _safe_url
 
 BRIEFING_STYLE = """
@@ -41,10 +41,10 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
         amount, unit = int(match.group(1)), match.group(2)
         return now - (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
     try:
-        moment = datetime.fromisoformat(value)
+        start = datetime.fromisoformat(value)
     except ValueError:
         raise InputError(f"--since {value}: give 24h, 7d or a date such as 2026-11-30") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return start if start.tzinfo else start.replace(tzinfo=timezone.utc)
 
 
 def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
@@ -56,7 +56,7 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
     ).fetchall()
     found = []
     for item_id, url, source, published, done, record in rows:
-        when = _moment(published) or _moment(done)
+        when = moment(published) or moment(done)
         if when is None or when < start:
             continue
         digest = json.loads(record)
@@ -81,16 +81,6 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
         )
     found.sort(key=lambda story: (story["published"], story["id"]), reverse=True)
     return found
-
-
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def to_html(found: list[dict[str, Any]], start: datetime) -> str:

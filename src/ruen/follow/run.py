@@ -21,7 +21,7 @@ from ruen.documents import Document, parse_document
 from ruen.errors import RuenError
 from ruen.follow.fetch import Fetcher, FetchError, Politeness
 from ruen.follow.sources import Entry, Listing, Source, read_listing
-from ruen.follow.store import Store
+from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
 from ruen.stories import WINDOW, StoryIndex
 
@@ -128,7 +128,7 @@ def run(
     index = _index(store, window)
     fresh: list[tuple[dict[str, Any], Document]] = []
     for item, document in documents:
-        repeated = index.add(item["id"], document.text, _when(item["published"]))
+        repeated = index.add(item["id"], document.text, moment(item["published"]))
         if repeated is not None:
             store.duplicate(item, repeated)
             report.duplicates += 1
@@ -180,15 +180,5 @@ def _index(store: Store, window: timedelta) -> StoryIndex:
     index = StoryIndex(window=window)
     since = (datetime.now(timezone.utc) - 2 * window).isoformat(timespec="seconds")
     for item_id, text, published in store.recent_texts(since):
-        index.add(item_id, text, _when(published))
+        index.add(item_id, text, moment(published))
     return index
-
-
-def _when(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

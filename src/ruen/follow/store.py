@@ -48,6 +48,18 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def moment(text: str | None) -> datetime | None:
+    """An ISO 8601 time as the store and feeds write it ("Z" or an offset; a date alone or no
+    offset is taken as UTC); None for none or one that cannot be read."""
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 class Store:
     """An open store, held by one run: a second run on the same file is refused."""
 
