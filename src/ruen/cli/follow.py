@@ -156,9 +156,15 @@ def _summary(report: Any, new: int, *, dry: bool = False) -> None:
         else f"{new} new: {report.digested} digested, {report.duplicates} reprints, "
         f"{report.failed} failed"
     )
+    timing = (
+        ""
+        if dry
+        else f"; {report.requests} requests, fetching {report.fetch_seconds:.1f} s, digesting "
+        f"{report.digest_seconds:.1f} s"
+    )
     _note(
         f"follow: {report.sources} sources ({report.unchanged} unchanged, "
-        f"{len(report.source_errors)} failed), {what}"
+        f"{len(report.source_errors)} failed), {what}{timing}"
     )
     sys.stderr.flush()
 

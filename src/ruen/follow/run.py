@@ -10,6 +10,7 @@ store and the output an uninterrupted run leaves, nothing lost and nothing twice
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class Report:
     digested: int = 0
     duplicates: int = 0
     failed: int = 0
+    requests: int = 0  # HTTP requests made, robots.txt included
+    fetch_seconds: float = 0.0  # reading the sources and fetching the pages
+    digest_seconds: float = 0.0  # setting reprints aside and digesting
 
 
 def new_items(
@@ -118,13 +122,19 @@ def run(
     run stored but did not write out."""
     report = report if report is not None else Report()
     yield from store.unwritten()
+    started = time.perf_counter()
     with Fetcher(politeness) as fetcher:
         items = new_items(fetcher, store, sources, report)
         if max_new is not None:
             items = items[:max_new]
         report.new = len(items)
         documents = _fetch(fetcher, store, items, report)
-        yield from store.unwritten()  # the pages that could not be had
+        report.requests = fetcher.requests
+    report.fetch_seconds = time.perf_counter() - started
+    yield from store.unwritten()  # the pages that could not be had
+    started = time.perf_counter()
+    if not documents:  # nothing new: no index to build, no model to load
+        return
     index = _index(store, window)
     fresh: list[tuple[dict[str, Any], Document]] = []
     for item, document in documents:
@@ -146,7 +156,9 @@ def run(
             record.pop("id", None)
             store.done(item, record, document.text)
             report.digested += 1
+        report.digest_seconds = time.perf_counter() - started
         yield from store.unwritten()
+    report.digest_seconds = time.perf_counter() - started
 
 
 def _fetch(
