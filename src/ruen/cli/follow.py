@@ -159,8 +159,8 @@ def _summary(report: Any, new: int, *, dry: bool = False) -> None:
     timing = (
         ""
         if dry
-        else f"; {report.requests} requests, fetching {report.fetch_seconds:.1f} s, digesting "
-        f"{report.digest_seconds:.1f} s"
+        else f"; {report.requests} requests, fetching {report.fetch_seconds:.1f} s and "
+        f"digesting {report.digest_seconds:.1f} s side by side"
     )
     _note(
         f"follow: {report.sources} sources ({report.unchanged} unchanged, "

@@ -10,6 +10,9 @@ store and the output an uninterrupted run leaves, nothing lost and nothing twice
 from __future__ import annotations
 
 import hashlib
+import itertools
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ruen.documents import Document, parse_document
 from ruen.errors import RuenError
-from ruen.follow.fetch import Fetcher, FetchError, Politeness
+from ruen.follow.fetch import Fetcher, FetchError, Politeness, Response
 from ruen.follow.sources import Entry, Listing, Source, read_listing
 from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
@@ -53,8 +56,8 @@ class Report:
     duplicates: int = 0
     failed: int = 0
     requests: int = 0  # HTTP requests made, robots.txt included
-    fetch_seconds: float = 0.0  # reading the sources and fetching the pages
-    digest_seconds: float = 0.0  # setting reprints aside and digesting
+    fetch_seconds: float = 0.0  # from reading the sources to the last page fetched
+    digest_seconds: float = 0.0  # from the first page digested to the last (they overlap)
 
 
 def new_items(
@@ -119,7 +122,11 @@ def run(
     report: Report | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(id, record) of everything this run settles, as it is stored; first, what an earlier
-    run stored but did not write out."""
+    run stored but did not write out.
+
+    The pages are fetched on a thread of their own while the model digests those already
+    fetched, so fetching never waits on the model; the store is written on this thread only.
+    """
     report = report if report is not None else Report()
     yield from store.unwritten()
     started = time.perf_counter()
@@ -128,63 +135,84 @@ def run(
         if max_new is not None:
             items = items[:max_new]
         report.new = len(items)
-        documents = _fetch(fetcher, store, items, report)
-        report.requests = fetcher.requests
-    report.fetch_seconds = time.perf_counter() - started
-    yield from store.unwritten()  # the pages that could not be had
-    started = time.perf_counter()
-    if not documents:  # nothing new: no index to build, no model to load
-        return
-    index = _index(store, window)
-    fresh: list[tuple[dict[str, Any], Document]] = []
-    for item, document in documents:
-        repeated = index.add(item["id"], document.text, moment(item["published"]))
-        if repeated is not None:
-            store.duplicate(item, repeated)
-            report.duplicates += 1
-        else:
-            fresh.append((item, document))
-    yield from store.unwritten()
-    by_id = {item["id"]: (item, document) for item, document in fresh}
-    for result in digester(document for _, document in fresh):
-        item, document = by_id[result.id or ""]
-        if isinstance(result, DocumentError):
-            store.failed(item, result.error)
-            report.failed += 1
-        else:
-            record = result.to_dict()
-            record.pop("id", None)
-            store.done(item, record, document.text)
-            report.digested += 1
-        report.digest_seconds = time.perf_counter() - started
         yield from store.unwritten()
-    report.digest_seconds = time.perf_counter() - started
+        if not items:
+            report.requests = fetcher.requests
+            report.fetch_seconds = time.perf_counter() - started
+            return
+        fetched: queue.Queue[tuple[str, Response | FetchError] | None] = queue.Queue()
+
+        def fetch_all() -> None:
+            try:
+                for done in fetcher.get_many([item["url"] for item in items], accept=PAGE_TYPES):
+                    fetched.put(done)
+            finally:
+                report.fetch_seconds = time.perf_counter() - started
+                fetched.put(None)
+
+        fetching = threading.Thread(target=fetch_all, name="ruen-fetch-pages", daemon=True)
+        fetching.start()
+        by_url = {item["url"]: item for item in items}
+        by_id: dict[str, tuple[dict[str, Any], Document]] = {}
+        index: list[StoryIndex] = []  # built at the first page that arrives
+
+        def documents() -> Iterator[Document]:
+            while (done := fetched.get()) is not None:
+                item = by_url[done[0]]
+                document = _read(store, item, done[1], report)
+                if document is None:
+                    continue
+                if not index:
+                    index.append(_index(store, window))
+                repeated = index[0].add(item["id"], document.text, moment(item["published"]))
+                if repeated is not None:
+                    store.duplicate(item, repeated)
+                    report.duplicates += 1
+                    continue
+                by_id[item["id"]] = (item, document)
+                yield document
+
+        pages = documents()
+        first = next(pages, None)
+        yield from store.unwritten()
+        if first is not None:  # the model is loaded only when there is a page to digest
+            digest_started = time.perf_counter()
+            for result in digester(itertools.chain([first], pages)):
+                item, document = by_id[result.id or ""]
+                if isinstance(result, DocumentError):
+                    store.failed(item, result.error)
+                    report.failed += 1
+                else:
+                    record = result.to_dict()
+                    record.pop("id", None)
+                    store.done(item, record, document.text)
+                    report.digested += 1
+                report.digest_seconds = time.perf_counter() - digest_started
+                yield from store.unwritten()
+        fetching.join()
+        report.requests = fetcher.requests
+    yield from store.unwritten()
 
 
-def _fetch(
-    fetcher: Fetcher, store: Store, items: list[dict[str, Any]], report: Report
-) -> list[tuple[dict[str, Any], Document]]:
-    """Each item's page, read as ``ruen digest`` reads a page; a failure is stored as such."""
-    by_url = {item["url"]: item for item in items}
-    documents = []
-    for url, response in fetcher.get_many(list(by_url), accept=PAGE_TYPES):
-        item = by_url[url]
-        try:
-            if isinstance(response, FetchError):
-                raise response
-            document = parse_document(response.content, name=item["id"])
-        except FetchError as exc:
-            store.failed(item, str(exc), retry=exc.retry)
-            report.failed += 1
-            continue
-        except RuenError as exc:  # a page with no text to read: the next run may find one
-            store.failed(item, str(exc))
-            report.failed += 1
-            continue
-        item["content_hash"] = hashlib.sha256(document.text.encode()).hexdigest()
-        item["published"] = item["published"] or document.date
-        documents.append((item, document))
-    return documents
+def _read(
+    store: Store, item: dict[str, Any], response: Response | FetchError, report: Report
+) -> Document | None:
+    """The item's page read as ``ruen digest`` reads a page; a failure is stored as such."""
+    try:
+        if isinstance(response, FetchError):
+            raise response
+        document = parse_document(response.content, name=item["id"])
+    except FetchError as exc:
+        store.failed(item, str(exc), retry=exc.retry)
+        report.failed += 1
+        return None
+    except RuenError as exc:  # a page with no text to read: the next run may find one
+        store.failed(item, str(exc))
+        report.failed += 1
+        return None
+    item["content_hash"] = hashlib.sha256(document.text.encode()).hexdigest()
+    item["published"] = item["published"] or document.date
+    return document
 
 
 def _index(store: Store, window: timedelta) -> StoryIndex:
