@@ -216,6 +216,8 @@ def _long(system: str, count: int, options, load: dict) -> dict:
         for n, _ in enumerate(ruen.digest_many(items, options, translator=translator), 1):
             if n % (count // 10) == 0:
                 samples.append(round(peak_mb()))
+                elapsed = time.perf_counter() - start
+                print(f"{n} notes, {elapsed:.0f} s, peak {samples[-1]} MB", file=sys.stderr)
     else:
         # One text of exactly ``count`` sentences, from as many notes as it takes.
         sentences = [s for item in items for s in ruen.split_sentences(item["text"])][:count]
