@@ -98,6 +98,10 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
+    def _count(self) -> None:
+        with self._lock:  # requests are made from several threads
+            self.requests += 1
+
     def __enter__(self) -> Fetcher:
         return self
 
@@ -166,7 +170,7 @@ class Fetcher:
         """One try: the response, or None and (seconds to wait, why) before the next."""
         httpx = self._httpx
         host.wait_turn(self._sleep)
-        self.requests += 1
+        self._count()
         try:
             with self.client.stream("GET", url, headers=headers) as reply:
                 if reply.status_code in RETRY_STATUSES:
@@ -246,7 +250,7 @@ class Fetcher:
         """The site's robots.txt: none (404 and the like) allows everything; one that cannot
         be read (5xx, no answer) allows nothing this run, as RFC 9309 asks."""
         host.wait_turn(self._sleep)
-        self.requests += 1
+        self._count()
         try:
             reply = self.client.get(f"{root}/robots.txt")
         except self._httpx.HTTPError:

@@ -188,7 +188,8 @@ class Store:
         )
         return [dict(zip(("id", "url", "source", "published"), row)) for row in rows]
 
-    def sighted(self, item_id: str, source: str, url: str) -> None:
+    def _sighted(self, item_id: str, source: str, url: str) -> None:
+        """``source`` published story ``item_id`` at ``url``."""
         self.db.execute(
             "INSERT OR IGNORE INTO sightings (id, source, url) VALUES (?, ?, ?)",
             (item_id, source, url),
@@ -206,10 +207,7 @@ class Store:
     def duplicate(self, item: dict[str, Any], of: str) -> None:
         with self._transaction():
             self._item(item, "duplicate", None, of)
-            self.db.execute(
-                "INSERT OR IGNORE INTO sightings (id, source, url) VALUES (?, ?, ?)",
-                (of, item["source"], item["url"]),
-            )
+            self._sighted(of, item["source"], item["url"])
 
     def failed(self, item: dict[str, Any], error: str, *, retry: bool = True) -> None:
         """An item that failed: tried again next run (``error``), or never (``refused``:
@@ -237,11 +235,8 @@ class Store:
                 now(),
             ),
         )
-        if state in ("done", "duplicate"):
-            self.db.execute(
-                "INSERT OR IGNORE INTO sightings (id, source, url) VALUES (?, ?, ?)",
-                (item["id"], item["source"], item["url"]),
-            )
+        if state == "done":  # a repeat is a sighting of the story it repeats (duplicate())
+            self._sighted(item["id"], item["source"], item["url"])
 
     def unwritten(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(id, record) of every settled or failed item whose record is not yet written out."""
