@@ -62,6 +62,10 @@ def main() -> None:
         "before: --backend transformers (0.1's default)": ("--backend", "transformers"),
         "now: the default (auto)": (),
     }
+    print(
+        "changed from the defaults: max/min new tokens 30 (random weights would stop at random "
+        "lengths); everything else as a user runs it\n"
+    )
     print("| README's first command | seconds | peak MB |")
     print("|---|---|---|")
     results = {}
