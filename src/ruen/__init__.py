@@ -20,6 +20,7 @@ from ruen.errors import (
     RuenError,
 )
 from ruen.fidelity import Flag, check
+from ruen.glossary import Glossary
 from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, explain, sentenize, split_sentences
@@ -48,6 +49,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "Flag",
+    "Glossary",
     "InputError",
     "InvalidModelError",
     "MissingExtraError",

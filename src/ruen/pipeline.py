@@ -229,6 +229,7 @@ class Work:
             "mode": self.mode,
             "full_translation": self.full_translation or self.mode == "translate-first",
             "repair": self.options.repair,
+            **({"glossary": self.options.glossary.describe()} if self.options.glossary else {}),
         }
 
     def digest(
@@ -246,6 +247,7 @@ class Work:
             scores = score_sentences(english, lang="en")
             selected = summarize(english, self.k, lang="en")
         chosen = set(selected)
+        glossary = self.options.glossary
         breaks = [start for start, _ in paragraphs(document.text)]
         records = [
             SentenceRecord(
@@ -257,16 +259,17 @@ class Work:
                 i in chosen,
                 round(score, 6),
                 repaired=bool(result and result.repaired),
-                flags=tuple(check(span.text, result.text)) if result else (),
+                flags=tuple(check(span.text, result.text, glossary=glossary)) if result else (),
                 paragraph=bisect_right(breaks, span.start) - 1,
+                terms=result.terms if result else (),
             )
             for i, (span, result, score) in enumerate(zip(plan.spans, results, scores))
         ]
         title = None
         if document.title:
             (result,) = headline
-            flags = tuple(check(document.title, result.text))
-            title = Title(document.title, result.text, result.repaired, flags)
+            flags = tuple(check(document.title, result.text, glossary=glossary))
+            title = Title(document.title, result.text, result.repaired, flags, result.terms)
         return Digest(
             sentences=records,
             model=model,

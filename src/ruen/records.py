@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ruen.fidelity import KINDS, Flag
+from ruen.glossary import TermUse
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class SentenceRecord:
     repaired: bool = False  # the English is a better hypothesis than the model's own best
     flags: tuple[Flag, ...] = ()
     paragraph: int = 0  # which paragraph of the text (blank-line separated) it stands in
+    terms: tuple[TermUse, ...] = ()  # the glossary's terms in the Russian, and how each came out
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["flags"] = [flag.to_dict() for flag in self.flags]
+        data["terms"] = [term.to_dict() for term in self.terms]
         return data
 
 
@@ -42,9 +45,14 @@ class Title:
     en: str | None
     repaired: bool = False
     flags: tuple[Flag, ...] = ()
+    terms: tuple[TermUse, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "flags": [flag.to_dict() for flag in self.flags]}
+        return {
+            **asdict(self),
+            "flags": [flag.to_dict() for flag in self.flags],
+            "terms": [term.to_dict() for term in self.terms],
+        }
 
 
 @dataclass(frozen=True)

@@ -77,20 +77,20 @@ def cmd_translate(args: argparse.Namespace, out: TextIO) -> None:
         )
         for name, document in documents
     }
+    options = _options(args, repair=args.repair)
     translator = _translator(args)
     total = sum(len(sentences) for sentences in units.values())
     results = []
     with _progress(args, total, len(units)) as update:
         for name, sentences in units.items():
-            english = translator.translate(
-                sentences, _options(args, repair=args.repair), progress=update
-            )
+            done = translator.translate_detailed(sentences, options, progress=update)
             results.append(
                 {
                     "file": name,
                     "sentences": [
-                        {"index": i, "ru": ru, "en": en}
-                        for i, (ru, en) in enumerate(zip(sentences, english))
+                        {"index": i, "ru": ru, "en": result.text}
+                        | ({"terms": [t.to_dict() for t in result.terms]} if result.terms else {})
+                        for i, (ru, result) in enumerate(zip(sentences, done))
                     ],
                 }
             )
@@ -129,10 +129,11 @@ def _note(message: str) -> None:
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """Check translation pairs from any MT system: a TSV of ru<TAB>en or two aligned files."""
+    glossary = glossary_of(args)
     pairs = _read_pairs(args.files)
     results = []
     for line, ru, en in pairs:
-        flags = ruen.check(ru, en)
+        flags = ruen.check(ru, en, glossary=glossary)
         if flags:
             record = {"line": line, "ru": ru, "en": en, "flags": [f.to_dict() for f in flags]}
             results.append(record)
@@ -304,7 +305,14 @@ def _options(args: argparse.Namespace, *, repair: bool) -> ruen.TranslateOptions
         batch_size=args.batch_size,
         max_batch_tokens=args.max_batch_tokens,
         repair=repair,
+        glossary=glossary_of(args),
     )
+
+
+def glossary_of(args: argparse.Namespace) -> ruen.Glossary | None:
+    """The glossaries named by ``--glossary``, combined; None where none is."""
+    names = getattr(args, "glossary", None)
+    return ruen.Glossary.load(*names) if names else None
 
 
 @contextmanager
@@ -369,6 +377,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
         import torch
 
         torch.set_num_threads(args.inter_threads)
+    options = _options(args, repair=True)  # a bad glossary fails before the model loads
     translator = _translator(args)
     limits = server.Limits(
         max_chars=args.max_chars,
@@ -377,7 +386,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
         deadline_seconds=args.deadline,
         body_seconds=args.body_timeout,
     )
-    service = server.Service(translator, limits, _options(args, repair=True), key)
+    service = server.Service(translator, limits, options, key)
     app = api.create_app(service, cors_origins=args.cors_origin)
     sock = api.listen(args.host, args.port)
     _note(

@@ -162,6 +162,14 @@ def _digest_lines(result: dict[str, Any]) -> list[str]:
 
 def _warnings(record: dict[str, Any], indent: str) -> list[str]:
     lines = [f"{indent}! {flag['message']}" for flag in record["flags"]]
+    enforced = [term for term in record.get("terms", ()) if term["how"] in ("nbest", "prefix")]
+    lines[:0] = [
+        f"{indent}~ term: {term['source']} → {term['target']} ({ENFORCED[term['how']]})"
+        for term in enforced
+    ]
     if record["repaired"]:
         lines.insert(0, f"{indent}~ repaired: a better hypothesis of the model replaced its first")
     return lines
+
+
+ENFORCED = {"nbest": "from the model's n-best list", "prefix": "forced as a prefix"}

@@ -59,7 +59,7 @@ def _add_digest(subparsers: Subparsers, run: Command) -> None:
     )
     p = subparsers.add_parser(
         "digest",
-        parents=[_files(), report, _model(), _summary(), _digesting()],
+        parents=[_files(), report, _model(), _summary(), _digesting(), _glossary()],
         help="key sentences in English and the full translation",
     )
     archive = p.add_argument_group("archives")
@@ -83,7 +83,7 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
 
     p = subparsers.add_parser(
         "follow",
-        parents=[_model(), _summary(), _digesting()],
+        parents=[_model(), _summary(), _digesting(), _glossary()],
         help="what the sources published since the last run, each story once, digested",
         description="Read each SOURCE (a feed, a sitemap, a site's page, or a file listing "
         "sources one a line: URL [name]), keep the entries not yet in the store, fetch them "
@@ -146,7 +146,7 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
 def _add_translate(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "translate",
-        parents=[_files(), _output_options(("text", "json", "jsonl")), _model()],
+        parents=[_files(), _output_options(("text", "json", "jsonl")), _model(), _glossary()],
         help="translate sentence by sentence",
     )
     p.add_argument(
@@ -185,7 +185,7 @@ def _add_summarize(subparsers: Subparsers, run: Command) -> None:
 def _add_check(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "check",
-        parents=[_output_options(("text", "json", "jsonl"))],
+        parents=[_output_options(("text", "json", "jsonl")), _glossary()],
         help="flag changed figures, names, addresses in any translation (TSV or two files)",
         description="Check Russian-English pairs: one TSV file of ru<TAB>en (a header row "
         "naming ru and en columns is optional) or two files aligned line by line, in UTF-8 "
@@ -221,7 +221,7 @@ def _add_serve(subparsers: Subparsers, run: Command) -> None:
 
     p = subparsers.add_parser(
         "serve",
-        parents=[_model()],
+        parents=[_model(), _glossary()],
         help="one loaded model for a team: a JSON API and a web page (ruen[serve])",
         description="Serve the digest, translate and check API (OpenAPI page at /docs) and a "
         "web page at /, with the model loaded once. Listens on 127.0.0.1 unless told "
@@ -391,6 +391,21 @@ def _digesting() -> argparse.ArgumentParser:
         "--scheduler", metavar="ADDRESS", help="digest on the Dask cluster at ADDRESS"
     )
     return options
+
+
+def _glossary() -> argparse.ArgumentParser:
+    from ruen.glossary import SHIPPED
+
+    glossary = argparse.ArgumentParser(add_help=False)
+    glossary.add_argument(
+        "--glossary",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="house names to keep: a TSV or CSV file (source, target), or a shipped one: "
+        f"{', '.join(SHIPPED)} (repeatable; a later one wins)",
+    )
+    return glossary
 
 
 def _summary() -> argparse.ArgumentParser:

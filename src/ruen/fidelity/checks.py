@@ -16,11 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruen.fidelity.addresses import BARE_DOMAIN, address_key, links
 from ruen.fidelity.figures import ROMAN_FIGURE, Figure, dates_agree, extract
 from ruen.fidelity.numerals import roman_value
+
+if TYPE_CHECKING:
+    from ruen.glossary import Glossary
 
 KINDS = (
     "number",
@@ -32,6 +35,7 @@ KINDS = (
     "repetition",
     "brackets",
     "length",
+    "term",
 )
 # The kinds a better hypothesis from the model's n-best list may mend (see translation.py).
 REPAIRABLE = frozenset({"number", "date", "url", "name", "untranslated"})
@@ -404,16 +408,19 @@ CHECKS: tuple[Callable[[str, str], list[Flag]], ...] = (
 )
 
 
-def check(ru: str, en: str) -> list[Flag]:
+def check(ru: str, en: str, *, glossary: Glossary | None = None) -> list[Flag]:
     """Every warning about ``en`` as a translation of ``ru``; an empty list where none.
 
     Reference-free and deterministic, and never raises on any pair of strings: a check that
-    fails on some odd input is skipped for that pair rather than stopping a digest.
+    fails on some odd input is skipped for that pair rather than stopping a digest. With a
+    ``glossary`` (:class:`~ruen.Glossary`), a term of the Russian whose target (or a rendering
+    the entry accepts) the English lacks is a ``term`` flag.
     """
     if not isinstance(ru, str) or not isinstance(en, str):
         raise TypeError("check() compares two str")
     flags: list[Flag] = []
-    for rule in CHECKS:
+    rules = CHECKS if glossary is None else (*CHECKS, glossary.check)
+    for rule in rules:
         try:
             found = rule(ru, en)
         except Exception:  # a checker must never break the digest it serves

@@ -128,10 +128,11 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
         with service.admitted() as slot:
             done = await translated(slot, request.q, options, deadline)
             pairs = [[ru, result.text] for ru, result in zip(request.q, done)]
-            flags = await run(lambda: checked(pairs), deadline)
+            flags = await run(lambda: checked(pairs, options.glossary), deadline)
         return {
             "translations": [result.text for result in done],
             "repaired": [result.repaired for result in done],
+            "terms": [[term.to_dict() for term in result.terms] for result in done],
             "flags": [item["flags"] for item in flags],
         }
 
@@ -141,7 +142,8 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
         service.cap_sentences(len(request.pairs))
         service.cap_chars(sum(len(ru) + len(en) for ru, en in request.pairs))
         with service.admitted():
-            return {"results": await run(lambda: checked(request.pairs), deadline)}
+            glossary = service.defaults.glossary
+            return {"results": await run(lambda: checked(request.pairs, glossary), deadline)}
 
     @app.get("/health", summary="Whether the server is up, and how busy")
     async def health() -> dict[str, Any]:

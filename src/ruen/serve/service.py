@@ -34,6 +34,7 @@ from typing import Any
 from ruen.documents import parse_document
 from ruen.errors import RuenError
 from ruen.fidelity import check
+from ruen.glossary import Glossary
 from ruen.pipeline import WINDOW, Plan, Work
 from ruen.translation import Translation, Translator
 from ruen.translation.options import TranslateOptions
@@ -291,7 +292,10 @@ class Service:
             "backend": translator.backend,
             "compute_type": translator.compute_type,
             "device": translator.device,
-            "defaults": asdict(self.defaults),
+            "defaults": {
+                **asdict(replace(self.defaults, glossary=None)),
+                "glossary": glossary.describe() if (glossary := self.defaults.glossary) else None,
+            },
             "limits": asdict(self.limits),
             "ruen": ruen.__version__,
         }
@@ -317,6 +321,9 @@ def load_api_key(path: str | os.PathLike[str]) -> str:
     return key
 
 
-def checked(pairs: list[list[str]]) -> list[dict[str, Any]]:
-    """The fidelity flags of each (Russian, English) pair."""
-    return [{"flags": [flag.to_dict() for flag in check(ru, en)]} for ru, en in pairs]
+def checked(pairs: list[list[str]], glossary: Glossary | None = None) -> list[dict[str, Any]]:
+    """The fidelity flags of each (Russian, English) pair (``term`` flags with the server's
+    glossary)."""
+    return [
+        {"flags": [flag.to_dict() for flag in check(ru, en, glossary=glossary)]} for ru, en in pairs
+    ]

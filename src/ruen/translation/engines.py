@@ -93,6 +93,10 @@ class Engine(Protocol):
         max_batch_tokens: int,
     ) -> list[list[str]]: ...
 
+    def translate_prefixed(
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
+    ) -> list[str]: ...
+
 
 @contextmanager
 def quiet_transformers() -> Iterator[None]:
@@ -199,6 +203,27 @@ class TransformersEngine:
             max(1, max_batch_tokens * first // beam),
         )
 
+    def translate_prefixed(
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
+    ) -> list[str]:
+        """Each text's best translation that begins with its prefix (``decoder_input_ids``:
+        the decoder's start token, then the prefix's target-side tokens). One at a time:
+        prefixes differ in length, and a batch would pad the decoder's input."""
+        import torch
+
+        start = self.model.config.decoder_start_token_id
+        results = []
+        for text, prefix in zip(texts, prefixes):
+            encoded = self.tokenizer([text], return_tensors="pt").to(self.device)
+            target = target_ids(self.tokenizer, prefix)
+            decoder = torch.tensor([[start, *target]], device=self.device)
+            with torch.inference_mode(), quiet_transformers():
+                generated = self.model.generate(
+                    **encoded, decoder_input_ids=decoder, **settings.for_transformers()
+                )
+            results.append(self.tokenizer.decode(generated[0], skip_special_tokens=True))
+        return results
+
     def _generate(
         self,
         texts: list[str],
@@ -222,6 +247,12 @@ class TransformersEngine:
             for k, i in enumerate(batch):
                 results[i] = decoded[k * n : (k + 1) * n]
         return results
+
+
+def target_ids(tokenizer: Any, text: str) -> list[int]:
+    """The target-side token ids of ``text``, without the end token: a prefix to go on from."""
+    ids = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+    return [i for i in ids if i != tokenizer.eos_token_id]
 
 
 def release_freed_memory() -> None:
@@ -336,6 +367,32 @@ class CTranslate2Engine:
             )
             for i, hypotheses in zip(chosen, found):
                 results[i] = hypotheses
+        return results
+
+    def translate_prefixed(
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
+    ) -> list[str]:
+        """Each text's best translation that begins with its prefix (CTranslate2's
+        ``target_prefix``); the length bounds count the prefix's tokens on top."""
+        tokenizer = self.tokenizer
+        resolved = settings.resolved()
+        targets = [tokenizer.convert_ids_to_tokens(target_ids(tokenizer, p)) for p in prefixes]
+        results = []
+        for source, target in zip(self._source(texts), targets):
+            (found,) = self.translator.translate_batch(
+                [source],
+                target_prefix=[target],
+                beam_size=int(resolved["beam_size"]),
+                max_decoding_length=int(resolved["max_tokens"]) + len(target),
+                min_decoding_length=int(resolved["min_tokens"]),
+                length_penalty=float(resolved["length_penalty"]),
+                max_input_length=0,
+            )
+            tokens = found.hypotheses[0]
+            results.append(
+                tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
+            )
+        release_freed_memory()
         return results
 
     def _source(self, texts: list[str]) -> list[list[str]]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from ruen.glossary import Glossary
+
 
 @dataclass(frozen=True)
 class TranslateOptions:
@@ -27,6 +29,9 @@ class TranslateOptions:
     # Replace a translation that changed a figure, date, address or name, or left Russian
     # in, by the best hypothesis of the model's n-best list that does so less.
     repair: bool = False
+    # House names to keep (:class:`~ruen.Glossary`): enforced in the English where ``repair``
+    # is on, reported and flagged either way.
+    glossary: Glossary | None = None
 
     def __post_init__(self) -> None:
         for name, lowest, optional in (
@@ -43,6 +48,8 @@ class TranslateOptions:
                 raise ValueError(f"{name} must be an integer of at least {lowest}, not {value!r}")
         if not isinstance(self.repair, bool):
             raise ValueError(f"repair must be True or False, not {self.repair!r}")
+        if self.glossary is not None and not isinstance(self.glossary, Glossary):
+            raise ValueError(f"glossary must be a Glossary, not {type(self.glossary).__name__}")
 
     @classmethod
     def build(

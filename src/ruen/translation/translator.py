@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ruen.fidelity import REPAIRABLE, check
+from ruen.glossary import Glossary, TermUse
 from ruen.translation.cache import MemoryCache, SQLiteCache, repair_scope, translation_scope
 from ruen.translation.engines import Engine, GenerationSettings
 from ruen.translation.model_files import fingerprint
 from ruen.translation.options import TranslateOptions
 from ruen.translation.protection import assemble, segments
+from ruen.translation.terms import apply_glossary
 
 # Where a sentence too long for the model is cut, best first (issue: never truncate).
 CLAUSE_SEPARATORS = ("; ", ": ", ", ", " — ", " – ", " - ", " ")
@@ -28,10 +30,12 @@ REPAIR_CANDIDATES = 8
 
 @dataclass(frozen=True)
 class Translation:
-    """One sentence's English, and whether repair chose it over the model's own best."""
+    """One sentence's English, whether repair chose it over the model's own best, and how
+    each glossary term of its Russian got into it."""
 
     text: str
     repaired: bool = False
+    terms: tuple[TermUse, ...] = ()
 
 
 _NOTHING = Translation("")
@@ -190,7 +194,13 @@ class Translator:
             "max_batch_tokens": max(chosen.max_batch_tokens, self.max_input_tokens),
         }
         return self._stream(
-            iter(sentences), settings, batching, chunk_size, progress, chosen.repair
+            iter(sentences),
+            settings,
+            batching,
+            chunk_size,
+            progress,
+            chosen.repair,
+            chosen.glossary,
         )
 
     def _stream(
@@ -201,12 +211,13 @@ class Translator:
         chunk_size: int,
         progress: Callable[[int], object] | None,
         repair: bool,
+        glossary: Glossary | None,
     ) -> Iterator[Translation]:
         scope = translation_scope(self.fingerprint, self.backend, self.compute_type, settings.key())
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
             unique = [text for text in dict.fromkeys(inputs) if text]
-            translated = self._translate_unique(unique, settings, batching, scope, repair)
+            translated = self._translate_unique(unique, settings, batching, scope, repair, glossary)
             yield from (translated[text] if text else _NOTHING for text in inputs)
             if progress is not None:
                 progress(len(chunk))
@@ -218,6 +229,7 @@ class Translator:
         batching: dict[str, int],
         scope: str,
         repair: bool,
+        glossary: Glossary | None = None,
     ) -> dict[str, Translation]:
         """Each text's translation, assembled from what the model made of its pieces."""
         plans = {text: segments(text) for text in texts}
@@ -230,6 +242,20 @@ class Translator:
         pieces = list(dict.fromkeys(piece for parts in pieces_of.values() for piece in parts))
         outputs = self._outputs(pieces, settings, batching, scope)
         repaired = self._repair(pieces, outputs, settings, batching, scope) if repair else set()
+        uses = (
+            apply_glossary(
+                self.engine,
+                glossary,
+                pieces,
+                outputs,
+                settings,
+                batching,
+                enforce=repair,
+                repairable=_repairable,
+            )
+            if glossary
+            else {}
+        )
         results = {}
         for text, plan in plans.items():
             parts = [
@@ -245,7 +271,14 @@ class Translator:
                 for piece in pieces_of[segment.text]
             )
             english = parts[0][1] if len(plan) == 1 else assemble(parts)
-            results[text] = Translation(english, fixed)
+            terms = tuple(
+                use
+                for segment in plan
+                if segment.translate
+                for piece in pieces_of[segment.text]
+                for use in uses.get(piece, ())
+            )
+            results[text] = Translation(english, fixed, terms)
         return results
 
     def _outputs(

@@ -1,0 +1,325 @@
+"""Glossaries: the names an analyst's house uses, found in the Russian in any case form.
+
+Why stems and not lemmas: on the list of inflected and look-alike forms in
+``tests/data/glossary_forms.tsv`` the Snowball stems ruen already uses for summaries found as
+many of the inflected forms as pymorphy3's lemmas did, with fewer false matches and no
+dictionary to install (``benchmarks/glossary.py`` measures both). An abbreviation (two capital
+letters or more: ``ФНС``, ``ЦБ``) is matched as written, case and all, with at most a short
+lower-case ending (``МИДа``), since ``фнс`` or ``цб`` in lower case is something else.
+
+A file is a DeepL or Google glossary: ``source<TAB>target`` a line (or comma-separated
+values), an optional header of language codes, ``#`` comments; ruen reads an optional third
+column of other renderings a reader accepts (``|``-separated), which the check accepts while
+enforcement still writes the target.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ruen.errors import InputError
+
+# Glossaries shipped with ruen, named instead of a path (``--glossary ru-gov``).
+SHIPPED = {
+    "ru-gov": "the federal bodies of the Russian Federation",
+    "by-gov": "the republican bodies of state administration of the Republic of Belarus",
+}
+# How an applied term got into the English, cheapest first (see translation/terms.py).
+HOW = ("found", "nbest", "prefix", "missing")
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# An abbreviation as written in a term: two capital letters or more, nothing lower-case.
+_ABBREVIATION = re.compile(r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+")
+# An abbreviation in a text, with the short ending Russian may give it ("МИДа", "МИДом").
+_ABBREVIATION_FORM = re.compile(r"([A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+)([а-яё]{0,3})")
+_HEADER_NAMES = {"source", "target", "also", "term", "translation"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: a Russian name, the English the house uses for it, and other
+    renderings a reader accepts (the check accepts them; enforcement writes ``target``)."""
+
+    source: str
+    target: str
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """Where a term stands in a Russian text, in the form it has there."""
+
+    term: Term
+    start: int
+    stop: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """What a record says of one term of its Russian: the form found, the target, and how the
+    target got into the English (:data:`HOW`)."""
+
+    source: str
+    target: str
+    how: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def stem_keys(word: str) -> frozenset[str]:
+    """A word's matching keys: its Snowball stem, lower-cased, ``ё`` read as ``е``."""
+    from ruen.summarization import _stemmer
+
+    return frozenset({_stemmer("ru").stemWord(word.lower().replace("ё", "е"))})
+
+
+class Glossary:
+    """Terms to keep: from files (:meth:`from_file`), shipped names (:meth:`load`) or a
+    mapping (``Glossary({"Минфин": "Ministry of Finance"})``). Several combine with ``+``,
+    the later one winning where both have a source."""
+
+    def __init__(
+        self,
+        terms: Mapping[str, str] | Iterable[Term] = (),
+        *,
+        name: str | None = None,
+        keys: Callable[[str], frozenset[str]] = stem_keys,
+    ) -> None:
+        if isinstance(terms, Mapping):
+            terms = [Term(str(source), str(target)) for source, target in terms.items()]
+        chosen: dict[str, Term] = {}
+        for term in terms:
+            if not isinstance(term, Term):
+                raise TypeError(f"a glossary holds Terms, not {type(term).__name__}")
+            source, target = " ".join(term.source.split()), " ".join(term.target.split())
+            if not _WORD.search(source) or not target:
+                raise ValueError(f"a glossary term needs a source and a target: {term!r}")
+            chosen[source] = Term(source, target, tuple(a for a in term.also if a.strip()))
+        self.terms: tuple[Term, ...] = tuple(chosen.values())
+        self.name = name
+        self._keys = keys
+
+    # --- making one ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Glossary:
+        """A TSV or CSV glossary file (UTF-8, else windows-1251 or KOI8-R, as documents)."""
+        from ruen.documents import read_text
+
+        return cls(_parse(read_text(path), os.fspath(path)), name=os.fspath(path))
+
+    @classmethod
+    def shipped(cls, name: str) -> Glossary:
+        """One of the glossaries that come with ruen (:data:`SHIPPED`)."""
+        if name not in SHIPPED:
+            raise InputError(f"no shipped glossary {name!r}: choose from {', '.join(SHIPPED)}")
+        data = resources.files("ruen.glossary").joinpath("data", f"{name}.tsv")
+        return cls(_parse(data.read_text(encoding="utf-8"), name), name=name)
+
+    @classmethod
+    def load(cls, *specs: str | os.PathLike[str] | Glossary | Mapping[str, str]) -> Glossary:
+        """Glossaries combined in order (the later wins): shipped names, file paths, glossaries
+        or mappings."""
+        combined = cls()
+        for spec in specs:
+            if isinstance(spec, Glossary):
+                one = spec
+            elif isinstance(spec, Mapping):
+                one = cls(spec)
+            elif isinstance(spec, str) and not Path(spec).exists() and spec in SHIPPED:
+                one = cls.shipped(spec)
+            elif isinstance(spec, str) and not Path(spec).exists() and "." not in spec:
+                raise InputError(
+                    f"{spec}: no such glossary file, nor a shipped glossary ({', '.join(SHIPPED)})"
+                )
+            else:
+                one = cls.from_file(spec)
+            combined = combined + one
+        return combined
+
+    def __add__(self, other: Glossary) -> Glossary:
+        names = [g.name for g in (self, other) if g.name]
+        return Glossary([*self.terms, *other.terms], name="+".join(names) or None)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Glossary) and self.terms == other.terms
+
+    def __hash__(self) -> int:
+        return hash(self.terms)
+
+    def __repr__(self) -> str:
+        return f"Glossary({self.name or 'unnamed'!r}, {len(self)} terms)"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"terms": self.terms, "name": self.name, "keys": self._keys}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.terms, self.name, self._keys = state["terms"], state["name"], state["keys"]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short hash of the entries: what changes a glossary's output changes this."""
+        text = "\n".join(f"{t.source}\t{t.target}\t{'|'.join(t.also)}" for t in self.terms)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "terms": len(self), "fingerprint": self.fingerprint}
+
+    # --- the Russian side -----------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], list[tuple[Term, tuple[tuple[str, Any], ...]]]]:
+        """Each term's words as match keys, indexed by its first word's keys."""
+        index: dict[tuple[str, str], list[tuple[Term, tuple[tuple[str, Any], ...]]]] = {}
+        for term in self.terms:
+            words = tuple(self._word_keys(word) for word in _WORD.findall(term.source))
+            kind, keys = words[0]
+            for key in [keys] if kind == "abbreviation" else keys:
+                index.setdefault((kind, key), []).append((term, words))
+        return index
+
+    def _word_keys(self, word: str) -> tuple[str, Any]:
+        if _ABBREVIATION.fullmatch(word):
+            return ("abbreviation", word)
+        return ("word", self._keys(word))
+
+    def _text_keys(self, word: str) -> list[tuple[str, Any]]:
+        keys: list[tuple[str, Any]] = [("word", self._keys(word))]
+        form = _ABBREVIATION_FORM.fullmatch(word)
+        if form:
+            keys.append(("abbreviation", form.group(1)))
+        return keys
+
+    def find(self, ru: str) -> list[TermMatch]:
+        """The terms of ``ru`` in text order: every case and number of each word, whole words
+        only, the longest match first where two overlap."""
+        if not self.terms:
+            return []
+        tokens = list(_WORD.finditer(ru))
+        keyed = [self._text_keys(token.group()) for token in tokens]
+        found: list[tuple[int, int, Term]] = []
+        for i, keys in enumerate(keyed):
+            for kind, value in keys:
+                lookups = [value] if kind == "abbreviation" else value
+                for key in lookups:
+                    for term, words in self._index.get((kind, key), ()):
+                        if _matches(words, keyed, i):
+                            found.append((i, i + len(words), term))
+        chosen: list[tuple[int, int, Term]] = []
+        taken: set[int] = set()
+        for start, stop, term in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+            if taken.isdisjoint(range(start, stop)):
+                chosen.append((start, stop, term))
+                taken.update(range(start, stop))
+        matches = []
+        for start, stop, term in sorted(chosen, key=lambda m: m[0]):
+            a, b = tokens[start].start(), tokens[stop - 1].end()
+            matches.append(TermMatch(term, a, b, ru[a:b]))
+        return matches
+
+    # --- the English side -----------------------------------------------------------------
+
+    def target_span(self, en: str, term: Term) -> tuple[int, int] | None:
+        """Where ``en`` holds the term's target (any case, a possessive or plural ending)."""
+        found = _english(term.target).search(en)
+        return found.span() if found else None
+
+    def accepted(self, en: str, term: Term) -> bool:
+        """Whether ``en`` holds the target or one of the renderings the entry accepts."""
+        return any(_english(name).search(en) for name in (term.target, *term.also))
+
+    def check(self, ru: str, en: str) -> list[Any]:
+        """A ``term`` flag for each term of ``ru`` whose target ``en`` lacks."""
+        from ruen.fidelity.checks import Flag
+
+        return [
+            Flag("term", m.text, m.term.target, f"{m.text} → {m.term.target} is not in the English")
+            for m in self.find(ru)
+            if not self.accepted(en, m.term)
+        ]
+
+
+def _matches(
+    words: tuple[tuple[str, Any], ...], keyed: list[list[tuple[str, Any]]], i: int
+) -> bool:
+    if i + len(words) > len(keyed):
+        return False
+    for (kind, want), keys in zip(words, keyed[i : i + len(words)]):
+        if kind == "abbreviation":
+            if ("abbreviation", want) not in keys:
+                return False
+        elif not any(k == "word" and not want.isdisjoint(v) for k, v in keys):
+            return False
+    return True
+
+
+_ENGLISH: dict[str, re.Pattern[str]] = {}
+
+
+def _english(name: str) -> re.Pattern[str]:
+    """``name`` in an English text: any case, words apart by spaces or hyphens, a
+    possessive or plural ending, never inside a longer word."""
+    pattern = _ENGLISH.get(name)
+    if pattern is None:
+        words = [re.escape(word) for word in re.split(r"[\s\-]+", name.strip()) if word]
+        body = r"[\s\-]+".join(words)
+        pattern = re.compile(rf"(?<!\w){body}(?:['’]s|['’]|e?s)?(?!\w)", re.IGNORECASE)
+        _ENGLISH[name] = pattern
+    return pattern
+
+
+def _parse(text: str, where: str) -> list[Term]:
+    """The terms of a TSV or CSV glossary; a malformed line is an error that names it."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
+    delimiter = "\t" if "\t" in first or "\t" in text else ","
+    terms = []
+    seen_content = False
+    if delimiter == "\t":  # DeepL's TSV: no quoting, a quotation mark is part of a name
+        rows = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        rows = csv.reader(io.StringIO(text))
+    for number, row in enumerate(rows, 1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in row]
+        if not seen_content:
+            seen_content = True
+            if _is_header(cells):
+                continue
+        if len(cells) < 2 or not cells[0] or not cells[1] or len(cells) > 3:
+            separator = "<TAB>" if delimiter == "\t" else ","
+            raise InputError(
+                f"{where}, line {number}: a glossary line is source{separator}target (and "
+                f"optionally other renderings), not {delimiter.join(row)!r}"
+            )
+        also = tuple(a.strip() for a in cells[2].split("|")) if len(cells) == 3 else ()
+        terms.append(Term(cells[0], cells[1], also))
+    return terms
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A first line of language codes (``ru<TAB>en``, as Google's CSV has) or column names."""
+    return all(
+        re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?", cell) or cell.lower() in _HEADER_NAMES
+        for cell in cells
+        if cell
+    )
