@@ -1,0 +1,229 @@
+"""Glossaries: files, the Russian side in every case form, the English side, enforcement on the
+tiny model with both backends, the ``term`` flag, and the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import ruen
+from ruen.errors import InputError
+from ruen.glossary import Glossary, Term
+from tests.conftest import EXAMPLE, ROOT, run_cli
+
+FORMS = ROOT / "tests" / "data" / "glossary_forms.tsv"
+FAST = {"max_new_tokens": 12, "beam_size": 2}
+RU_GOV = Glossary.load("ru-gov")
+TERM_TEXT = (
+    "Минфин России сообщил о бюджете.\n\nПозиция Минфина не изменилась.\n\n"
+    "Поручение дано Министерству финансов и ФНС.\n\nПогода в Минске была хорошей."
+)
+
+
+def forms() -> list[tuple[str, str]]:
+    lines = [line for line in FORMS.read_text("utf-8").splitlines() if not line.startswith("#")]
+    return [tuple(line.split("\t")) for line in lines[1:]]  # after the header
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def test_tsv_with_header_comments_and_other_renderings(tmp_path: Path) -> None:
+    path = tmp_path / "house.tsv"
+    path.write_text(
+        "# our names\nru\ten\nМинфин\tMinistry of Finance\tFinance Ministry\n\n"
+        "ФНС\tFederal Tax Service\n",
+        encoding="utf-8",
+    )
+    glossary = Glossary.from_file(path)
+    assert [t.source for t in glossary] == ["Минфин", "ФНС"]
+    assert glossary.terms[0].also == ("Finance Ministry",)
+
+
+def test_csv_as_google_writes_it_and_windows_1251(tmp_path: Path) -> None:
+    path = tmp_path / "house.csv"
+    path.write_bytes('ru,en\n"Министерство финансов","Ministry of Finance"\n'.encode("cp1251"))
+    (term,) = Glossary.from_file(path)
+    assert term == Term("Министерство финансов", "Ministry of Finance")
+
+
+def test_malformed_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text("Минфин\tMinistry of Finance\nМинюст\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.tsv, line 2: a glossary line is source<TAB>target"):
+        Glossary.from_file(path)
+    cli = run_cli("check", "--glossary", str(path), str(path))
+    assert cli.returncode == 2
+    assert cli.stderr.count("\n") == 1 and "line 2" in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_unknown_name_says_which_are_shipped() -> None:
+    with pytest.raises(InputError, match="nor a shipped glossary .ru-gov, by-gov"):
+        Glossary.load("ru-govt")
+
+
+def test_combined_glossaries_later_wins() -> None:
+    house = Glossary({"Минфин": "Finance Ministry", "Росстат": "the statistics office"})
+    combined = Glossary.load("ru-gov", house)
+    by_source = {t.source: t.target for t in combined}
+    assert by_source["Минфин"] == "Finance Ministry"
+    assert by_source["ФНС"] == "Federal Tax Service"
+    assert len(combined) == len(RU_GOV)
+    reversed_order = {t.source: t.target for t in Glossary.load(house, "ru-gov")}
+    assert reversed_order["Минфин"] == "Ministry of Finance"
+
+
+def test_shipped_glossaries_are_complete_data() -> None:
+    by_gov = Glossary.load("by-gov")
+    assert len(RU_GOV) >= 150 and len(by_gov) >= 60
+    sources = {t.source for t in RU_GOV}
+    assert {"Минфин", "ФНС", "Росстат", "Минцифры", "ЦБ", "Министерство финансов"} <= sources
+    # the sample announcement's ministry is in the Belarusian list
+    assert "Министерство связи и информатизации" in {t.source for t in by_gov}
+    assert (ROOT / "src" / "ruen" / "glossary" / "data" / "SOURCES.md").is_file()
+
+
+# --- the Russian side ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), forms())
+def test_inflected_forms_and_look_alikes(text: str, expected: str) -> None:
+    found = [m.term.source for m in RU_GOV.find(text)]
+    assert found == ([] if expected == "-" else [expected])
+
+
+def test_abbreviations_as_written_whole_words_longest_first() -> None:
+    assert [m.text for m in RU_GOV.find("ФНС и фнс")] == ["ФНС"]
+    assert [m.text for m in RU_GOV.find("МИДом, МИДовский")] == ["МИДом"]
+    assert RU_GOV.find("Минфинлянд") == []
+    (match,) = RU_GOV.find("данные Центрального банка Российской Федерации")
+    assert match.text == "Центрального банка Российской Федерации"
+    (match,) = RU_GOV.find("в ЦБ РФ")
+    assert match.term.source == "ЦБ РФ"
+    text = "Позиция Минфина"
+    (match,) = RU_GOV.find(text)
+    assert text[match.start : match.stop] == "Минфина"
+
+
+# --- the English side ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "The Ministry of Finance said.",
+        "the ministry of finance's report",
+        "two Ministry of Finances",  # a plural ending
+        "The Finance Ministry said.",  # an accepted rendering
+    ],
+)
+def test_english_forms_accepted(english: str) -> None:
+    assert ruen.check("Минфин сообщил.", english, glossary=RU_GOV) == []
+
+
+def test_term_flag_names_form_and_target() -> None:
+    (flag,) = ruen.check("Позиция Минфина не изменилась.", "Minfin's position.", glossary=RU_GOV)
+    assert flag.kind == "term" and flag.source == "Минфина"
+    assert flag.message == "Минфина → Ministry of Finance is not in the English"
+    assert "term" in ruen.fidelity.KINDS
+    assert ruen.check("Позиция Минфина не изменилась.", "Minfin's position.") == []
+    # not inside a longer word
+    assert ruen.check("Минфин.", "The Ministry of Financed.", glossary=RU_GOV)
+
+
+# --- enforcement on the tiny model ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_every_term_sentence_holds_its_target_or_a_flag(tiny_model: Path, backend: str) -> None:
+    plain = ruen.digest(TERM_TEXT, model=tiny_model, backend=backend, **FAST)
+    kept = ruen.digest(TERM_TEXT, model=tiny_model, backend=backend, glossary=RU_GOV, **FAST)
+    for before, after in zip(plain.sentences, kept.sentences):
+        matches = RU_GOV.find(after.ru)
+        if not matches:  # no term: exactly as without a glossary
+            assert after.en == before.en and after.terms == ()
+            continue
+        assert len(after.terms) == len(matches)
+        for use, match in zip(after.terms, matches):
+            assert use.source == match.text and use.target == match.term.target
+            held = RU_GOV.target_span(after.en, match.term) is not None
+            flagged = any(f.kind == "term" and f.source == match.text for f in after.flags)
+            assert held or flagged
+            assert use.how in ("found", "nbest", "prefix") if held else use.how == "missing"
+    assert any(use.how == "prefix" for record in kept.sentences for use in record.terms)
+    holding = [r for r in kept.sentences if r.terms]
+    assert all("Ministry of Finance" in r.en for r in holding[:3])
+    assert kept.settings["glossary"] == RU_GOV.describe()
+    data = kept.to_dict()["sentences"][0]["terms"][0]
+    assert data == {"source": "Минфин", "target": "Ministry of Finance", "how": "prefix"}
+
+
+def test_without_repair_nothing_is_enforced_only_flagged(tiny_model: Path) -> None:
+    plain = ruen.digest(TERM_TEXT, model=tiny_model, repair=False, **FAST)
+    kept = ruen.digest(TERM_TEXT, model=tiny_model, glossary=RU_GOV, repair=False, **FAST)
+    assert [r.en for r in kept.sentences] == [r.en for r in plain.sentences]
+    for record in kept.sentences:
+        for use in record.terms:
+            assert use.how in ("found", "missing")
+            assert (use.how == "missing") == any(
+                f.kind == "term" and f.source == use.source for f in record.flags
+            )
+    assert any(use.how == "missing" for r in kept.sentences for use in r.terms)
+
+
+def test_a_term_the_nbest_list_holds_comes_from_it(tiny_model: Path) -> None:
+    """A target the model writes in a lower hypothesis but not in its best one: taken from the
+    n-best list, not forced."""
+    translator = ruen.load_translator(tiny_model)
+    sentence = "Минфин России сообщил о бюджете."
+    settings = translator.settings(**FAST)
+    best = translator.translate([sentence], **FAST)[0]
+    (hypotheses,) = translator.engine.translate_nbest(
+        [sentence], settings, 8, batch_size=8, max_batch_tokens=4096
+    )
+    best_words = set(best.lower().split())
+    word = next(
+        w for h in hypotheses[1:] for w in h.split() if w.isalpha() and w.lower() not in best_words
+    )
+    glossary = Glossary({"Минфин": word})
+    (result,) = translator.translate_detailed([sentence], glossary=glossary, repair=True, **FAST)
+    assert result.terms[0].how == "nbest"
+    assert word.lower() in result.text.lower().split()
+
+
+# --- the command line and the server --------------------------------------------------------------
+
+
+def test_cli_check_and_digest_with_a_glossary(tmp_path: Path, tiny_model: Path) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(
+        "Позиция Минфина не изменилась.\tThe position of Minfin has not changed.\n"
+        "Позиция Минфина не изменилась.\tThe Ministry of Finance's position has not changed.\n",
+        encoding="utf-8",
+    )
+    cli = run_cli("check", "--glossary", "ru-gov", str(pairs), "--format", "jsonl")
+    assert cli.returncode == 1, cli.stderr
+    (record,) = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert record["line"] == 1 and record["flags"][0]["kind"] == "term"
+
+    note = tmp_path / "note.txt"
+    note.write_text(TERM_TEXT, encoding="utf-8")
+    cli = run_cli(
+        "digest", str(note), "--model", str(tiny_model), "--glossary", "ru-gov",
+        "--max-new-tokens", "12", "--beam-size", "2", "--format", "json",
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    digest = json.loads(cli.stdout)
+    assert digest["settings"]["glossary"]["name"] == "ru-gov"
+    for record in digest["sentences"]:
+        for use in record["terms"]:
+            assert use["target"] in record["en"] or any(
+                f["kind"] == "term" for f in record["flags"]
+            )
+    cli = run_cli(
+        "digest", str(EXAMPLE), "--model", str(tiny_model), "--glossary", "by-gov",
+        "--max-new-tokens", "6", "--beam-size", "2",
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
