@@ -509,18 +509,20 @@ def test_the_page_digests_a_dropped_file_and_shows_errors(
 
 
 def test_a_glossary_served_is_listed_enforced_and_checked(tiny_model: Path) -> None:
-    with serve_process("--model", str(tiny_model), *FAST, "--glossary", "ru-gov") as address:
-        with httpx.Client(base_url=address, timeout=60) as http:
-            info = http.get("/v1/info").json()
-            assert info["defaults"]["glossary"]["name"] == "ru-gov"
-            assert info["defaults"]["glossary"]["terms"] >= 150
-            q = ["Позиция Минфина не изменилась."]
-            (terms,) = http.post("/v1/translate", json={"q": q}).json()["terms"]
-            assert terms[0]["how"] == "missing"  # translate repairs (and enforces) when asked
-            answer = http.post("/v1/translate", json={"q": q, "repair": True})
-            (terms,) = answer.json()["terms"]
-            assert terms[0]["source"] == "Минфина" and terms[0]["how"] != "missing"
-            assert "Ministry of Finance" in answer.json()["translations"][0]
-            pairs = [["Позиция Минфина не изменилась.", "Minfin's position has not changed."]]
-            (result,) = http.post("/v1/check", json={"pairs": pairs}).json()["results"]
-            assert [flag["kind"] for flag in result["flags"]] == ["term"]
+    with (
+        serve_process("--model", str(tiny_model), *FAST, "--glossary", "ru-gov") as address,
+        httpx.Client(base_url=address, timeout=60) as http,
+    ):
+        info = http.get("/v1/info").json()
+        assert info["defaults"]["glossary"]["name"] == "ru-gov"
+        assert info["defaults"]["glossary"]["terms"] >= 150
+        q = ["Позиция Минфина не изменилась."]
+        (terms,) = http.post("/v1/translate", json={"q": q}).json()["terms"]
+        assert terms[0]["how"] == "missing"  # translate repairs (and enforces) when asked
+        answer = http.post("/v1/translate", json={"q": q, "repair": True})
+        (terms,) = answer.json()["terms"]
+        assert terms[0]["source"] == "Минфина" and terms[0]["how"] != "missing"
+        assert "Ministry of Finance" in answer.json()["translations"][0]
+        pairs = [["Позиция Минфина не изменилась.", "Minfin's position has not changed."]]
+        (result,) = http.post("/v1/check", json={"pairs": pairs}).json()["results"]
+        assert [flag["kind"] for flag in result["flags"]] == ["term"]
