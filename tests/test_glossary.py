@@ -227,3 +227,36 @@ def test_cli_check_and_digest_with_a_glossary(tmp_path: Path, tiny_model: Path) 
         "--max-new-tokens", "6", "--beam-size", "2",
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
+
+
+def test_another_countrys_body_is_left_alone() -> None:
+    assert [m.text for m in RU_GOV.find("ЦБ Турции и ЦБ России, МИД Германии")] == ["ЦБ"]
+    assert (
+        ruen.check("Глава МИД Германии заявил.", "The German minister said.", glossary=RU_GOV) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ("Замглавы МИД России Сергей Рябков.", "Russian Deputy Foreign Minister Sergei Ryabkov."),
+        ("Глава Минобороны заявил.", "The Minister of Defence said."),
+        ("Главы МИД встретились.", "The foreign ministers met."),
+    ],
+)
+def test_after_a_head_word_the_title_is_the_name(ru: str, en: str) -> None:
+    (match,) = RU_GOV.find(ru)
+    assert match.head
+    assert RU_GOV.held(en, match) or RU_GOV.accepted(en, match)
+    assert ruen.check(ru, en, glossary=RU_GOV) == []
+    # without the head word, the title is not the body
+    assert ruen.check(ru.split(" ", 1)[1], en, glossary=RU_GOV)
+
+
+def test_of_and_for_are_one_preposition_in_a_ministry_name() -> None:
+    assert (
+        ruen.check(
+            "Как сообщили в МЧС.", "The Ministry for Emergency Situations said.", glossary=RU_GOV
+        )
+        == []
+    )

@@ -43,6 +43,16 @@ _ABBREVIATION = re.compile(r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+")
 # An abbreviation in a text, with the short ending Russian may give it ("МИДа", "МИДом").
 _ABBREVIATION_FORM = re.compile(r"([A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+)([а-яё]{0,3})")
 _HEADER_NAMES = {"source", "target", "also", "term", "translation"}
+# A country right after a body's name: that country's body, not the glossary's (data/).
+FOREIGN = frozenset(
+    line.strip()
+    for line in resources.files("ruen.glossary").joinpath("data", "foreign.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+)
+# The head of a body, right before its name: "глава/замглавы/секретарь/руководитель МИД".
+HEAD_WORDS = frozenset({"глав", "замглав", "секретар", "руководител", "министр", "замминистр"})
 
 
 @dataclass(frozen=True)
@@ -57,12 +67,15 @@ class Term:
 
 @dataclass(frozen=True)
 class TermMatch:
-    """Where a term stands in a Russian text, in the form it has there."""
+    """Where a term stands in a Russian text, in the form it has there; ``head`` where a word
+    for its head stands right before it ("глава МИД", "замглавы Минфина"): the person, whom
+    English names by the title ("Foreign Minister"), not the body."""
 
     term: Term
     start: int
     stop: int
     text: str
+    head: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,8 +244,11 @@ class Glossary:
                 taken.update(range(start, stop))
         matches = []
         for start, stop, term in sorted(chosen, key=lambda m: m[0]):
+            if stop < len(tokens) and tokens[stop].group() in FOREIGN:
+                continue  # "МИД Германии": Germany's ministry, not the glossary's
             a, b = tokens[start].start(), tokens[stop - 1].end()
-            matches.append(TermMatch(term, a, b, ru[a:b]))
+            head = start > 0 and not HEAD_WORDS.isdisjoint(stem_keys(tokens[start - 1].group()))
+            matches.append(TermMatch(term, a, b, ru[a:b], head))
         return matches
 
     # --- the English side -----------------------------------------------------------------
@@ -242,9 +258,15 @@ class Glossary:
         found = _english(term.target).search(en)
         return found.span() if found else None
 
-    def accepted(self, en: str, term: Term) -> bool:
-        """Whether ``en`` holds the target or one of the renderings the entry accepts."""
-        return any(_english(name).search(en) for name in (term.target, *term.also))
+    def held(self, en: str, match: TermMatch) -> bool:
+        """Whether ``en`` holds the target, or after a head word its head's title
+        ("Minister of Finance" for "глава Минфина")."""
+        return any(_english(name).search(en) for name in _names(match, (match.term.target,)))
+
+    def accepted(self, en: str, match: TermMatch) -> bool:
+        """:meth:`held`, or one of the other renderings the entry accepts."""
+        names = _names(match, (match.term.target, *match.term.also))
+        return any(_english(name).search(en) for name in names)
 
     def check(self, ru: str, en: str) -> list[Any]:
         """A ``term`` flag for each term of ``ru`` whose target ``en`` lacks."""
@@ -253,8 +275,22 @@ class Glossary:
         return [
             Flag("term", m.text, m.term.target, f"{m.text} → {m.term.target} is not in the English")
             for m in self.find(ru)
-            if not self.accepted(en, m.term)
+            if not self.accepted(en, m)
         ]
+
+
+def _names(match: TermMatch, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names, and after a head word the titles made of them: a ministry's head is its
+    Minister ("Foreign Minister"), or in British and American usage its Secretary."""
+    if not match.head:
+        return names
+    titles = [
+        re.sub(r"\bMinistry\b", title, name)
+        for name in names
+        if "Ministry" in name
+        for title in ("Minister", "Secretary")
+    ]
+    return (*names, *titles)
 
 
 def _matches(
@@ -272,6 +308,7 @@ def _matches(
 
 
 _ENGLISH: dict[str, re.Pattern[str]] = {}
+_OFFICES = frozenset({"Ministry", "Minister", "Secretary"})
 
 
 def _english(name: str) -> re.Pattern[str]:
@@ -280,6 +317,11 @@ def _english(name: str) -> re.Pattern[str]:
     pattern = _ENGLISH.get(name)
     if pattern is None:
         words = [re.escape(word) for word in re.split(r"[\s\-]+", name.strip()) if word]
+        # "Ministry of Foreign Affairs", "Minister for Foreign Affairs": either preposition.
+        words = [
+            "(?:of|for)" if word.lower() == "of" and i and words[i - 1] in _OFFICES else word
+            for i, word in enumerate(words)
+        ]
         body = r"[\s\-]+".join(words)
         pattern = re.compile(rf"(?<!\w){body}(?:['’]s|['’]|e?s)?(?!\w)", re.IGNORECASE)
         _ENGLISH[name] = pattern

@@ -59,7 +59,7 @@ def apply_glossary(
 
 
 def _held(glossary: Glossary, matches: list[TermMatch], english: str) -> list[int]:
-    return [i for i, match in enumerate(matches) if glossary.target_span(english, match.term)]
+    return [i for i, match in enumerate(matches) if glossary.held(english, match)]
 
 
 def _from_nbest(
@@ -121,7 +121,7 @@ def _from_prefix(
             if english.startswith(prefix) and english[len(prefix) : len(prefix) + 1].isalnum():
                 # The term is a whole word: the model went on inside it ("Financeнако").
                 english = f"{prefix} {english[len(prefix) :]}"
-            if glossary.target_span(english, matches[piece][i].term) is None:
+            if not glossary.held(english, matches[piece][i]):
                 given_up[piece].add(i)
                 continue
             before = how[piece]
