@@ -149,3 +149,24 @@ def test_the_report_in_chromium(
 
 def test_digest_json_renders_the_same(digests: list[dict]) -> None:
     assert report.to_html(json.loads(json.dumps(digests))) == report.to_html(digests)
+
+
+def test_applied_glossary_terms_are_underlined_and_escaped() -> None:
+    record = {
+        "index": 0, "start": 0, "stop": 30, "paragraph": 0, "selected": True, "score": 1.0,
+        "ru": "Позиция Минфина <b>не</b> изменилась.",
+        "en": "The ministry of finance's <b>position</b> has not changed.",
+        "repaired": False, "flags": [],
+        "terms": [
+            {"source": "Минфина", "target": "Ministry of Finance", "how": "prefix"},
+            {"source": "ФНС", "target": "Federal Tax Service", "how": "missing"},
+        ],
+    }  # fmt: skip
+    page = report.to_html([{"id": "x", "title": None, "sentences": [record], "settings": {}}])
+    underlined = re.findall(r'<u class="term" title="([^"]*)">([^<]*)</u>', page)
+    about = "glossary: Минфина → Ministry of Finance (prefix)"
+    # the Russian form and the English target, in the key sentences and the full text
+    assert underlined.count((about, "Минфина")) == 1
+    assert underlined.count((about, "ministry of finance")) == 2
+    assert "Federal Tax Service" not in page.split("<tbody>")[1]  # a missing term is not marked
+    assert "<b>" not in page and "&lt;b&gt;" in page

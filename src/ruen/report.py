@@ -40,6 +40,7 @@ table.bilingual { width: 100%; border-collapse: collapse; table-layout: fixed; }
          border-left: 2px solid var(--flag); }
 .flags li { color: var(--flag); font-size: .85rem; }
 .repaired { color: #1f6f43; font-size: .85rem; }
+u.term { text-decoration: underline dotted #1f6f43; text-underline-offset: 2px; }
 footer { color: #666; font-size: .8rem; margin-top: 1rem; overflow-wrap: anywhere; }
 footer code { font-size: .75rem; }
 nav ol { padding-left: 1.25rem; }
@@ -107,7 +108,11 @@ def _article(n: int, result: dict[str, Any]) -> str:
     if about:
         header += f'<p class="meta">{" · ".join(about)}</p>'
     records = result["sentences"]
-    key = "".join(f"<li>{_e(r['en'])}{_flag_list(r)}</li>" for r in records if r["selected"])
+    key = "".join(
+        f"<li>{_terms_marked(r['en'] or '', r.get('terms') or (), 'en')}{_flag_list(r)}</li>"
+        for r in records
+        if r["selected"]
+    )
     rows = []
     for _, paragraph in groupby(records, key=lambda r: r.get("paragraph", 0)):
         paragraph = list(paragraph)
@@ -136,7 +141,27 @@ def _article(n: int, result: dict[str, Any]) -> str:
 def _sentence(n: int, record: dict[str, Any], lang: str) -> str:
     text = record[lang] if record[lang] is not None else "—"
     classes = "s key" if record["selected"] else "s"
-    return f'<span class="{classes}" id="d{n}-{lang}-{record["index"]}">{_e(text)}</span>'
+    body = _terms_marked(text, record.get("terms") or (), lang)
+    return f'<span class="{classes}" id="d{n}-{lang}-{record["index"]}">{body}</span>'
+
+
+def _terms_marked(text: str, terms: Sequence[dict[str, Any]], lang: str) -> str:
+    """``text`` escaped, each glossary term applied in it underlined: the Russian form, and
+    its target in the English (a term the English lacks is a flag instead)."""
+    applied = [t for t in terms if t["how"] != "missing"]
+    needles = {(t["source"] if lang == "ru" else t["target"]): t for t in applied}
+    if not needles:
+        return _e(text)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)),
+                         re.IGNORECASE if lang == "en" else 0)  # fmt: skip
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        term = next(t for n, t in needles.items() if n.lower() == found.group().lower())
+        about = f"glossary: {term['source']} → {term['target']} ({term['how']})"
+        out += [_e(text[last : found.start()]), f'<u class="term" title="{_e(about)}">',
+                _e(found.group()), "</u>"]  # fmt: skip
+        last = found.end()
+    return "".join(out) + _e(text[last:])
 
 
 def _flag_list(record: dict[str, Any]) -> str:

@@ -39,7 +39,31 @@
 
   function sentence(record, lang) {
     const text = record[lang] === null ? "—" : record[lang];
-    return el("span", { class: record.selected ? "s key" : "s" }, text);
+    return el("span", { class: record.selected ? "s key" : "s" }, ...termsMarked(text, record, lang));
+  }
+
+  // The text as nodes, each glossary term applied in it underlined (as the HTML report does).
+  function termsMarked(text, record, lang) {
+    const applied = (record.terms || []).filter((t) => t.how !== "missing");
+    const found = [];
+    for (const term of applied) {
+      const needle = lang === "ru" ? term.source : term.target;
+      const haystack = lang === "ru" ? text : text.toLowerCase();
+      const at = haystack.indexOf(lang === "ru" ? needle : needle.toLowerCase());
+      if (at >= 0) found.push([at, at + needle.length, term]);
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    const out = [];
+    let last = 0;
+    for (const [start, stop, term] of found) {
+      if (start < last) continue;
+      out.push(text.slice(last, start));
+      const about = "glossary: " + term.source + " → " + term.target + " (" + term.how + ")";
+      out.push(el("u", { class: "term", title: about }, text.slice(start, stop)));
+      last = stop;
+    }
+    out.push(text.slice(last));
+    return out;
   }
 
   function joined(nodes) { // sentences of a paragraph, a space between them

@@ -1,0 +1,236 @@
+"""Glossaries: does the English hold the house's names, what each enforcement step costs, and
+how well the Russian side finds every case form.
+
+1. The Russian-side matcher on ``tests/data/glossary_forms.tsv`` (inflected forms that must
+   match, look-alikes that must not): recall and precision of Snowball stems (what ruen uses)
+   and of pymorphy3 lemmas (where pymorphy3 is installed), and the time per phrase.
+2. The ``term`` check's false alarms on the human references (PUD, WMT21/22) whose Russian
+   holds a term of the shipped glossaries: a reference is a correct translation, so every flag
+   on one is a false alarm.
+3. Term sentences: every sentence of the benchmark data and of the sample announcement that
+   holds a term of ru-gov or by-gov (combined), on the real-size random model with the
+   default backend (CTranslate2 int8): the share whose English holds every target with no
+   glossary, with enforcement from the n-best list only, and with the forced prefix too (the
+   default with a glossary), the time each adds, and whether every term sentence holds its
+   terms or carries a ``term`` flag.
+4. The benchmark documents (WMT21/22, corpus.py's) digested with the defaults, without and
+   with ``glossary=ru-gov``: the whole cost of a glossary where most sentences have no term.
+
+Settings changed from the defaults, and why: beam 4 and exactly 30 output tokens, as
+corpus.py (random weights must do a real model's work; README's speed figures use beam 4).
+Each system runs in a fresh process, so no cache of one helps another.
+
+    python benchmarks/glossary.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import CHANGED, CHANGED_WHY, documents
+from ruen.evaluation import read_tsv
+from translate_speed import MODEL, WORK, build_model
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+FORMS = ROOT / "tests" / "data" / "glossary_forms.tsv"
+SAMPLE = ROOT / "examples" / "mpt_egov_conference_2020_ru.txt"
+REFERENCES = ("pud_ru_en.tsv", "wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv")
+SYSTEMS = ("no glossary", "n-best only", "n-best, then prefix")
+
+
+def shipped():
+    from ruen.glossary import Glossary
+
+    return Glossary.load("ru-gov", "by-gov")
+
+
+def matcher() -> list[dict]:
+    """Recall and precision of each way of reading Russian words on the forms list."""
+    from ruen.glossary import Glossary
+    from ruen.glossary.terms import stem_keys
+
+    lines = [line for line in FORMS.read_text("utf-8").splitlines() if not line.startswith("#")]
+    rows = [line.split("\t") for line in lines[1:]]
+    ways = {"Snowball stems (ruen)": stem_keys}
+    try:
+        import pymorphy3
+
+        morph = pymorphy3.MorphAnalyzer()
+        cache: dict[str, frozenset[str]] = {}
+
+        def lemmas(word: str) -> frozenset[str]:
+            if word not in cache:
+                parses = morph.parse(word.lower())
+                cache[word] = frozenset(p.normal_form.replace("ё", "е") for p in parses)
+            return cache[word]
+
+        ways["pymorphy3 lemmas"] = lemmas
+    except ImportError:
+        print("pymorphy3 is not installed: lemmas are not measured", file=sys.stderr)
+    results = []
+    terms = list(Glossary.load("ru-gov"))
+    for name, keys in ways.items():
+        glossary = Glossary(terms, keys=keys)
+        glossary.find("прогрев")  # build the index outside the timing
+        hits = misses = false = 0
+        start = time.perf_counter()
+        for _ in range(20):
+            found_all = [[m.term.source for m in glossary.find(text)] for text, _ in rows]
+        per_phrase = (time.perf_counter() - start) / 20 / len(rows) * 1e6
+        for (_, want), found in zip(rows, found_all):
+            if want == "-":
+                false += len(found)
+                continue
+            hits += want in found
+            misses += want not in found
+            false += sum(source != want for source in found)
+        results.append(
+            {
+                "way": name,
+                "inflected forms": hits + misses,
+                "recall": hits / (hits + misses),
+                "precision": hits / max(1, hits + false),
+                "false matches": false,
+                "us per phrase": per_phrase,
+            }
+        )
+    return results
+
+
+def false_alarms() -> list[dict]:
+    """``term`` flags on human references whose Russian holds a shipped glossary's term."""
+    import ruen
+    from ruen.glossary import Glossary
+
+    results = []
+    for name in ("ru-gov", "by-gov"):
+        glossary = Glossary.load(name)
+        held = flagged = 0
+        for data in REFERENCES:
+            for row in read_tsv(DATA / data):
+                if not glossary.find(row["ru"]):
+                    continue
+                held += 1
+                flags = ruen.check(row["ru"], row["en"], glossary=glossary)
+                flagged += any(flag.kind == "term" for flag in flags)
+        results.append({"glossary": name, "references": held, "false alarms": flagged})
+    return results
+
+
+def term_sentences() -> list[str]:
+    import ruen
+
+    glossary = shipped()
+    pool = [row["ru"] for data in REFERENCES for row in read_tsv(DATA / data)]
+    pool += ruen.split_sentences(SAMPLE.read_text("utf-8"))
+    return [text for text in dict.fromkeys(pool) if glossary.find(text)]
+
+
+def worker(system: str) -> dict:
+    import ruen
+    from ruen.translation import terms
+
+    translator = ruen.load_translator(MODEL, device="cpu")
+    glossary = shipped()
+    if system == "documents" or system == "documents+glossary":
+        docs = documents(120)
+        chosen = glossary if system.endswith("glossary") else None
+        options = ruen.TranslateOptions(**CHANGED, repair=True, glossary=chosen)
+        start = time.perf_counter()
+        digests = list(ruen.digest_many(docs, options, translator=translator))
+        elapsed = time.perf_counter() - start
+        uses = [use for d in digests for r in d.sentences for use in r.terms]
+        sentences = sum(len(d.sentences) for d in digests)
+        return {"seconds": elapsed, "sentences": sentences, "term uses": len(uses)}
+    texts = term_sentences()
+    if system == "n-best only":
+        terms.MAX_PREFIX_ROUNDS = 0
+    chosen = None if system == "no glossary" else glossary
+    options = ruen.TranslateOptions(**CHANGED, repair=True, glossary=chosen)
+    start = time.perf_counter()
+    done = translator.translate_detailed(texts, options)
+    elapsed = time.perf_counter() - start
+    holding = accounted = 0
+    how: dict[str, int] = {}
+    for text, result in zip(texts, done):
+        matches = glossary.find(text)
+        held = all(glossary.held(result.text, match) for match in matches)
+        flagged = {f.source for f in ruen.check(text, result.text, glossary=glossary)}
+        holding += held
+        accounted += all(glossary.held(result.text, m) or m.text in flagged for m in matches)
+        for use in result.terms:
+            how[use.how] = how.get(use.how, 0) + 1
+    return {
+        "sentences": len(texts),
+        "hold every target": holding,
+        "hold or flagged": accounted,
+        "seconds": elapsed,
+        "how": how,
+    }
+
+
+def measure(system: str) -> dict:
+    env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, __file__, "--worker", system]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{system} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker)))
+        return
+    print("The Russian-side matcher, on tests/data/glossary_forms.tsv:\n")
+    print("| way | inflected forms | recall | precision | false matches | µs per phrase |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in matcher():
+        print(
+            f"| {r['way']} | {r['inflected forms']} | {100 * r['recall']:.1f} % | "
+            f"{100 * r['precision']:.1f} % | {r['false matches']} | {r['us per phrase']:.0f} |"
+        )
+    print("\nThe term check on human references (PUD, WMT21, WMT22) holding a term:\n")
+    print("| glossary | references with a term | false alarms | share |")
+    print("|---|---:|---:|---:|")
+    for r in false_alarms():
+        share = 100 * r["false alarms"] / max(1, r["references"])
+        print(f"| {r['glossary']} | {r['references']} | {r['false alarms']} | {share:.1f} % |")
+    build_model()
+    print(f"\nTerm sentences, real-size random model, ruen's defaults; {CHANGED_WHY}\n")
+    print("| system | term sentences | hold every target | held or flagged | seconds | added |")
+    print("|---|---:|---:|---:|---:|---:|")
+    previous = None
+    for system in SYSTEMS:
+        r = measure(system)
+        n = r["sentences"]
+        added = "" if previous is None else f"+{r['seconds'] - previous:.1f} s"
+        previous = r["seconds"]
+        print(
+            f"| {system} | {n} | {100 * r['hold every target'] / n:.1f} % | "
+            f"{100 * r['hold or flagged'] / n:.1f} % | {r['seconds']:.1f} | {added} |",
+            flush=True,
+        )
+        print(f"  (how the terms came out: {r['how']})", file=sys.stderr)
+    plain, kept = measure("documents"), measure("documents+glossary")
+    print(
+        f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences, "
+        f"{kept['term uses']} terms): {plain['seconds']:.1f} s without a glossary, "
+        f"{kept['seconds']:.1f} s with ru-gov+by-gov: "
+        f"{kept['seconds'] / plain['seconds']:.2f}× (target ≤ 1.3×)"
+    )
+
+
+if __name__ == "__main__":
+    main()
