@@ -23,8 +23,10 @@ from ruen.fidelity import Flag, check
 from ruen.glossary import Glossary
 from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
+from ruen.report import show
 from ruen.splitting import Span, explain, sentenize, split_sentences
 from ruen.summarization import score_sentences, summarize
+from ruen.tables import to_arrow, to_pandas
 from ruen.translation import DEFAULT_BACKEND, Translation, Translator
 from ruen.translation.loading import clear_cache, load_translator
 from ruen.translation.options import TranslateOptions
@@ -76,6 +78,9 @@ __all__ = [
     "resolve_model",
     "score_sentences",
     "sentenize",
+    "show",
     "split_sentences",
     "summarize",
+    "to_arrow",
+    "to_pandas",
 ]

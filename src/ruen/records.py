@@ -90,6 +90,31 @@ class Digest:
                 counts[flag.kind] += 1
         return counts
 
+    def _repr_html_(self) -> str:
+        """The report's article for this digest, for a notebook cell: the same HTML as
+        ``--format html``, its CSS scoped so that it restyles nothing else, no script."""
+        from ruen.report import to_html_fragment
+
+        return to_html_fragment([self.to_dict()])
+
+    def _repr_markdown_(self) -> str:
+        from ruen.report import to_markdown
+
+        return to_markdown([self.to_dict()])
+
+    def to_pandas(self) -> Any:
+        """One row per sentence (``ruen[pandas]``): see :func:`ruen.to_pandas`."""
+        from ruen.tables import to_pandas
+
+        return to_pandas([self])
+
+    def to_arrow(self) -> Any:
+        """The rows of :meth:`to_pandas` as a ``pyarrow.Table`` (``ruen[arrow]``), which
+        pandas and Polars both read."""
+        from ruen.tables import to_arrow
+
+        return to_arrow([self])
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the title and the summary first, then the per-sentence
         records."""
@@ -113,6 +138,9 @@ class DocumentError:
 
     id: str | None
     error: str
+
+    def __repr__(self) -> str:
+        return f"<DocumentError {self.error}>"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "error": self.error}

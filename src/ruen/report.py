@@ -25,7 +25,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 article { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 1rem 1.25rem;
           margin: 0 0 1.5rem; }
-h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 .ru-title { color: #555; margin: 0 0 .5rem; }
 .meta { color: #666; font-size: .875rem; margin: 0; overflow-wrap: anywhere; }
@@ -70,12 +70,8 @@ def _safe_url(url: str | None) -> str | None:
 def to_html(results: Sequence[dict[str, Any]]) -> str:
     """One self-contained HTML page for one digest or a whole run."""
     articles = [_article(n, result) for n, result in enumerate(results)]
-    titles = [_title_en(result) for result in results]
-    nav = ""
-    if len(results) > 1:
-        items = "".join(f'<li><a href="#d{n}">{_e(t)}</a></li>' for n, t in enumerate(titles))
-        nav = f"<nav><h2>{len(results)} documents</h2><ol>{items}</ol></nav>"
-    head_title = titles[0] if len(results) == 1 else f"ruen: {len(results)} documents"
+    nav = _nav(results)
+    head_title = _title_en(results[0]) if len(results) == 1 else f"ruen: {len(results)} documents"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -84,6 +80,72 @@ def to_html(results: Sequence[dict[str, Any]]) -> str:
         f"<title>{_e(head_title)}</title><style>{STYLE}</style></head>\n"
         f"<body><main>{nav}{''.join(articles)}</main></body></html>\n"
     )
+
+
+SCOPE = ".ruen-report"
+
+
+def scoped_style(scope: str = SCOPE) -> str:
+    """:data:`STYLE` with every rule confined to ``scope``, for a page that is not ruen's
+    own (a notebook): the page's and the notebook's own styles stay as they were."""
+
+    def scoped(found: re.Match[str]) -> str:
+        selectors = found.group(1).strip()
+        if selectors.startswith("@"):
+            return found.group(0)
+        parts = [part.strip() for part in selectors.split(",")]
+        parts = [scope if part in (":root", "body") else f"{scope} {part}" for part in parts]
+        return "\n" + ", ".join(parts) + " {"
+
+    return re.sub(r"([^{}]+)\{", scoped, STYLE)
+
+
+def to_html_fragment(results: Sequence[dict[str, Any]]) -> str:
+    """The digests' articles (and a table of contents for several) with the scoped CSS: what
+    a notebook shows for a :class:`~ruen.Digest`, or for :func:`show`."""
+    articles = "".join(_article(n, result) for n, result in enumerate(results))
+    nav = _nav(results)
+    return (
+        f'<div class="ruen-report"><style>{scoped_style()}</style>'
+        f"<main>{nav}{articles}</main></div>"
+    )
+
+
+class Shown:
+    """Digests displayed as one page in a notebook (see :func:`show`)."""
+
+    def __init__(self, results: list[dict[str, Any]]) -> None:
+        self.results = results
+
+    def _repr_html_(self) -> str:
+        return to_html_fragment(self.results)
+
+    def _repr_markdown_(self) -> str:
+        return to_markdown(self.results)
+
+    def __repr__(self) -> str:
+        return f"<ruen report of {len(self.results)} digests>"
+
+
+def show(digests: Any) -> Shown:
+    """Several digests (``list(ruen.digest_many(...))``, errors included) as one page with a
+    table of contents, for a notebook cell; a document that failed shows its error."""
+    results = []
+    for item in digests:
+        data = item.to_dict() if hasattr(item, "to_dict") else dict(item)
+        if "sentences" not in data:  # a DocumentError
+            data = {"id": data.get("id"), "title": None, "sentences": [], "settings": {},
+                    "error": data.get("error")}  # fmt: skip
+        results.append(data)
+    return Shown(results)
+
+
+def _nav(results: Sequence[dict[str, Any]]) -> str:
+    if len(results) < 2:
+        return ""
+    titles = [_title_en(result) for result in results]
+    items = "".join(f'<li><a href="#d{n}">{_e(t)}</a></li>' for n, t in enumerate(titles))
+    return f"<nav><h2>{len(results)} documents</h2><ol>{items}</ol></nav>"
 
 
 def _title_en(result: dict[str, Any]) -> str:
@@ -107,6 +169,9 @@ def _article(n: int, result: dict[str, Any]) -> str:
         about.append(_e(result["id"]))
     if about:
         header += f'<p class="meta">{" · ".join(about)}</p>'
+    if result.get("error"):  # a document that could not be digested
+        error = f'<ul class="flags"><li class="flag">{_e(result["error"])}</li></ul>'
+        return f'<article id="d{n}"><header>{header}</header>{error}</article>'
     records = result["sentences"]
     key = "".join(
         f"<li>{_terms_marked(r['en'] or '', r.get('terms') or (), 'en')}{_flag_list(r)}</li>"

@@ -51,6 +51,9 @@ class Flag:
     target: str | None
     message: str
 
+    def __repr__(self) -> str:
+        return f"<Flag {self.kind}: {self.message}>"
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
