@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import save
 from ruen.evaluation import read_tsv, wmt_documents
 from translate_speed import MODEL, WORK, build_model, package_versions
 
@@ -326,6 +327,7 @@ def main() -> None:
         print("\n| flagged | documents/min | seconds | × no repair needed | peak MB |")
         print("|---|---|---|---|---|")
         base = None
+        rows = []
         for share in (0.0, 0.1, 1.0):
             r = measure("many", args.documents, args.window, flagged=share)
             base = base or r["seconds"]
@@ -333,6 +335,15 @@ def main() -> None:
                 f"| {share:.0%} | {r['per_minute']:.1f} | {r['seconds']:.1f} | "
                 f"{r['seconds'] / base:.2f}× | {r['peaks']['process']:.0f} |"
             )
+            rows.append([f"{share:.0%} flagged", round(r["per_minute"], 1),
+                         round(r["seconds"] / base, 2), round(r["peaks"]["process"])])  # fmt: skip
+        save(
+            "repair_cost",
+            f"digest_many on {args.documents} documents, ruen's defaults, by share repaired",
+            ["sentences flagged", "documents/min", "× none flagged", "peak MB"],
+            rows,
+            chart={"x": "sentences flagged", "y": "documents/min", "ylabel": "documents/min"},
+        )
     for budget in args.budgets:
         r = measure("many", args.documents, args.window, budget=budget)
         peak = r["peaks"]["process"]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CHANGED
+from results import save
 from ruen.evaluation import read_tsv
 from translate_speed import MODEL, WORK, build_model, package_versions
 
@@ -160,7 +161,17 @@ def main() -> None:
     print(f"second / first: {second[0] / first[0]:.1%}")
     print(f"pages per second (first run, all of it): {args.sources * args.items / first[0]:.2f}")
     versions = package_versions("ruen", "ctranslate2", "httpx", "feedparser", "datasketch")
-    print(f"signature: model:marian-real-size-random|beam:4|tokens:30|delay:default|{versions}")
+    signature = f"model:marian-real-size-random|beam:4|tokens:30|delay:default|{versions}"
+    print(f"signature: {signature}")
+    save(
+        "follow",
+        f"ruen follow: {args.sources} sources × {args.items} items, first run and second",
+        ["run", "seconds", "requests", "page requests", "peak MB"],
+        [["first", round(first[0], 1), first_requests, total, round(first[1])],
+         ["second (nothing new)", round(second[0], 1), again, pages, round(second[1])]],
+        signature=signature,
+        chart={"x": "run", "y": "seconds", "ylabel": "seconds"},
+    )  # fmt: skip
     for server in servers:
         server.shutdown()
 

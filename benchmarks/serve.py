@@ -36,6 +36,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import documents, measure
+from results import save
 from translate_speed import MODEL, WORK, build_model, package_versions
 
 HANG = 300.0  # seconds without an answer: a hang
@@ -157,9 +158,15 @@ def main() -> None:
         "| 503 share | failures | hangs | server peak MB |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
     for clients in args.levels:
         r = level(clients, docs, args.max_pending)
         rate = r["sentences"] / r["seconds"]
+        share = round(100 * rate / base_rate)
+        rows.append(
+            [f"{clients} clients", round(r["p50"], 2), round(r["p95"], 2), round(rate, 1), share,
+             round(r["peak_mb"])]
+        )  # fmt: skip
         print(
             f"| {clients} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} "
             f"| {r['answered'] / r['seconds']:.2f} | {rate:.1f} | {rate / base_rate:.0%} "
@@ -173,7 +180,18 @@ def main() -> None:
         f"| {base_rate:.1f} | 100% | | | | {base['peaks']['process']:.0f} |"
     )
     versions = package_versions("ruen", "ctranslate2", "fastapi", "uvicorn")
-    print(f"\nsignature: model:marian-real-size-random|ct2:int8|beam:4|tokens:30|{versions}")
+    signature = f"model:marian-real-size-random|ct2:int8|beam:4|tokens:30|{versions}"
+    print(f"\nsignature: {signature}")
+    rows.append(["digest_many, one process", None, None, round(base_rate, 1), 100,
+                 round(base["peaks"]["process"])])  # fmt: skip
+    save(
+        "serve",
+        f"ruen serve under load: {len(docs)} documents, 2 CPU cores",
+        ["clients", "p50 s", "p95 s", "sentences/s", "% of digest_many", "server peak MB"],
+        rows,
+        signature=signature,
+        chart={"x": "clients", "y": "sentences/s", "ylabel": "sentences/s"},
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from results import save
 from ruen.evaluation import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,6 +249,7 @@ def main() -> None:
         + " | peak MB |"
     )
     print("|---" * (2 * len(args.beams) + 2) + "|")
+    rows: list[list] = []
     for system in args.systems:
         cells = []
         for beam in args.beams:
@@ -259,6 +261,17 @@ def main() -> None:
             )
         peak = max(r["peak_mb"] for r in results[system].values())
         print(f"| {system} | " + " | ".join(cells) + f" | {peak:.0f} |")
+        rows.append(
+            [system, *(round(results[system][b]["per_second"], 2) for b in args.beams),
+             round(peak)]
+        )  # fmt: skip
+    save(
+        "translate_speed",
+        "Sentences per second, real-size random model, 2 CPU cores",
+        ["system", *(f"beam {b}" for b in args.beams), "peak MB"],
+        rows,
+        chart={"x": "system", "y": [f"beam {b}" for b in args.beams], "ylabel": "sentences/s"},
+    )
     if "hf-batch32" in results and "ruen-ct2" in results:
         for beam in args.beams:
             ratio = (

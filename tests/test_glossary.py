@@ -260,3 +260,20 @@ def test_of_and_for_are_one_preposition_in_a_ministry_name() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
+def test_a_prefix_longer_than_the_model_can_hold_is_a_flag_not_a_crash(
+    tiny_model: Path, backend: str
+) -> None:
+    """A forced prefix past the model's 512 positions: the term is reported missing."""
+    translator = ruen.load_translator(tiny_model, backend=backend)
+    settings = translator.settings(max_new_tokens=8)
+    long_prefix = " ".join(["word"] * 600) + " Ministry of Finance"
+    assert translator.engine.translate_prefixed(
+        ["Минфин сообщил."], [long_prefix], settings, translator.max_input_tokens
+    ) == [None]
+    short = translator.engine.translate_prefixed(
+        ["Минфин сообщил."], ["Ministry of Finance"], settings, translator.max_input_tokens
+    )
+    assert short[0].startswith("Ministry of Finance")

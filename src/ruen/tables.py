@@ -61,7 +61,13 @@ def to_pandas(digests: Iterable[Digest | DocumentError]) -> Any:
         import pandas
     except ImportError:
         raise MissingExtraError("ruen.to_pandas", "pandas", "pandas") from None
-    return pandas.DataFrame(rows(digests), columns=list(COLUMNS))
+    table = pandas.DataFrame(rows(digests), columns=list(COLUMNS))
+    # Nullable types: a failed document's row has no index or selection, and a mask such as
+    # table[table["selected"]] must still work (NA counts as not selected).
+    return table.astype(
+        {"index": "Int64", "paragraph": "Int64", "start": "Int64", "stop": "Int64",
+         "selected": "boolean", "repaired": "boolean", "score": "Float64"}
+    )  # fmt: skip
 
 
 def to_arrow(digests: Iterable[Digest | DocumentError]) -> Any:

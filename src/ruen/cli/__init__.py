@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``ruen`` command: a thin layer over the Python API.
 
 Each subcommand reads its inputs, calls one public function, and prints. Every error ruen
@@ -21,6 +22,7 @@ __all__ = ["build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _complete(parser)
     args = parser.parse_args(argv)
     _say_what_the_library_logs()
     if not hasattr(args, "run"):
@@ -42,6 +44,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     return code or 0
+
+
+def _complete(parser: object) -> None:
+    """Tab completion where ``ruen[completion]`` (argcomplete) is installed and the shell asks
+    for it (``eval "$(register-python-argcomplete ruen)"``); otherwise nothing."""
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 def _say_what_the_library_logs() -> None:

@@ -42,7 +42,45 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval(subparsers, commands.cmd_eval)
     _add_serve(subparsers, commands.cmd_serve)
     _add_models(subparsers, commands.cmd_models_download, commands.cmd_models_info)
+    for name, sub in _every_command(parser):
+        sub.epilog = f"example: {EXAMPLES[name]}"
+        sub.formatter_class = _KeepExamples
     return parser
+
+
+class _KeepExamples(argparse.HelpFormatter):
+    """argparse's help, but an example stays on one line, so that it can be copied whole."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("example: "):
+            return indent + text
+        return super()._fill_text(text, width, indent)
+
+
+# One example for each command's --help (and the site's command-line reference).
+EXAMPLES = {
+    "digest": "ruen digest note.html --format html -o note-en.html --glossary ru-gov",
+    "follow": "ruen follow sources.txt --store follow.sqlite -o new.jsonl",
+    "briefing": "ruen briefing --store follow.sqlite --since 24h --format html -o briefing.html",
+    "translate": "ruen translate note.txt --format json -o note.json",
+    "split": "ruen split note.txt --format json",
+    "summarize": "ruen summarize note.txt -k 0.3",
+    "check": "ruen check pairs.tsv --glossary ru-gov --format jsonl",
+    "eval": "ruen eval --model ./opus-mt-ru-en --limit 100",
+    "serve": "ruen serve --host 0.0.0.0 --api-key-file team.key",
+    "models": "ruen models info Helsinki-NLP/opus-mt-ru-en",
+    "models download": "ruen models download Helsinki-NLP/opus-mt-ru-en --to opus-mt-ru-en",
+    "models info": "ruen models info ./opus-mt-ru-en",
+}
+
+
+def _every_command(parser: argparse.ArgumentParser, prefix: str = "") -> Any:
+    """(name, parser) of every subcommand, nested ones as "models download"."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield f"{prefix}{name}", sub
+                yield from _every_command(sub, f"{prefix}{name} ")
 
 
 Command = Callable[[argparse.Namespace, TextIO], Any]

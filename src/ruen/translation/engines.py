@@ -94,8 +94,8 @@ class Engine(Protocol):
     ) -> list[list[str]]: ...
 
     def translate_prefixed(
-        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
-    ) -> list[str]: ...
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings, limit: int
+    ) -> list[str | None]: ...
 
 
 @contextmanager
@@ -204,23 +204,29 @@ class TransformersEngine:
         )
 
     def translate_prefixed(
-        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
-    ) -> list[str]:
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings, limit: int
+    ) -> list[str | None]:
         """Each text's best translation that begins with its prefix (``decoder_input_ids``:
-        the decoder's start token, then the prefix's target-side tokens). One at a time:
-        prefixes differ in length, and a batch would pad the decoder's input."""
+        the decoder's start token, then the prefix's target-side tokens), or None where the
+        prefix leaves the model (``limit`` positions) no room. One at a time: prefixes differ
+        in length, and a batch would pad the decoder's input."""
         import torch
 
         start = self.model.config.decoder_start_token_id
-        results = []
+        options = settings.for_transformers()
+        results: list[str | None] = []
         for text, prefix in zip(texts, prefixes):
-            encoded = self.tokenizer([text], return_tensors="pt").to(self.device)
             target = target_ids(self.tokenizer, prefix)
+            room = prefix_room(len(target), settings, limit)
+            if room is None:
+                results.append(None)
+                continue
+            longest, shortest = room
+            options.update(max_new_tokens=longest + 1, min_new_tokens=shortest)
+            encoded = self.tokenizer([text], return_tensors="pt").to(self.device)
             decoder = torch.tensor([[start, *target]], device=self.device)
             with torch.inference_mode(), quiet_transformers():
-                generated = self.model.generate(
-                    **encoded, decoder_input_ids=decoder, **settings.for_transformers()
-                )
+                generated = self.model.generate(**encoded, decoder_input_ids=decoder, **options)
             results.append(self.tokenizer.decode(generated[0], skip_special_tokens=True))
         return results
 
@@ -251,8 +257,20 @@ class TransformersEngine:
 
 def target_ids(tokenizer: Any, text: str) -> list[int]:
     """The target-side token ids of ``text``, without the end token: a prefix to go on from."""
-    ids = tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+    ids = tokenizer(text_target=text, add_special_tokens=False, verbose=False)["input_ids"]
     return [i for i in ids if i != tokenizer.eos_token_id]
+
+
+def prefix_room(prefix: int, settings: GenerationSettings, limit: int) -> tuple[int, int] | None:
+    """(most, fewest) new tokens after a forced prefix of ``prefix`` tokens: the settings'
+    own, within the model's ``limit`` of positions (the start and end tokens take two);
+    None where the prefix leaves no room."""
+    resolved = settings.resolved()
+    room = limit - 2 - prefix
+    if room < 1:
+        return None
+    longest = min(int(resolved["max_tokens"]), room)
+    return longest, min(int(resolved["min_tokens"]), longest)
 
 
 def release_freed_memory() -> None:
@@ -370,21 +388,26 @@ class CTranslate2Engine:
         return results
 
     def translate_prefixed(
-        self, texts: list[str], prefixes: list[str], settings: GenerationSettings
-    ) -> list[str]:
+        self, texts: list[str], prefixes: list[str], settings: GenerationSettings, limit: int
+    ) -> list[str | None]:
         """Each text's best translation that begins with its prefix (CTranslate2's
-        ``target_prefix``); the length bounds count the prefix's tokens on top."""
+        ``target_prefix``), or None where the prefix leaves the model no room."""
         tokenizer = self.tokenizer
         resolved = settings.resolved()
-        targets = [tokenizer.convert_ids_to_tokens(target_ids(tokenizer, p)) for p in prefixes]
-        results = []
-        for source, target in zip(self._source(texts), targets):
+        results: list[str | None] = []
+        for source, prefix in zip(self._source(texts), prefixes):
+            target = tokenizer.convert_ids_to_tokens(target_ids(tokenizer, prefix))
+            room = prefix_room(len(target), settings, limit)
+            if room is None:
+                results.append(None)
+                continue
+            longest, shortest = room
             (found,) = self.translator.translate_batch(
                 [source],
                 target_prefix=[target],
                 beam_size=int(resolved["beam_size"]),
-                max_decoding_length=int(resolved["max_tokens"]) + len(target),
-                min_decoding_length=int(resolved["min_tokens"]),
+                max_decoding_length=len(target) + longest,
+                min_decoding_length=len(target) + shortest,
                 length_penalty=float(resolved["length_penalty"]),
                 max_input_length=0,
             )

@@ -33,6 +33,7 @@ def apply_glossary(
     *,
     enforce: bool,
     repairable: Callable[[str, str], int],
+    limit: int,
 ) -> dict[str, tuple[TermUse, ...]]:
     """How each piece's terms got into its English; ``outputs`` is updated in place where
     enforcement changed a translation. ``enforce=False`` only reports (found or missing)."""
@@ -48,7 +49,7 @@ def apply_glossary(
             _from_nbest(
                 engine, glossary, wanting, matches, outputs, how, settings, batching, repairable
             )
-            _from_prefix(engine, glossary, termed, matches, outputs, how, settings)
+            _from_prefix(engine, glossary, termed, matches, outputs, how, settings, limit)
     return {
         piece: tuple(
             TermUse(match.text, match.term.target, how[piece].get(i, "missing"))
@@ -94,6 +95,7 @@ def _from_prefix(
     outputs: dict[str, str],
     how: dict[str, dict[int, str]],
     settings: GenerationSettings,
+    limit: int,
 ) -> None:
     """(b): for the first term still missing in each piece, a decode forced to begin with the
     English up to where that term's rendering starts, then the term; a round per term."""
@@ -116,8 +118,12 @@ def _from_prefix(
             english, term = outputs[piece], matches[piece][i]
             cut = _cut(english, term, piece, settled[piece])
             prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
-        decoded = engine.translate_prefixed([piece for piece, _ in work], prefixes, settings)
+        texts = [piece for piece, _ in work]
+        decoded = engine.translate_prefixed(texts, prefixes, settings, limit)
         for (piece, i), prefix, english in zip(work, prefixes, decoded):
+            if english is None:  # the prefix alone fills the model's positions
+                given_up[piece].add(i)
+                continue
             if english.startswith(prefix) and english[len(prefix) : len(prefix) + 1].isalnum():
                 # The term is a whole word: the model went on inside it ("Financeнако").
                 english = f"{prefix} {english[len(prefix) :]}"

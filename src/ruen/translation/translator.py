@@ -252,6 +252,7 @@ class Translator:
                 batching,
                 enforce=repair,
                 repairable=_repairable,
+                limit=self.max_input_tokens,
             )
             if glossary
             else {}

@@ -1,0 +1,143 @@
+"""The documentation cannot go stale: every Python example on the site runs as a doctest, every
+``console`` example runs as a command, against the tiny model; the site builds with
+``mkdocs build --strict`` (a broken link or a missing reference fails it); README is the short
+front page, and its commands are the ones .ci/run runs."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+DOCS = ROOT / "docs"
+PAGES = sorted((DOCS / "pages").glob("*.md"))
+FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.S | re.M)
+# Console examples that are not run here, and why: each is run by a test of its own.
+NOT_RUN = {
+    "ruen serve": "a server that runs until stopped (tests/test_serve.py starts it)",
+    "ruen follow": "fetches sources from the web (tests/test_follow.py, on a loopback site)",
+    "ruen briefing": "reads a follow store (tests/test_briefing.py)",
+    "ruen models download": "downloads from the Hugging Face hub",
+    "ruen eval": "scores a model on the whole benchmark set (tests/test_evaluation.py)",
+}
+
+
+def blocks(page: Path, language: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(page.read_text("utf-8")) if lang == language]
+
+
+@pytest.fixture
+def in_docs_sandbox(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding what the examples name (the sample, a few acts as an
+    archive, pairs to check), the tiny model as the default one, and no network."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "tests" / "data" / "acts", tmp_path / "archive")
+    (tmp_path / "pairs.tsv").write_text(
+        "ru\ten\nИндекс вырос на 5,8 %.\tThe index grew by 58%.\n", encoding="utf-8"
+    )
+    (tmp_path / "house.tsv").write_text("Минфин\tMinistry of Finance\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RUEN_MODEL", str(tiny_model))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if blocks(p, "pycon")], ids=lambda p: p.name)
+def test_python_examples_run(page: Path, in_docs_sandbox: Path) -> None:
+    text = "\n".join(blocks(page, "pycon"))
+    test = doctest.DocTestParser().get_doctest(text, {}, page.name, str(page), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} examples of {page.name} failed (above)"
+
+
+def commands() -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        for body in blocks(page, "console"):
+            for line in body.splitlines():
+                if line.startswith("$ "):
+                    found.append((page.name, line[2:].strip()))
+    return found
+
+
+@pytest.mark.parametrize(("page", "command"), commands(), ids=lambda value: str(value)[:60])
+def test_console_examples_run(page: str, command: str, in_docs_sandbox: Path) -> None:
+    if any(command.startswith(prefix) for prefix in NOT_RUN):
+        reason = next(why for prefix, why in NOT_RUN.items() if command.startswith(prefix))
+        pytest.skip(reason)
+    words = shlex.split(command)
+    assert words[0] == "ruen", f"{page}: a console example runs ruen: {command}"
+    if "--max-new-tokens" not in words and words[1] in ("digest", "translate"):
+        words += ["--max-new-tokens", "8"]  # the tiny model's noise, kept short
+    result = subprocess.run(
+        [sys.executable, "-m", "ruen", *words[1:]],
+        capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False,
+    )  # fmt: skip
+    # 1 is ruen check's "flagged pairs found"; 2 would be an error
+    assert result.returncode in (0, 1), f"{page}: {command}\n{result.stderr}"
+
+
+def test_the_site_builds_strictly(tmp_path: Path) -> None:
+    pytest.importorskip("mkdocs", reason="mkdocs comes with ruen[docs]")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(DOCS / "mkdocs.yml"),
+         "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-4000:]
+    cli = (tmp_path / "site" / "cli" / "index.html").read_text("utf-8")
+    assert "ruen digest" in cli and "--glossary" in cli  # generated from the parser
+    api = (tmp_path / "site" / "python" / "index.html").read_text("utf-8")
+    assert "digest_many" in api and "to_pandas" in api  # from the docstrings
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    config = (DOCS / "mkdocs.yml").read_text("utf-8")
+    for page in PAGES:
+        assert f": {page.name}" in config, f"{page.name} is not in mkdocs.yml's nav"
+
+
+def test_readme_is_the_short_front_page() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert len(readme.splitlines()) <= 150
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    for line in ci.splitlines():
+        if line.startswith(("python3 -m venv", "RUEN_REQUIRE_BROWSER")):
+            assert line in readme, f"README does not give .ci/run's command: {line}"
+    for page in re.findall(r"\]\((docs/pages/[\w-]+\.md)", readme):
+        assert (ROOT / page).is_file(), page
+
+
+def test_every_command_help_ends_with_an_example() -> None:
+    from ruen.cli.parser import EXAMPLES, _every_command, build_parser
+
+    parser = build_parser()
+    names = [name for name, _ in _every_command(parser)]
+    assert sorted(names) == sorted(EXAMPLES)
+    for name, sub in _every_command(parser):
+        assert sub.format_help().rstrip().endswith(f"example: {EXAMPLES[name]}")
+        assert EXAMPLES[name].startswith(f"ruen {name}")
+
+
+def test_tab_completion_completes_commands() -> None:
+    pytest.importorskip("argcomplete", reason="argcomplete comes with ruen[completion]")
+    read, write = os.pipe()
+    env = {**os.environ, "_ARGCOMPLETE": "1", "COMP_LINE": "ruen dig", "COMP_POINT": "8",
+           "_ARGCOMPLETE_STDOUT_FILENAME": f"/dev/fd/{write}"}  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "ruen"], env=env, pass_fds=(write,), timeout=60, check=False,
+        capture_output=True,
+    )  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as handle:
+        assert handle.read().split() == ["digest"]
