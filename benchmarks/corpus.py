@@ -262,6 +262,12 @@ def measure(
         *(["--flagged", str(flagged)] if flagged is not None else []),
         *([] if repair else ["--no-repair"]),
     ]
+    return run_worker(system, command)
+
+
+def run_worker(system: str, command: list[str]) -> dict:
+    """A worker's figures (its last line of output, JSON) from a fresh process, with the
+    benchmarks' model cache and one OpenMP thread."""
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "OMP_NUM_THREADS": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:

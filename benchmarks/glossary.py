@@ -27,16 +27,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import CHANGED, CHANGED_WHY, documents
+from corpus import CHANGED, CHANGED_WHY, documents, run_worker
+from results import save
 from ruen.evaluation import read_tsv
-from translate_speed import MODEL, WORK, build_model
+from translate_speed import MODEL, build_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -178,12 +177,7 @@ def worker(system: str) -> dict:
 
 
 def measure(system: str) -> dict:
-    env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "OMP_NUM_THREADS": "1"}
-    command = [sys.executable, __file__, "--worker", system]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0:
-        raise SystemExit(f"{system} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_worker(system, [sys.executable, __file__, "--worker", system])
 
 
 def main() -> None:
@@ -212,17 +206,26 @@ def main() -> None:
     print("| system | term sentences | hold every target | held or flagged | seconds | added |")
     print("|---|---:|---:|---:|---:|---:|")
     previous = None
+    rows = []
     for system in SYSTEMS:
         r = measure(system)
         n = r["sentences"]
         added = "" if previous is None else f"+{r['seconds'] - previous:.1f} s"
         previous = r["seconds"]
+        held, accounted = 100 * r["hold every target"] / n, 100 * r["hold or flagged"] / n
         print(
-            f"| {system} | {n} | {100 * r['hold every target'] / n:.1f} % | "
-            f"{100 * r['hold or flagged'] / n:.1f} % | {r['seconds']:.1f} | {added} |",
+            f"| {system} | {n} | {held:.1f} % | {accounted:.1f} % | {r['seconds']:.1f} | {added} |",
             flush=True,
         )
         print(f"  (how the terms came out: {r['how']})", file=sys.stderr)
+        rows.append([system, n, round(held, 1), round(accounted, 1), round(r["seconds"], 1)])
+    save(
+        "glossary",
+        "Term sentences whose English holds every target, by enforcement step",
+        ["system", "term sentences", "% hold every target", "% held or flagged", "seconds"],
+        rows,
+        chart={"x": "system", "y": "% hold every target", "ylabel": "% of term sentences"},
+    )
     plain, kept = measure("documents"), measure("documents+glossary")
     print(
         f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences, "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ruen.glossary import Glossary, TermMatch, TermUse
 from ruen.translation.engines import Engine, GenerationSettings
@@ -37,105 +38,93 @@ def apply_glossary(
 ) -> dict[str, tuple[TermUse, ...]]:
     """How each piece's terms got into its English; ``outputs`` is updated in place where
     enforcement changed a translation. ``enforce=False`` only reports (found or missing)."""
-    matches = {piece: glossary.find(piece) for piece in pieces}
-    termed = [piece for piece in pieces if matches[piece]]
-    how: dict[str, dict[int, str]] = {
-        piece: dict.fromkeys(_held(glossary, matches[piece], outputs[piece]), "found")
-        for piece in termed
-    }
+    work = _Terms(engine, glossary, outputs, settings, {p: glossary.find(p) for p in pieces})
+    termed = [piece for piece in pieces if work.matches[piece]]
+    for piece in termed:
+        work.how[piece] = dict.fromkeys(work.held(piece, outputs[piece]), "found")
     if enforce:
-        wanting = [piece for piece in termed if len(how[piece]) < len(matches[piece])]
+        wanting = [piece for piece in termed if len(work.how[piece]) < len(work.matches[piece])]
         if wanting:
-            _from_nbest(
-                engine, glossary, wanting, matches, outputs, how, settings, batching, repairable
-            )
-            _from_prefix(engine, glossary, termed, matches, outputs, how, settings, limit)
+            work.from_nbest(wanting, batching, repairable)
+            work.from_prefix(termed, limit)
     return {
         piece: tuple(
-            TermUse(match.text, match.term.target, how[piece].get(i, "missing"))
-            for i, match in enumerate(matches[piece])
+            TermUse(match.text, match.term.target, work.how[piece].get(i, "missing"))
+            for i, match in enumerate(work.matches[piece])
         )
         for piece in termed
     }
 
 
-def _held(glossary: Glossary, matches: list[TermMatch], english: str) -> list[int]:
-    return [i for i, match in enumerate(matches) if glossary.held(english, match)]
+@dataclass
+class _Terms:
+    """One call's pieces, their terms, their English (``outputs``, updated in place) and how
+    each term got in (``how``: piece → term index → found, nbest or prefix)."""
 
+    engine: Engine
+    glossary: Glossary
+    outputs: dict[str, str]
+    settings: GenerationSettings
+    matches: dict[str, list[TermMatch]]
+    how: dict[str, dict[int, str]] = field(default_factory=dict)
 
-def _from_nbest(
-    engine: Engine,
-    glossary: Glossary,
-    wanting: list[str],
-    matches: dict[str, list[TermMatch]],
-    outputs: dict[str, str],
-    how: dict[str, dict[int, str]],
-    settings: GenerationSettings,
-    batching: dict[str, int],
-    repairable: Callable[[str, str], int],
-) -> None:
-    """(a): the best hypothesis holding more targets, and no more repairable flags."""
-    candidates = engine.translate_nbest(wanting, settings, NBEST, **batching)
-    for piece, hypotheses in zip(wanting, candidates):
-        before = how[piece]
-        scored = [
-            (len(_held(glossary, matches[piece], h)), -rank, h) for rank, h in enumerate(hypotheses)
-        ]
-        count, _, best = max(scored)
-        if count > len(before) and repairable(piece, best) <= repairable(piece, outputs[piece]):
-            outputs[piece] = best
-            how[piece] = {i: before.get(i, "nbest") for i in _held(glossary, matches[piece], best)}
+    def held(self, piece: str, english: str) -> list[int]:
+        return [i for i, m in enumerate(self.matches[piece]) if self.glossary.held(english, m)]
 
+    def take(self, piece: str, english: str, how: str) -> None:
+        """``english`` for ``piece``: the terms it holds keep how they got in, new ones ``how``."""
+        before = self.how[piece]
+        self.outputs[piece] = english
+        self.how[piece] = {i: before.get(i, how) for i in self.held(piece, english)}
 
-def _from_prefix(
-    engine: Engine,
-    glossary: Glossary,
-    termed: list[str],
-    matches: dict[str, list[TermMatch]],
-    outputs: dict[str, str],
-    how: dict[str, dict[int, str]],
-    settings: GenerationSettings,
-    limit: int,
-) -> None:
-    """(b): for the first term still missing in each piece, a decode forced to begin with the
-    English up to where that term's rendering starts, then the term; a round per term."""
-    settled = {piece: 0 for piece in termed}  # the English before this offset is fixed
-    given_up: dict[str, set[int]] = {piece: set() for piece in termed}
-    for _ in range(MAX_PREFIX_ROUNDS):
-        work = []
-        for piece in termed:
-            missing = [
-                i
-                for i in range(len(matches[piece]))
-                if i not in how[piece] and i not in given_up[piece]
-            ]
-            if missing:
-                work.append((piece, missing[0]))
-        if not work:
-            return
-        prefixes = []
-        for piece, i in work:
-            english, term = outputs[piece], matches[piece][i]
-            cut = _cut(english, term, piece, settled[piece])
-            prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
-        texts = [piece for piece, _ in work]
-        decoded = engine.translate_prefixed(texts, prefixes, settings, limit)
-        for (piece, i), prefix, english in zip(work, prefixes, decoded):
-            if english is None:  # the prefix alone fills the model's positions
-                given_up[piece].add(i)
-                continue
-            if english.startswith(prefix) and english[len(prefix) : len(prefix) + 1].isalnum():
-                # The term is a whole word: the model went on inside it ("Financeнако").
-                english = f"{prefix} {english[len(prefix) :]}"
-            if not glossary.held(english, matches[piece][i]):
-                given_up[piece].add(i)
-                continue
-            before = how[piece]
-            outputs[piece] = english
-            held = _held(glossary, matches[piece], english)
-            how[piece] = {j: before.get(j, "prefix") for j in held}
-            how[piece][i] = "prefix"
-            settled[piece] = len(prefix)
+    def from_nbest(
+        self, wanting: list[str], batching: dict[str, int], repairable: Callable[[str, str], int]
+    ) -> None:
+        """(a): the best hypothesis holding more targets, and no more repairable flags."""
+        candidates = self.engine.translate_nbest(wanting, self.settings, NBEST, **batching)
+        for piece, hypotheses in zip(wanting, candidates):
+            scored = [(len(self.held(piece, h)), -rank, h) for rank, h in enumerate(hypotheses)]
+            count, _, best = max(scored)
+            worse = repairable(piece, best) > repairable(piece, self.outputs[piece])
+            if count > len(self.how[piece]) and not worse:
+                self.take(piece, best, "nbest")
+
+    def from_prefix(self, termed: list[str], limit: int) -> None:
+        """(b): for the first term still missing in each piece, a decode forced to begin with
+        the English up to where that term's rendering starts, then the term; a round per
+        term, within the model's ``limit`` of positions."""
+        settled = dict.fromkeys(termed, 0)  # the English before this offset is fixed
+        given_up: dict[str, set[int]] = {piece: set() for piece in termed}
+        for _ in range(MAX_PREFIX_ROUNDS):
+            work = []
+            for piece in termed:
+                missing = [
+                    i
+                    for i in range(len(self.matches[piece]))
+                    if i not in self.how[piece] and i not in given_up[piece]
+                ]
+                if missing:
+                    work.append((piece, missing[0]))
+            if not work:
+                return
+            prefixes = []
+            for piece, i in work:
+                english, term = self.outputs[piece], self.matches[piece][i]
+                cut = _cut(english, term, piece, settled[piece])
+                prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
+            texts = [piece for piece, _ in work]
+            decoded = self.engine.translate_prefixed(texts, prefixes, self.settings, limit)
+            for (piece, i), prefix, english in zip(work, prefixes, decoded):
+                glued = english is not None and english.startswith(prefix)
+                if glued and english[len(prefix) : len(prefix) + 1].isalnum():
+                    # The term is a whole word: the model went on inside it ("Financeнако").
+                    english = f"{prefix} {english[len(prefix) :]}"
+                if english is None or not self.glossary.held(english, self.matches[piece][i]):
+                    given_up[piece].add(i)  # no room for the prefix, or the term did not hold
+                    continue
+                self.take(piece, english, "prefix")
+                self.how[piece][i] = "prefix"
+                settled[piece] = len(prefix)
 
 
 def _cut(english: str, match: TermMatch, russian: str, settled: int) -> int:
