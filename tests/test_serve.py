@@ -508,7 +508,7 @@ def test_the_page_digests_a_dropped_file_and_shows_errors(
     page.close()
 
 
-def test_a_glossary_served_is_listed_enforced_and_checked(tiny_model: Path) -> None:
+def test_a_glossary_served_is_listed_enforced_and_checked(browser, tiny_model: Path) -> None:
     with (
         serve_process("--model", str(tiny_model), *FAST, "--glossary", "ru-gov") as address,
         httpx.Client(base_url=address, timeout=60) as http,
@@ -526,3 +526,16 @@ def test_a_glossary_served_is_listed_enforced_and_checked(tiny_model: Path) -> N
         pairs = [["Позиция Минфина не изменилась.", "Minfin's position has not changed."]]
         (result,) = http.post("/v1/check", json={"pairs": pairs}).json()["results"]
         assert [flag["kind"] for flag in result["flags"]] == ["term"]
+        # The page underlines the applied term, in the Russian and in the English.
+        page = browser.new_page()
+        page.goto(address + "/")
+        page.fill("#text", "Позиция Минфина не изменилась.\n\nПогода хорошая.")
+        page.click("#submit")
+        page.wait_for_selector("#d0 table.bilingual")
+        marked = page.locator("#d0 table.bilingual u.term")
+        assert [marked.nth(i).inner_text() for i in range(marked.count())] == [
+            "Минфина",
+            "Ministry of Finance",
+        ]
+        assert "glossary: Минфина → Ministry of Finance" in marked.first.get_attribute("title")
+        page.close()
