@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+# Hypotheses a search for a better translation reads: repair's for a figure, the glossary's for
+# a term (the same width, so that one search serves both).
+NBEST = 8
+
 
 @dataclass(frozen=True)
 class GenerationSettings:

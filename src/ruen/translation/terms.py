@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ruen.glossary import Glossary, TermMatch, TermUse
-from ruen.translation.engines import Engine, GenerationSettings
+from ruen.translation.engines import NBEST, Engine, GenerationSettings
 
-NBEST = 8  # hypotheses searched for a term, as repair searches for a figure
 MAX_PREFIX_ROUNDS = 4  # forced decodes per sentence: one per missing term, at most this many
 _WORD_START = re.compile(r"(?<!\S)\S")
 
@@ -35,9 +34,12 @@ def apply_glossary(
     enforce: bool,
     repairable: Callable[[str, str], int],
     limit: int,
+    searched: dict[str, list[str]] | None = None,
 ) -> dict[str, tuple[TermUse, ...]]:
     """How each piece's terms got into its English; ``outputs`` is updated in place where
-    enforcement changed a translation. ``enforce=False`` only reports (found or missing)."""
+    enforcement changed a translation. ``enforce=False`` only reports (found or missing).
+    ``searched`` holds n-best lists already made (by repair, at the same width), which the
+    first step reads instead of searching again."""
     work = _Terms(engine, glossary, outputs, settings, {p: glossary.find(p) for p in pieces})
     termed = [piece for piece in pieces if work.matches[piece]]
     for piece in termed:
@@ -45,7 +47,7 @@ def apply_glossary(
     if enforce:
         wanting = [piece for piece in termed if len(work.how[piece]) < len(work.matches[piece])]
         if wanting:
-            work.from_nbest(wanting, batching, repairable)
+            work.from_nbest(wanting, batching, repairable, searched or {})
             work.from_prefix(termed, limit)
     return {
         piece: tuple(
@@ -78,11 +80,19 @@ class _Terms:
         self.how[piece] = {i: before.get(i, how) for i in self.held(piece, english)}
 
     def from_nbest(
-        self, wanting: list[str], batching: dict[str, int], repairable: Callable[[str, str], int]
+        self,
+        wanting: list[str],
+        batching: dict[str, int],
+        repairable: Callable[[str, str], int],
+        searched: dict[str, list[str]],
     ) -> None:
         """(a): the best hypothesis holding more targets, and no more repairable flags."""
-        candidates = self.engine.translate_nbest(wanting, self.settings, NBEST, **batching)
-        for piece, hypotheses in zip(wanting, candidates):
+        todo = [piece for piece in wanting if piece not in searched]
+        if todo:
+            found = self.engine.translate_nbest(todo, self.settings, NBEST, **batching)
+            searched = {**searched, **dict(zip(todo, found))}
+        for piece in wanting:
+            hypotheses = searched[piece]
             scored = [(len(self.held(piece, h)), -rank, h) for rank, h in enumerate(hypotheses)]
             count, _, best = max(scored)
             worse = repairable(piece, best) > repairable(piece, self.outputs[piece])

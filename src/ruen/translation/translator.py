@@ -15,7 +15,7 @@ from typing import Any
 from ruen.fidelity import REPAIRABLE, check
 from ruen.glossary import Glossary, TermUse
 from ruen.translation.cache import MemoryCache, SQLiteCache, repair_scope, translation_scope
-from ruen.translation.engines import Engine, GenerationSettings
+from ruen.translation.engines import NBEST, Engine, GenerationSettings
 from ruen.translation.model_files import fingerprint
 from ruen.translation.options import TranslateOptions
 from ruen.translation.protection import assemble, segments
@@ -25,7 +25,7 @@ from ruen.translation.terms import apply_glossary
 CLAUSE_SEPARATORS = ("; ", ": ", ", ", " — ", " – ", " - ", " ")
 
 
-REPAIR_CANDIDATES = 8
+REPAIR_CANDIDATES = NBEST
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,10 @@ class Translator:
         }
         pieces = list(dict.fromkeys(piece for parts in pieces_of.values() for piece in parts))
         outputs = self._outputs(pieces, settings, batching, scope)
-        repaired = self._repair(pieces, outputs, settings, batching, scope) if repair else set()
+        searched: dict[str, list[str]] = {}  # n-best lists repair made, for the glossary too
+        repaired = (
+            self._repair(pieces, outputs, settings, batching, scope, searched) if repair else set()
+        )
         uses = (
             apply_glossary(
                 self.engine,
@@ -253,6 +256,7 @@ class Translator:
                 enforce=repair,
                 repairable=_repairable,
                 limit=self.max_input_tokens,
+                searched=searched,
             )
             if glossary
             else {}
@@ -301,11 +305,12 @@ class Translator:
         settings: GenerationSettings,
         batching: dict[str, int],
         scope: str,
+        searched: dict[str, list[str]],
     ) -> set[str]:
         """Replace, in ``outputs``, each translation that carries a repairable flag by the
         highest-scoring hypothesis of the n-best list that carries fewer; return the pieces
-        so replaced. The choice is cached like a translation, so a second run costs no
-        search."""
+        so replaced, and keep the lists searched in ``searched``. The choice is cached like a
+        translation, so a second run costs no search."""
         flagged = {piece: _repairable(piece, outputs[piece]) for piece in pieces}
         bad = [piece for piece in pieces if flagged[piece]]
         if not bad:
@@ -315,6 +320,7 @@ class Translator:
         todo = [piece for piece in bad if piece not in chosen]
         if todo:
             candidates = self.engine.translate_nbest(todo, settings, REPAIR_CANDIDATES, **batching)
+            searched.update(zip(todo, candidates))
             new = {
                 piece: next(
                     (h for h in hypotheses if _repairable(piece, h) < flagged[piece]),
