@@ -183,6 +183,9 @@ def measure(system: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-documents", action="store_true", help="skip the benchmark documents (part 4)"
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker)))
@@ -226,6 +229,8 @@ def main() -> None:
         rows,
         chart={"x": "system", "y": "% hold every target", "ylabel": "% of term sentences"},
     )
+    if args.no_documents:
+        return
     plain, kept = measure("documents"), measure("documents+glossary")
     print(
         f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences, "

@@ -277,3 +277,18 @@ def test_a_prefix_longer_than_the_model_can_hold_is_a_flag_not_a_crash(
         ["Минфин сообщил."], ["Ministry of Finance"], settings, translator.max_input_tokens
     )
     assert short[0].startswith("Ministry of Finance")
+
+
+@pytest.mark.parametrize(
+    ("output", "kept"),
+    [
+        ("Ministry of Financeнако", "Ministry of Finance нако"),  # went on inside the term
+        ("Ministry of Finance, said", "Ministry of Finance, said"),
+        ("Ministryof Finance said", "Ministry of Finance said"),  # decoding lost a space
+    ],
+)
+def test_the_forced_prefix_comes_back_as_written(output: str, kept: str) -> None:
+    from ruen.translation.terms import _after
+
+    assert _after("Ministry of Finance", output) == kept
+    assert _after("Ministry of Finance", "The Ministry of Finance") is None

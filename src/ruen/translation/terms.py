@@ -124,17 +124,34 @@ class _Terms:
                 prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
             texts = [piece for piece, _ in work]
             decoded = self.engine.translate_prefixed(texts, prefixes, self.settings, limit)
-            for (piece, i), prefix, english in zip(work, prefixes, decoded):
-                glued = english is not None and english.startswith(prefix)
-                if glued and english[len(prefix) : len(prefix) + 1].isalnum():
-                    # The term is a whole word: the model went on inside it ("Financeнако").
-                    english = f"{prefix} {english[len(prefix) :]}"
+            for (piece, i), prefix, output in zip(work, prefixes, decoded):
+                english = None if output is None else (_after(prefix, output) or output)
                 if english is None or not self.glossary.held(english, self.matches[piece][i]):
                     given_up[piece].add(i)  # no room for the prefix, or the term did not hold
                     continue
                 self.take(piece, english, "prefix")
                 self.how[piece][i] = "prefix"
                 settled[piece] = len(prefix)
+
+
+def _after(prefix: str, output: str) -> str | None:
+    """``output`` with the forced ``prefix`` as it was written: decoding may change the spaces
+    inside it ("Affairs unused" came back "Affairsunused"), and a model may go on inside the
+    term's last word ("Financeнако"), while the term and what was kept are whole words. None
+    where ``output`` does not begin with the prefix's characters."""
+    at = 0
+    for char in prefix:
+        if char.isspace():
+            continue
+        while at < len(output) and output[at].isspace():
+            at += 1
+        if at == len(output) or output[at] != char:
+            return None
+        at += 1
+    rest = output[at:]
+    if rest[:1].isalnum():
+        return f"{prefix} {rest}"
+    return prefix + (" " + rest.lstrip() if rest[:1].isspace() else rest)
 
 
 def _cut(english: str, match: TermMatch, russian: str, settled: int) -> int:
