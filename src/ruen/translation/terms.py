@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ruen.glossary import Glossary, TermMatch, TermUse
 from ruen.translation.engines import NBEST, Engine, GenerationSettings
 
-MAX_PREFIX_ROUNDS = 4  # forced decodes per sentence: one per missing term, at most this many
+MAX_PREFIX_ROUNDS = 6  # forced decodes per sentence: one or two per missing term, at most 6
 _WORD_START = re.compile(r"(?<!\S)\S")
 
 
@@ -105,6 +105,7 @@ class _Terms:
         term, within the model's ``limit`` of positions."""
         settled = dict.fromkeys(termed, 0)  # the English before this offset is fixed
         given_up: dict[str, set[int]] = {piece: set() for piece in termed}
+        tight: set[tuple[str, int]] = set()  # tried once, now cut right after what is fixed
         for _ in range(MAX_PREFIX_ROUNDS):
             work = []
             for piece in termed:
@@ -117,17 +118,27 @@ class _Terms:
                     work.append((piece, missing[0]))
             if not work:
                 return
-            prefixes = []
+            prefixes, cuts = [], []
             for piece, i in work:
                 english, term = self.outputs[piece], self.matches[piece][i]
-                cut = _cut(english, term, piece, settled[piece])
+                cut = settled[piece] if (piece, i) in tight else None
+                cut = _cut(english, term, piece, settled[piece]) if cut is None else cut
+                cuts.append(cut)
                 prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
             texts = [piece for piece, _ in work]
             decoded = self.engine.translate_prefixed(texts, prefixes, self.settings, limit)
-            for (piece, i), prefix, output in zip(work, prefixes, decoded):
+            for (piece, i), cut, prefix, output in zip(work, cuts, prefixes, decoded):
                 english = None if output is None else (_after(prefix, output) or output)
-                if english is None or not self.glossary.held(english, self.matches[piece][i]):
-                    given_up[piece].add(i)  # no room for the prefix, or the term did not hold
+                held = set() if english is None else set(self.held(piece, english))
+                if i not in held or not held >= set(self.how[piece]):
+                    # No room for the prefix, the term did not hold, or a term an earlier
+                    # step put in was lost (what the model wrote need not read back the same
+                    # when tokenised again): keep the English, and try once more with only
+                    # what is fixed before the term.
+                    if cut > settled[piece] and (piece, i) not in tight:
+                        tight.add((piece, i))
+                    else:
+                        given_up[piece].add(i)
                     continue
                 self.take(piece, english, "prefix")
                 self.how[piece][i] = "prefix"
