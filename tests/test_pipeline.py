@@ -92,7 +92,9 @@ def test_digest_records(tiny_model: Path, example_text: str) -> None:
         "repaired",
         "flags",
         "paragraph",
+        "terms",
     }
+    assert data["sentences"][0]["terms"] == []  # no glossary, no terms
     # Paragraphs are the blank-line separated blocks: each record says which one it is in.
     blocks = example_text.strip().split("\n\n")
     assert [r.paragraph for r in result.sentences] == [

@@ -3,10 +3,11 @@
 Why stems and not lemmas: on the list of inflected and look-alike forms in
 ``tests/data/glossary_forms.tsv`` (75 forms that must match, 20 that must not) the Snowball
 stems ruen already uses for summaries and pymorphy3's lemmas both found every form with no
-false match, at the same speed (``benchmarks/glossary.py``); stems need no dictionary of
-15 MB and no new dependency, so ruen reads words by their stems. An abbreviation (two capital
-letters or more: ``ФНС``, ``ЦБ``) is matched as written, case and all, with at most a short
-lower-case ending (``МИДа``), since ``фнс`` or ``цб`` in lower case is something else.
+false match, each in some 20 µs a phrase (``benchmarks/glossary.py``); stems need no
+dictionary of 15 MB and no new dependency, so ruen reads words by their stems. An
+abbreviation (two capital letters or more: ``ФНС``, ``ЦБ``) is matched as written, case and
+all, with at most a short lower-case ending (``МИДа``), since ``фнс`` or ``цб`` in lower case
+is something else.
 
 A file is a DeepL or Google glossary: ``source<TAB>target`` a line (or comma-separated
 values), an optional header of language codes, ``#`` comments; ruen reads an optional third
