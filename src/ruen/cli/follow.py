@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
@@ -80,18 +81,18 @@ def _write(
     out: TextIO,
     store: Any,
     records: Iterator[tuple[str, dict[str, Any]]],
-    written: set[str],
+    written: set[bytes],
 ) -> None:
     """Each record as it is stored (JSON lines), or all at the end (text, HTML, Markdown)."""
     collected = []
     for item_id, record in records:
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True)
-        if line not in written:
+        key = _key(record)
+        if key not in written:
             if args.format == "jsonl":
                 corpus.write_record(out, record)
             else:
                 collected.append(record)
-            written.add(line)
+            written.add(key)
         store.written(item_id)
     digests = [r for r in collected if "sentences" in r]
     if args.format == "text":
@@ -131,20 +132,22 @@ def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
         print(briefing.to_markdown(found, start), file=out, end="")
 
 
-def _already_written(path: str) -> set[str]:
+def _already_written(path: str) -> set[bytes]:
     """The records the output file holds (a line torn by a crash cut off first), so that a
     record stored but not marked written before a crash is not written twice; a later record
-    of the same item (a failed page that now succeeded) is not among them."""
+    of the same item (a failed page that now succeeded) is not among them. Kept as hashes: an
+    output appended to every morning grows without end, and its lines need not be held."""
     corpus.completed(path)  # cuts a torn last line
     target = Path(path)
     if not target.exists():
         return set()
     with target.open(encoding="utf-8") as handle:
-        return {
-            json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True)
-            for line in handle
-            if line.strip()
-        }
+        return {_key(json.loads(line)) for line in handle if line.strip()}
+
+
+def _key(record: dict[str, Any]) -> bytes:
+    """A record's identity: the hash of its canonical JSON."""
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()).digest()
 
 
 def _summary(report: Any, new: int, *, dry: bool = False) -> None:
