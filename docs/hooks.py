@@ -3,7 +3,6 @@ that it can never drift from what ``ruen --help`` says."""
 
 from __future__ import annotations
 
-import argparse
 import os
 
 MARKER = "<!-- ruen: cli-reference -->"
@@ -16,20 +15,12 @@ def on_page_markdown(markdown: str, **_: object) -> str:
 
 
 def cli_reference() -> str:
-    from ruen.cli.parser import build_parser
+    from ruen.cli.parser import build_parser, every_command
 
     os.environ["COLUMNS"] = "100"  # argparse wraps help to the terminal: a fixed width here
     parser = build_parser()
     parser.prog = "ruen"
     out = ["```text", parser.format_help().rstrip(), "```", ""]
-    for name, sub in _commands(parser):
+    for name, sub in every_command(parser):
         out += [f"### ruen {name}", "", "```text", sub.format_help().rstrip(), "```", ""]
     return "\n".join(out)
-
-
-def _commands(parser: argparse.ArgumentParser, prefix: str = ""):
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield f"{prefix}{name}", sub
-                yield from _commands(sub, f"{prefix}{name} ")

@@ -119,12 +119,12 @@ def test_readme_is_the_short_front_page() -> None:
 
 
 def test_every_command_help_ends_with_an_example() -> None:
-    from ruen.cli.parser import EXAMPLES, _every_command, build_parser
+    from ruen.cli.parser import EXAMPLES, build_parser, every_command
 
     parser = build_parser()
-    names = [name for name, _ in _every_command(parser)]
+    names = [name for name, _ in every_command(parser)]
     assert sorted(names) == sorted(EXAMPLES)
-    for name, sub in _every_command(parser):
+    for name, sub in every_command(parser):
         assert sub.format_help().rstrip().endswith(f"example: {EXAMPLES[name]}")
         assert EXAMPLES[name].startswith(f"ruen {name}")
 

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval(subparsers, commands.cmd_eval)
     _add_serve(subparsers, commands.cmd_serve)
     _add_models(subparsers, commands.cmd_models_download, commands.cmd_models_info)
-    for name, sub in _every_command(parser):
+    for name, sub in every_command(parser):
         sub.epilog = f"example: {EXAMPLES[name]}"
         sub.formatter_class = _KeepExamples
     return parser
@@ -74,13 +74,13 @@ EXAMPLES = {
 }
 
 
-def _every_command(parser: argparse.ArgumentParser, prefix: str = "") -> Any:
+def every_command(parser: argparse.ArgumentParser, prefix: str = "") -> Any:
     """(name, parser) of every subcommand, nested ones as "models download"."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
                 yield f"{prefix}{name}", sub
-                yield from _every_command(sub, f"{prefix}{name} ")
+                yield from every_command(sub, f"{prefix}{name} ")
 
 
 Command = Callable[[argparse.Namespace, TextIO], Any]
