@@ -150,6 +150,34 @@ def test_a_page_too_large_is_refused_not_cut() -> None:
         ruen.parse_document(data.encode(), name="huge.html")
 
 
+@pytest.mark.parametrize(
+    ("dated", "date"),
+    [
+        ("<div class='news-date'>23 октября 2020</div>", "2020-10-23"),
+        ("<span class='date'>23 октября 2020, 14:30</span>", "2020-10-23"),
+        ("<div class='date'>October 23, 2020</div>", "2020-10-23"),
+    ],
+)
+def test_a_short_page_with_its_date_in_words(dated: str, date: str) -> None:
+    """A note shorter than trafilatura's minimum goes to its jusText fallback, and a date in
+    words to dateparser: both narrowed to the languages of ruen's pages (documents.py says
+    why), which must still read the note whole and its date; the check on the narrowing
+    fails if trafilatura or htmldate rename what ruen sets."""
+    import htmldate.extractors
+    import trafilatura.external
+
+    note = PARAGRAPHS[0][:200].rsplit(" ", 1)[0] + "."
+    markup = (
+        f"<html><head><title>{html.escape(TITLE)}</title></head><body><nav>Главная | Новости</nav>"
+        f"<article>{dated}<p>{html.escape(note)}</p></article>"
+        "<footer>© Министерство</footer></body></html>"
+    )
+    document = ruen.parse_document(markup.encode(), name="short.html")
+    assert document.text.endswith(note) and document.date == date
+    assert len(trafilatura.external.JT_STOPLIST) < 10_000  # all languages: 154,000 words
+    assert htmldate.extractors.get_external_parser().languages == ["ru", "en"]
+
+
 def test_broken_markup_loses_nothing_of_the_text() -> None:
     broken = page().replace("</p>", "").replace("</article>", "").replace("</body></html>", "")
     document = ruen.parse_document(broken.encode(), name="broken.html")
