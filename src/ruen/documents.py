@@ -268,7 +268,7 @@ def parse_html(data: bytes | str, name: str) -> tuple[str, str | None, str | Non
     return body, title, getattr(found, "date", None) or date, getattr(found, "url", None) or url
 
 
-# The languages htmldate's date parser is given: Russian pages, with English dates on bilingual ones.
+# The languages htmldate's date parser is given: Russian pages, English dates on bilingual ones.
 DATE_LANGUAGES = ("ru", "en")
 
 
