@@ -178,7 +178,7 @@ def run(
         if first is not None:  # the model is loaded only when there is a page to digest
             digest_started = time.perf_counter()
             for result in digester(itertools.chain([first], pages)):
-                item, document = by_id[result.id or ""]
+                item, document = by_id.pop(result.id or "")  # held no longer than needed
                 if isinstance(result, DocumentError):
                     store.failed(item, result.error)
                     report.failed += 1
