@@ -160,7 +160,7 @@ def main() -> None:
     print(f"\nfirst run: {digested} digested, {len(records)} records; second run: {second[2]}")
     print(f"second / first: {second[0] / first[0]:.1%}")
     print(f"pages per second (first run, all of it): {args.sources * args.items / first[0]:.2f}")
-    versions = package_versions("ruen", "ctranslate2", "httpx", "feedparser", "datasketch")
+    versions = package_versions("ruen", "ctranslate2", "httpx", "feedparser", "rensa")
     signature = f"model:marian-real-size-random|beam:4|tokens:30|delay:default|{versions}"
     print(f"signature: {signature}")
     save(

@@ -140,11 +140,11 @@ def main() -> None:
     sweep(docs, made)
     if args.speed:
         speed(docs, args.speed, rng)
-    import datasketch
+    from importlib.metadata import version
 
     print(
         f"\nsignature: data:wmt21+wmt22|shingle:{stories.SHINGLE_WORDS}w|perm:{stories.NUM_PERM}|"
-        f"lsh:{stories.CANDIDATE_JACCARD}|seed:{args.seed}|datasketch:{datasketch.__version__}|"
+        f"bands:{stories.BANDS}|seed:{args.seed}|rensa:{version('rensa')}|"
         f"python:{sys.version.split()[0]}"
     )
 

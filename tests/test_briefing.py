@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="ruen follow needs ruen[follow]")
+pytest.importorskip("rensa", reason="ruen follow needs ruen[follow]")
 
 from tests.conftest import ROOT, run_cli
 from tests.loopback import Site

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("protego", reason="ruen follow needs ruen[follow]")
-pytest.importorskip("datasketch", reason="ruen follow needs ruen[follow]")
+pytest.importorskip("rensa", reason="ruen follow needs ruen[follow]")
 
 from ruen.evaluation import read_tsv, wmt_documents
 from tests.conftest import run_cli

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="ruen.stories needs ruen[follow]")
+pytest.importorskip("rensa", reason="ruen.stories needs ruen[follow]")
 
 from ruen.evaluation import read_tsv, wmt_documents
 from ruen.stories import StoryIndex, fingerprint, shingles
