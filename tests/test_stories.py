@@ -74,3 +74,19 @@ def test_short_texts_are_compared_only_whole() -> None:
     assert index.add("a", "Заседание перенесено.", DAY) is None
     assert index.add("b", "Заседание перенесено на вторник.", DAY) is None
     assert index.add("c", "заседание   перенесено", DAY) == "a"
+
+
+def test_the_index_costs_no_scientific_stack() -> None:
+    """The index is built in every ``ruen follow`` run beside the model, under a memory target:
+    datasketch's import of scipy took 49 MB of it (stories.py says why rensa)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from ruen.stories import StoryIndex; index = StoryIndex(); "
+        "index.add('a', 'Министерство сообщает о проведении онлайн конференции по вопросам "
+        "электронного правительства в странах региона'); print('scipy' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "False"
