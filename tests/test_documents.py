@@ -178,6 +178,29 @@ def test_a_short_page_with_its_date_in_words(dated: str, date: str) -> None:
     assert htmldate.extractors.get_external_parser().languages == ["ru", "en"]
 
 
+@pytest.mark.parametrize(
+    ("dated", "date"),
+    [
+        ("", None),  # only "в 2019 году" in the text: htmldate's guess is 2019-01-01
+        ("<time datetime='2021-01-01'>1 января</time>", "2021-01-01"),
+        ("<div class='date'>01.01.2021</div>", "2021-01-01"),
+        ("<div class='news-date'>1 января 2021</div>", "2021-01-01"),
+        ("<p>Минск, 01.01.2021</p>", "2021-01-01"),
+        ("<div class='date'>23 октября 2020</div>", "2020-10-23"),
+    ],
+)
+def test_a_year_in_the_text_is_not_the_date_of_the_page(dated: str, date: str | None) -> None:
+    """No date is better than a wrong one: ruen follow dates an item by its page where the
+    feed gives none, and a story dated 1 January of a year its text names fell out of the
+    day's briefing."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in PARAGRAPHS[:3])
+    markup = (
+        f"<html><head><title>{html.escape(TITLE)}</title></head><body><article>{dated}{body}"
+        "<p>В 2019 году в стране было реализовано 5 проектов.</p></article></body></html>"
+    )
+    assert ruen.parse_document(markup.encode(), name="dated.html").date == date
+
+
 def test_broken_markup_loses_nothing_of_the_text() -> None:
     broken = page().replace("</p>", "").replace("</article>", "").replace("</body></html>", "")
     document = ruen.parse_document(broken.encode(), name="broken.html")
