@@ -161,9 +161,16 @@ def test_one_very_long_line() -> None:
     assert sentences == [sentence] * 2000
 
 
-def test_long_line_without_any_punctuation() -> None:
-    text = "слово " * 20000
-    assert check_invariants(text) == [text.strip()]
+def test_long_line_without_any_punctuation_is_cut_at_clauses_within_the_longest_sentence() -> None:
+    from ruen.splitting import LONGEST_SENTENCE
+
+    text = "слово " * 20000  # a page that is one line with no punctuation
+    sentences = check_invariants(text)
+    assert " ".join(sentences) == text.strip()  # every word, in order, cut between words
+    assert all(LONGEST_SENTENCE - 6 <= len(s) <= LONGEST_SENTENCE for s in sentences[:-1])
+    clauses = "Министерство сообщает, " * 200  # commas: the cut falls after one
+    assert all(s.endswith(",") for s in check_invariants(clauses)[:-1])
+    assert check_invariants("я" * 2500) == ["я" * 1000, "я" * 1000, "я" * 500]  # no space at all
 
 
 def test_explain_names_the_rule() -> None:

@@ -4,6 +4,22 @@
 ``abbreviations`` the word lists they consult.
 """
 
-from ruen.splitting.splitter import Span, explain, paragraphs, sentenize, split_sentences
+from ruen.splitting.splitter import (
+    CLAUSE_SEPARATORS,
+    LONGEST_SENTENCE,
+    Span,
+    explain,
+    paragraphs,
+    sentenize,
+    split_sentences,
+)
 
-__all__ = ["Span", "explain", "paragraphs", "sentenize", "split_sentences"]
+__all__ = [
+    "CLAUSE_SEPARATORS",
+    "LONGEST_SENTENCE",
+    "Span",
+    "explain",
+    "paragraphs",
+    "sentenize",
+    "split_sentences",
+]

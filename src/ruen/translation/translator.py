@@ -14,16 +14,13 @@ from typing import Any
 
 from ruen.fidelity import REPAIRABLE, check
 from ruen.glossary import Glossary, TermUse
+from ruen.splitting import CLAUSE_SEPARATORS
 from ruen.translation.cache import MemoryCache, SQLiteCache, repair_scope, translation_scope
 from ruen.translation.engines import NBEST, Engine, GenerationSettings
 from ruen.translation.model_files import fingerprint
 from ruen.translation.options import TranslateOptions
 from ruen.translation.protection import assemble, segments
 from ruen.translation.terms import apply_glossary
-
-# Where a sentence too long for the model is cut, best first (issue: never truncate).
-CLAUSE_SEPARATORS = ("; ", ": ", ", ", " — ", " – ", " - ", " ")
-
 
 REPAIR_CANDIDATES = NBEST
 
