@@ -42,6 +42,9 @@ class Document:
     format: str = "text"
     encoding: str = "utf-8"
     name: str | None = None
+    # What a reader of the digest should know of how the text was got: bytes that were not
+    # text replaced, a page cut at its size limit. Carried into the digest's ``notes``.
+    notes: tuple[str, ...] = ()
 
     @property
     def cyrillic_share(self) -> float:
@@ -64,17 +67,55 @@ def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str,
     """The text of ``data`` and the encoding it was read in: the one the page declares, else
     UTF-8, else windows-1251 or KOI8-R where one of them reads as Russian; anything else is
     refused in one line that names the first byte that is not UTF-8."""
-    if b"\x00" in data[:8192]:
+    text, encoding, _ = decode_page(data, name, declared=declared, tolerant=False)
+    return text, encoding
+
+
+# A UTF-8 text with a few bytes that are not UTF-8 (at most this share of its other
+# non-ASCII characters) is UTF-8 with stray bytes, which are replaced and counted; more, and
+# it is some other encoding.
+STRAY_SHARE = 0.01
+_UNICODE_ENCODINGS = ("utf-8", "utf8", "utf-8-sig", "utf-16", "utf-16le", "utf-16be")
+
+
+def decode_page(
+    data: bytes,
+    name: str,
+    *,
+    transport: str | None = None,
+    declared: str | None = None,
+    tolerant: bool = True,
+) -> tuple[str, str, int]:
+    """(text, encoding, bytes replaced) of a page or file, the encoding chosen in the HTML
+    standard's order: a byte order mark, then the HTTP header's charset (``transport``), then
+    the page's own ``<meta>`` (``declared``), then UTF-8, then windows-1251 or KOI8-R where
+    one of them reads as Russian.
+
+    Two departures, each for a fault real sites have: a single-byte charset declared for
+    bytes that are valid UTF-8 is not believed (the bytes are UTF-8: read as windows-1251 they
+    would be mojibake); and with ``tolerant``, UTF-8 with a few stray bytes that are not
+    UTF-8 is read with each replaced by U+FFFD and counted, not refused."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: a binary file, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        declared = "utf-8-sig"
-    for encoding in (declared, "utf-8"):
+    bom = _bom(data)
+    if bom:
+        return data.decode(bom, "replace"), _canonical(bom), 0
+    valid_utf8 = _is_utf8(data)
+    for encoding in (transport, declared, "utf-8"):
         if not encoding:
             continue
+        if valid_utf8 and not data.isascii() and not _is_unicode(encoding):
+            return data.decode("utf-8"), "utf-8", 0  # declared single-byte, bytes are UTF-8
         try:
-            return data.decode(encoding), _canonical(encoding)
+            return data.decode(encoding), _canonical(encoding), 0
         except (UnicodeDecodeError, LookupError):
             continue
+    if tolerant:
+        text = data.decode("utf-8", "replace")
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+        others = sum(1 for c in text if ord(c) > 127) - replaced
+        if 0 < replaced <= max(1, STRAY_SHARE * others):
+            return text, "utf-8", replaced
     readings = []
     for encoding in _RUSSIAN_ENCODINGS:
         try:
@@ -85,7 +126,7 @@ def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str,
             readings.append((_russian_score(text), encoding, text))
     best = max(readings, default=None)
     if best is not None and best[0] >= 0.6:
-        return best[2], best[1]
+        return best[2], best[1], 0
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -97,12 +138,34 @@ def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str,
     raise AssertionError("unreachable: UTF-8 was tried first")
 
 
+def _bom(data: bytes) -> str | None:
+    for mark, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(mark):
+            return encoding
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_unicode(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in _UNICODE_ENCODINGS
+
+
 def _canonical(encoding: str) -> str:
-    return (
-        "utf-8"
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-        else encoding
-    )
+    lower = encoding.lower().replace("_", "-")
+    if lower in ("utf-8", "utf8", "utf-8-sig"):
+        return "utf-8"
+    return "utf-16" if lower.startswith("utf-16") else lower
 
 
 def _russian_score(text: str) -> float:
@@ -361,7 +424,9 @@ def _has_main_text(data: bytes | str) -> bool:
 # --- reading -------------------------------------------------------------------------------------
 
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body)\b",
+    re.I | re.S,
 )
 # What only Markdown writes: a link or an image, a "#" heading, strong emphasis.
 _MARKDOWN_SIGNS = re.compile(
@@ -378,9 +443,23 @@ _EXTENSIONS = {
 }
 
 
-def detect_format(data: bytes, name: str) -> str:
-    """html, markdown or text: by the file's extension, else by what the content looks like."""
-    by_extension = _EXTENSIONS.get(Path(name).suffix.lower())
+# Media types, as a server sends them, and the format ruen reads each as.
+MEDIA_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "markdown",
+    "text/x-markdown": "markdown",
+}
+
+
+def detect_format(data: bytes, name: str, content_type: str | None = None) -> str:
+    """html, markdown or text: by the server's media type where it names one of them, else
+    by the file's extension, else by what the content looks like (a byte order mark or an
+    ``<?xml ?>`` prologue before the markup included)."""
+    by_type = MEDIA_TYPES.get((content_type or "").split(";")[0].strip().lower())
+    if by_type:
+        return by_type
+    by_extension = _EXTENSIONS.get(Path(name.split("?", 1)[0]).suffix.lower())
     if by_extension:
         return by_extension
     if _HTML_START.match(data[:4096]):
@@ -389,13 +468,27 @@ def detect_format(data: bytes, name: str) -> str:
     return "markdown" if _MARKDOWN_SIGNS.search(head) else "text"
 
 
-def parse_document(data: bytes | str, *, format: str = "auto", name: str = "<text>") -> Document:
-    """A :class:`Document` from a page's or a file's content (bytes, or text already decoded)."""
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+
+
+def parse_document(
+    data: bytes | str,
+    *,
+    format: str = "auto",
+    name: str = "<text>",
+    content_type: str | None = None,
+    charset: str | None = None,
+) -> Document:
+    """A :class:`Document` from a page's or a file's content (bytes, or text already decoded).
+
+    ``content_type`` and ``charset`` are what a server said of the bytes (its Content-Type
+    header): the media type decides the format before any sniffing, and the charset comes
+    before the page's own ``<meta>`` (the HTML standard's order)."""
     if format not in FORMATS:
         raise ValueError(f"unknown input format {format!r}: choose one of {', '.join(FORMATS)}")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if format == "auto":
-        format = detect_format(raw, name)
+        format = detect_format(raw, name, content_type)
     if format == "html" and len(raw) > MAX_HTML_BYTES:
         raise InputError(
             f"{name}: a page of {len(raw) / 2**20:.1f} MB, more than the "
@@ -405,18 +498,26 @@ def parse_document(data: bytes | str, *, format: str = "auto", name: str = "<tex
     if format == "html":
         match = _DECLARED.search(raw[:4096])
         declared = match.group(1).decode("ascii", "ignore") if match else None
-    text, encoding = (
-        (data, "utf-8") if isinstance(data, str) else decode(raw, name, declared=declared)
-    )
+    notes: tuple[str, ...] = ()
+    if isinstance(data, str):
+        text, encoding = data, "utf-8"
+    else:
+        text, encoding, replaced = decode_page(raw, name, transport=charset, declared=declared)
+        if replaced:
+            plural = replaced != 1
+            notes = (
+                f"{replaced} byte{'s' if plural else ''} that {'are' if plural else 'is'} not "
+                "UTF-8 replaced by \ufffd",
+            )
     if format == "html":
-        body, title, date, url = parse_html(text, name)
+        body, title, date, url = parse_html(_XML_DECLARATION.sub("", text, count=1), name)
     elif format == "markdown":
         body, title, date, url = parse_markdown(text)
     else:
         body, title, date, url = parse_text(text)
     if not body.strip():
         raise InputError(f"{name}: empty input, there is no text to process")
-    return Document(body, title, date, url, format, encoding, name)
+    return Document(body, title, date, url, format, encoding, name, notes)
 
 
 def read_document(source: str | os.PathLike[str], *, format: str = "auto") -> Document:

@@ -279,6 +279,7 @@ class Work:
             date=document.date,
             url=document.url,
             id=plan.id,
+            notes=document.notes,
         )
 
 

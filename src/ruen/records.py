@@ -67,6 +67,8 @@ class Digest:
     date: str | None = None
     url: str | None = None
     id: str | None = None  # given with the document, or its file's path
+    # How the text was got, where a reader should know: bytes replaced, a page cut short.
+    notes: tuple[str, ...] = ()
 
     @property
     def summary_en(self) -> list[str]:
@@ -128,6 +130,7 @@ class Digest:
             "settings": dict(self.settings),
             "summary_en": self.summary_en,
             "flags": self.flag_counts,
+            "notes": list(self.notes),
             "sentences": [record.to_dict() for record in self.sentences],
         }
 

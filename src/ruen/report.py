@@ -169,6 +169,8 @@ def _article(n: int, result: dict[str, Any]) -> str:
         about.append(_e(result["id"]))
     if about:
         header += f'<p class="meta">{" · ".join(about)}</p>'
+    if result.get("notes"):
+        header += "".join(f'<p class="meta note">Note: {_e(note)}</p>' for note in result["notes"])
     if result.get("error"):  # a document that could not be digested
         error = f'<ul class="flags"><li class="flag">{_e(result["error"])}</li></ul>'
         return f'<article id="d{n}"><header>{header}</header>{error}</article>'
@@ -256,6 +258,7 @@ def to_markdown(results: Sequence[dict[str, Any]]) -> str:
         about += [_m(item) for item in (result.get("date"), result.get("url")) if item]
         if about:
             out.append(" · ".join(about) + "\n")
+        out += [f"> Note: {_m(note)}\n" for note in result.get("notes", ())]
         if title and title["flags"]:
             out += [f"> ⚠ {_m(flag['message'])}" for flag in title["flags"]] + [""]
         out.append("## Key sentences\n")

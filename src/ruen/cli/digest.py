@@ -138,6 +138,7 @@ def _digest_lines(result: dict[str, Any]) -> list[str]:
     about = [item for item in (result["date"], result["url"]) if item]
     if about:
         lines.append("Source: " + " · ".join(about))
+    lines += [f"Note: {note}" for note in result.get("notes", ())]
     if lines:
         lines.append("")
     lines.append("Key sentences:")
