@@ -53,7 +53,9 @@ def briefing(store: Path, env: dict, *extra: str):
 def test_each_story_once_newest_first_with_all_its_sources(store: Path, offline_env: dict) -> None:
     result = briefing(store, offline_env, "--format", "json")
     assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout)
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"since", "until", "stories", "failed"} and payload["failed"] == []
+    found = payload["stories"]
     assert [s["id"].rsplit("/", 1)[1] for s in found] == ["2", "1", "0"]  # newest first
     published = [s["published"] for s in found]
     assert published == sorted(published, reverse=True) and published[-1].startswith("2026-11-30")

@@ -85,21 +85,27 @@ def test_429_with_retry_after_and_a_500_then_a_200_are_retried(site: Site) -> No
     assert calls == {"/busy": 2, "/flaky": 2, "/down": 3}
 
 
-def test_redirects_are_followed_up_to_five(site: Site) -> None:
+def test_redirects_are_followed_up_to_five_and_a_loop_is_seen_at_once(site: Site) -> None:
     for n in range(3):
         site.routes[f"/r{n}"] = lambda _h, n=n: (301, {"Location": f"/r{n + 1}"}, b"")
     site.routes["/r3"] = html()
-    site.routes["/loop"] = lambda _h: (302, {"Location": "/loop"}, b"")
+    for n in range(7):
+        site.routes[f"/far{n}"] = lambda _h, n=n: (302, {"Location": f"/far{n + 1}"}, b"")
+    site.routes["/loop"] = lambda _h: (302, {"Location": "/loop2"}, b"")
+    site.routes["/loop2"] = lambda _h: (302, {"Location": "/loop"}, b"")
     with Fetcher(FAST) as fetcher:
         assert fetcher.get(f"{site.url}/r0").url == f"{site.url}/r3"
-        with pytest.raises(FetchError, match="more than 5 redirects"):
+        with pytest.raises(FetchError, match="more than 5 redirects") as far:
+            fetcher.get(f"{site.url}/far0")
+        with pytest.raises(FetchError, match="a redirect loop") as loop:
             fetcher.get(f"{site.url}/loop")
-        with pytest.raises(FetchError, match="not an http or https address"):
+        with pytest.raises(FetchError, match="not an http or https address") as ftp:
             fetcher.get("ftp://127.0.0.1/file")
-    assert site.paths().count("/loop") == 6
+    assert not far.value.retry and not loop.value.retry and not ftp.value.retry  # cannot heal
+    assert site.paths().count("/loop") == 1 and site.paths().count("/loop2") == 1
 
 
-def test_huge_pages_wrong_types_and_slow_bodies_are_errors_not_crashes(site: Site) -> None:
+def test_huge_listings_wrong_types_and_slow_bodies_are_errors_not_crashes(site: Site) -> None:
     big = b"x" * 5000
     site.routes["/big"] = lambda _h: (200, {"Content-Type": "text/html"}, big)
     site.routes["/undeclared"] = lambda _h: (
@@ -114,7 +120,9 @@ def test_huge_pages_wrong_types_and_slow_bodies_are_errors_not_crashes(site: Sit
         return 200, {"Content-Type": "text/html"}, b"late"
 
     site.routes["/slow"] = slow
-    politeness = Politeness(delay=0.01, read_timeout=0.5, max_bytes=1000, tries=2)
+    politeness = Politeness(
+        delay=0.01, read_timeout=0.5, max_bytes=1000, page_bytes=1000, tries=2, page_deadline=5
+    )
     with Fetcher(politeness) as fetcher:
         with pytest.raises(FetchError, match=r"over 0 MB|MB, over"):
             fetcher.get(f"{site.url}/big")
@@ -122,6 +130,8 @@ def test_huge_pages_wrong_types_and_slow_bodies_are_errors_not_crashes(site: Sit
             fetcher.get(f"{site.url}/pdf", accept=("text/html",))
         with pytest.raises(FetchError, match="timed out"):
             fetcher.get(f"{site.url}/slow")
+        cut = fetcher.get(f"{site.url}/undeclared", page=True)  # a page is cut, not refused
+        assert cut.cut and cut.content == big[:1000] and cut.size == 5000
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Минфин</title>

@@ -29,8 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        append = getattr(args, "resume", False) or getattr(args, "append", False)
-        with _output(getattr(args, "output", None), append) as out:
+        append = getattr(args, "resume", False)
+        # A command that opens its own output (ruen follow) is given stdout.
+        path = None if getattr(args, "own_output", False) else getattr(args, "output", None)
+        with _output(path, append) as out:
             code = args.run(args, out)
     except RuenError as exc:
         return _fail(str(exc))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,6 +26,13 @@ def default_store() -> Path:
     return Path(user_data_dir("ruen")) / "follow.sqlite"
 
 
+# Formats ruen follow writes to a file: jsonl is appended to as each record is stored (a
+# log every run adds to); json is rewritten whole from the store each run. html and markdown go
+# to stdout only: a page of everything the store holds would grow without end, and
+# ruen briefing writes a period's page.
+FILE_FORMATS = ("jsonl", "json")
+
+
 def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
     """Exit 0 when everything new was digested, 1 when some sources or items failed (they are
     tried again next run), 2 when the run failed."""
@@ -32,7 +41,17 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
     from ruen.follow.run import Report, new_items, run
     from ruen.follow.store import Store
 
-    args.format = args.format or ("jsonl" if args.output not in (None, "-") else "text")
+    to_file = args.output not in (None, "-")
+    args.format = args.format or ("jsonl" if to_file else "text")
+    if to_file and args.format not in FILE_FORMATS:
+        raise RuenError(
+            f"--format {args.format} goes to stdout only (this run's new digests); for a page "
+            "of a period use ruen briefing --format html -o FILE, and -o FILE takes jsonl "
+            "(appended every run) or json (the whole store, rewritten every run)"
+        )
+    politeness = Politeness(
+        delay=args.delay, connections=args.connections, page_deadline=args.page_deadline
+    )
     path = Path(args.store) if args.store else default_store()
     with Store(path) as store:
         if args.list:
@@ -41,7 +60,6 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
         if not args.sources:
             raise RuenError("name at least one source (a feed, a sitemap, a site or a file)")
         sources = read_sources(args.sources)
-        politeness = Politeness(delay=args.delay, connections=args.connections)
         report = Report()
         if args.dry_run:
             with Fetcher(politeness) as fetcher:
@@ -50,7 +68,6 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"{item['id']}\t{item['source']}\t{item['published'] or ''}", file=out)
             _summary(report, len(items[: args.max_new]), dry=True)
             return 1 if report.source_errors else 0
-        written = _already_written(args.output) if args.output not in (None, "-") else set()
         client, cluster = _dask(args)
         try:
             records = run(
@@ -62,7 +79,13 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
                 window=timedelta(days=args.window),
                 report=report,
             )
-            _write(args, out, store, records, written)
+            if to_file and args.format == "json":
+                _rewrite_json(args.output, store, records)
+            elif to_file:
+                with _appending(args.output) as handle:
+                    _write(args, handle, store, records, _already_written(args.output))
+            else:
+                _write(args, out, store, records, set())
         finally:
             if client is not None:
                 client.close()
@@ -83,34 +106,79 @@ def _write(
     records: Iterator[tuple[str, dict[str, Any]]],
     written: set[bytes],
 ) -> None:
-    """Each record as it is stored (JSON lines), or all at the end (text, HTML, Markdown)."""
-    collected = []
-    for item_id, record in records:
+    """Each record as it is stored (JSON lines, text), or this run's all at the end (html,
+    markdown, json on stdout); a record is marked written only once it was flushed, so that
+    one a crash kept from the reader is written next run."""
+    collected: list[tuple[str, dict[str, Any]]] = []
+    for n, (item_id, record) in enumerate(records):
         key = _key(record)
-        if key not in written:
-            if args.format == "jsonl":
-                corpus.write_record(out, record)
-            else:
-                collected.append(record)
-            written.add(key)
+        if key in written:
+            store.written(item_id)
+            continue
+        if args.format == "jsonl":
+            corpus.write_record(out, record)
+        elif args.format == "text":
+            print(("\n" if n else "") + "\n".join(_text_lines(record)), file=out, flush=True)
+        else:
+            collected.append((item_id, record))
+            continue
+        written.add(key)
         store.written(item_id)
-    digests = [r for r in collected if "sentences" in r]
-    if args.format == "text":
-        for n, record in enumerate(collected):
-            print(("\n" if n else "") + f"==> {record['id']} <==", file=out)
-            if "sentences" in record:
-                print("\n".join(_digest_lines(record)), file=out)
-            elif "duplicate_of" in record:
-                print(f"a reprint of {record['duplicate_of']}", file=out)
-            else:
-                print(f"error: {record['error']}", file=out)
-    elif args.format in ("html", "markdown") and digests:
+    if not collected:
+        return
+    records_ = [record for _, record in collected]
+    digests = [r for r in records_ if "sentences" in r]
+    if args.format == "json":
+        print(json.dumps(records_, ensure_ascii=False, indent=2), file=out)
+    elif digests:
         from ruen import report
 
         render = report.to_html if args.format == "html" else report.to_markdown
         print(render(digests), file=out, end="")
-    elif args.format == "json":
-        print(json.dumps(collected, ensure_ascii=False, indent=2), file=out)
+    out.flush()
+    for item_id, _ in collected:
+        store.written(item_id)
+
+
+def _text_lines(record: dict[str, Any]) -> list[str]:
+    lines = [f"==> {record['id']} <=="]
+    if "sentences" in record:
+        return lines + _digest_lines(record)
+    if "duplicate_of" in record:
+        return [*lines, f"a reprint of {record['duplicate_of']}"]
+    return [*lines, f"error: {record['error']}"]
+
+
+def _rewrite_json(path: str, store: Any, records: Iterator[tuple[str, dict[str, Any]]]) -> None:
+    """The whole store as one JSON array, written to a new file beside ``path`` and renamed
+    over it once complete (a crash leaves the old file); records one at a time, so that
+    memory stays flat however large the store."""
+    settled = [item_id for item_id, _ in records]  # the run itself, then the whole store
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            handle.write("[")
+            for n, record in enumerate(store.records()):
+                handle.write(("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False))
+            handle.write("\n]\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        raise RuenError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    for item_id in settled:
+        store.written(item_id)
+
+
+@contextmanager
+def _appending(path: str) -> Iterator[TextIO]:
+    try:
+        handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RuenError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    with handle:
+        yield handle
 
 
 def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
@@ -124,12 +192,16 @@ def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
         raise RuenError(f"{path}: no store yet; run ruen follow first")
     with Store(path) as store:
         found = briefing.stories(store, start)
+        failures = briefing.failed(store, start)
     if args.format == "json":
-        print(json.dumps(found, ensure_ascii=False, indent=2), file=out)
+        until = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        payload = {"since": start.isoformat(timespec="seconds"), "until": until}
+        payload.update(stories=found, failed=failures)
+        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
     elif args.format == "html":
-        print(briefing.to_html(found, start), file=out, end="")
+        print(briefing.to_html(found, start, failures), file=out, end="")
     else:
-        print(briefing.to_markdown(found, start), file=out, end="")
+        print(briefing.to_markdown(found, start, failures), file=out, end="")
 
 
 def _already_written(path: str) -> set[bytes]:
@@ -141,8 +213,19 @@ def _already_written(path: str) -> set[bytes]:
     target = Path(path)
     if not target.exists():
         return set()
+    keys = set()
     with target.open(encoding="utf-8") as handle:
-        return {_key(json.loads(line)) for line in handle if line.strip()}
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                keys.add(_key(json.loads(line)))
+            except ValueError:
+                raise RuenError(
+                    f"{path}, line {number}: not a JSON record; ruen follow appends JSON lines "
+                    "to -o FILE, so name a new file (or one an earlier run wrote)"
+                ) from None
+    return keys
 
 
 def _key(record: dict[str, Any]) -> bytes:
@@ -153,6 +236,12 @@ def _key(record: dict[str, Any]) -> bytes:
 def _summary(report: Any, new: int, *, dry: bool = False) -> None:
     for error in report.source_errors:
         _note(f"error: {error}")
+    for note in report.notes:
+        _note(f"note: {note}")
+    if report.waiting:
+        _note(
+            f"{report.waiting} more items wait for the next run (--max-new takes the newest first)"
+        )
     what = (
         f"{new} new (not fetched: --dry-run)"
         if dry
@@ -178,7 +267,8 @@ def _list(store: Any, out: TextIO) -> None:
         print(f"{source['url']}{name}", file=out)
         print(
             f"  last success: {source['last_success'] or 'never'}; digested "
-            f"{source['digested']}, reprints {source['duplicates']}, failed {source['failed']}",
+            f"{source['digested']}, reprints {source['duplicates']}, failed {source['failed']}"
+            + (f", waiting {source['waiting']}" if source["waiting"] else ""),
             file=out,
         )
         if source["last_error"]:

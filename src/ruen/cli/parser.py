@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import math
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import fields
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import ruen
 from ruen.corpus import INPUT_FORMATS
@@ -26,7 +27,7 @@ from ruen.translation.options import TranslateOptions
 def build_parser() -> argparse.ArgumentParser:
     from ruen.cli import commands, digest, follow
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ruen",
         description="Russian announcements into English: split, translate (MarianMT), summarise.",
     )
@@ -46,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
         sub.epilog = f"example: {EXAMPLES[name]}"
         sub.formatter_class = _KeepExamples
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line that names the command and where its help is,
+    not the whole usage (argparse prints every option of the command before the error)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 class _KeepExamples(argparse.HelpFormatter):
@@ -143,7 +152,13 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         default=None,
         help="default: jsonl with --output, else text",
     )
-    p.add_argument("-o", "--output", metavar="PATH", help="append here instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="jsonl: append each record here; json: the whole store, rewritten each run "
+        "(html and markdown go to stdout)",
+    )
     polite = p.add_argument_group("politeness")
     polite.add_argument(
         "--delay",
@@ -159,12 +174,21 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         help="hosts fetched at once (default %(default)d)",
     )
     polite.add_argument(
+        "--page-deadline",
+        type=_seconds,
+        default=_default(Politeness, "page_deadline"),
+        metavar="SECONDS",
+        help="a page's whole time, first request to last byte, tries included; a page slower "
+        "than that, and the rest of its host's pages, wait for the next run (default "
+        "%(default)g)",
+    )
+    polite.add_argument(
         "--window",
         type=_seconds,
         default=WINDOW.days,
         help="days within which a near-identical text is a reprint (default %(default)g)",
     )
-    p.set_defaults(run=run, append=True)
+    p.set_defaults(run=run, own_output=True)
 
 
 def _add_briefing(subparsers: Subparsers, run: Command) -> None:
@@ -506,8 +530,8 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    if not math.isfinite(value) or not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0, not {text}")
     return value
 
 

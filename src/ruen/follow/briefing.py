@@ -27,6 +27,8 @@ BRIEFING_STYLE = """
 .badge { display: inline-block; border-radius: 4px; padding: 0 .35rem; font-size: .8rem; }
 .badge.flagged { background: #fde7e5; color: #b3261e; }
 .badge.clean { background: #e6f4ea; color: #1f6f43; }
+.failed { font-size: .875rem; color: #555; }
+.failed li { overflow-wrap: anywhere; }
 """
 _PERIOD = re.compile(r"^(\d+)\s*([hd])$")
 
@@ -48,17 +50,23 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
 
 
 def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
-    """The stories digested in the period (by their time of publication, else of digesting),
-    newest first, each with its key sentences, flag count and every source that carried it."""
+    """The stories ruen first saw in the period, newest first, each with its key sentences,
+    flag count and every source that carried it.
+
+    Why by first seen: a story a source published long ago but ruen met today (a feed that
+    lists old items, a new source) is news to the reader today; and a date a source gives in
+    the future (a wrong clock, a typo) is no later than when ruen saw the story."""
     rows = store.db.execute(
-        "SELECT i.id, i.url, i.source, i.published, d.done, d.record FROM items i "
-        "JOIN digests d ON d.id = i.id WHERE i.state = 'done'"
+        "SELECT i.id, i.url, i.source, i.published, i.seen, d.done, d.record FROM items i "
+        "JOIN digests d ON d.id = i.id WHERE i.state = 'done' AND i.seen >= ?",
+        (_iso(start),),
     ).fetchall()
     found = []
-    for item_id, url, source, published, done, record in rows:
-        when = moment(published) or moment(done)
-        if when is None or when < start:
-            continue
+    for item_id, url, source, published, seen, done, record in rows:
+        first_seen = moment(seen) or moment(done)
+        when = moment(published) or first_seen
+        if first_seen is not None and (when is None or when > first_seen):
+            when = first_seen  # a date in the future: no later than when ruen saw it
         digest = json.loads(record)
         title = digest.get("title") or {}
         key = [s["en"] for s in digest["sentences"] if s["selected"] and s["en"]]
@@ -70,7 +78,8 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
             {
                 "id": item_id,
                 "url": url,
-                "published": when.isoformat(timespec="minutes"),
+                "published": when.isoformat(timespec="minutes") if when else None,
+                "first_seen": first_seen.isoformat(timespec="minutes") if first_seen else None,
                 "title": title.get("en") or (key[0] if key else item_id),
                 "title_ru": title.get("ru"),
                 "key_sentences": key,
@@ -79,11 +88,39 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
                 or [{"source": source, "url": url}],
             }
         )
-    found.sort(key=lambda story: (story["published"], story["id"]), reverse=True)
+    found.sort(key=lambda story: (story["published"] or "", story["id"]), reverse=True)
     return found
 
 
-def to_html(found: list[dict[str, Any]], start: datetime) -> str:
+def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
+    """The items of the period that could not be digested, and why: a reader should know
+    what the briefing lacks (``error``: tried again next run; ``refused``: never)."""
+    rows = store.db.execute(
+        "SELECT id, url, source, state, last_error, attempts FROM items "
+        "WHERE state IN ('error', 'refused') AND seen >= ? ORDER BY seen DESC, rowid DESC",
+        (_iso(start),),
+    ).fetchall()
+    return [
+        {
+            "id": item_id,
+            "url": url,
+            "source": source,
+            "error": error,
+            "again": state == "error",
+            "attempts": attempts,
+        }
+        for item_id, url, source, state, error, attempts in rows
+    ]
+
+
+def _iso(when: datetime) -> str:
+    """A time as the store writes ``seen`` (UTC, seconds), so that strings compare as times."""
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def to_html(
+    found: list[dict[str, Any]], start: datetime, failures: list[dict[str, Any]] = ()
+) -> str:
     period = f"since {start.isoformat(timespec='minutes')}"
     toc = "".join(f'<li><a href="#s{n}">{_e(s["title"])}</a></li>' for n, s in enumerate(found))
     articles = "".join(_story(n, story) for n, story in enumerate(found))
@@ -99,7 +136,7 @@ def to_html(found: list[dict[str, Any]], start: datetime) -> str:
         f'<p class="meta">{_e(period)}, newest first; each story once, with every source '
         f"that published it.</p></header>"
         + (f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>" if found else empty)
-        + f"{articles}</main></body></html>\n"
+        + f"{articles}{_failures_html(failures)}</main></body></html>\n"
     )
 
 
@@ -129,7 +166,28 @@ def _story(n: int, story: dict[str, Any]) -> str:
     )
 
 
-def to_markdown(found: list[dict[str, Any]], start: datetime) -> str:
+def _failures_html(failures: list[dict[str, Any]]) -> str:
+    if not failures:
+        return ""
+    rows = "".join(
+        f"<li>{_e(f['source'])}: "
+        + (
+            f'<a href="{_e(_safe_url(f["url"]))}" rel="noopener noreferrer">{_e(f["url"])}</a>'
+            if _safe_url(f["url"])
+            else _e(f["url"])
+        )
+        + f" — {_e(f['error'])}</li>"
+        for f in failures
+    )
+    return (
+        f'<section class="failed" id="failed"><h2>Not in this briefing: {len(failures)} '
+        f"item{'s' if len(failures) != 1 else ''} that failed</h2><ul>{rows}</ul></section>"
+    )
+
+
+def to_markdown(
+    found: list[dict[str, Any]], start: datetime, failures: list[dict[str, Any]] = ()
+) -> str:
     from ruen.report import _m
 
     out = [f"# Briefing: {len(found)} stories\n", f"since {start.isoformat(timespec='minutes')}\n"]
@@ -148,4 +206,7 @@ def to_markdown(found: list[dict[str, Any]], start: datetime) -> str:
             )
             + "\n"
         )
+    if failures:
+        out.append(f"## Not in this briefing: {len(failures)} failed\n")
+        out += [f"- {_m(f['source'])}: <{f['url']}> — {_m(f['error'])}" for f in failures]
     return "\n".join(out) + "\n"

@@ -1,6 +1,12 @@
 """One run of ``ruen follow``: read every source, keep what is new, fetch it politely, set
 reprints aside, digest the rest through one model, and store each result as it is done.
 
+Why pages stream: each page goes to the model the moment it is read, whatever host it came
+from, so a slow host holds up only its own pages (and those for at most the page deadline).
+Pages are read (HTML to text) on a thread of their own, beside the model; what was read but
+not yet digested when a run is interrupted is kept in the store, and the next run digests it
+without fetching it again.
+
 Why records come out of the store: a record is written out only after the transaction that
 stored it, and marked written after that; a run killed in between writes it next time (the
 command skips ids its output file already holds), so a killed run and its rerun leave the
@@ -10,20 +16,19 @@ store and the output an uninterrupted run leaves, nothing lost and nothing twice
 from __future__ import annotations
 
 import hashlib
-import itertools
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from ruen.documents import Document, parse_document
 from ruen.errors import RuenError
 from ruen.follow.fetch import Fetcher, FetchError, Politeness, Response
+from ruen.follow.ids import canonical
 from ruen.follow.sources import Entry, Listing, Source, read_listing
 from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
@@ -32,16 +37,18 @@ from ruen.stories import WINDOW, StoryIndex
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 ATTEMPTS = 5  # runs that try a failed item (an item refused for good is not tried again)
 Digester = Callable[[Iterable[Document]], Iterator[Digest | DocumentError]]
+# The first bytes of files that are not pages, whatever type the server gives them.
+NOT_PAGES = {
+    b"%PDF-": "a PDF file",
+    b"PK\x03\x04": "a ZIP file (or an Office document)",
+    b"\xd0\xcf\x11\xe0": "an old Office document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"{\\rtf": "an RTF document",
+}
 
-
-def canonical(url: str) -> str:
-    """One id for one page under all its addresses: tracking parameters and fragments gone
-    (courlan), host in lower case without ``www.``, no trailing slash, https."""
-    from courlan import normalize_url
-
-    parts = urlsplit(normalize_url(url, strict=True, trailing_slash=False))
-    host = parts.netloc.lower().removeprefix("www.")
-    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", parts.query, ""))
+__all__ = ["ATTEMPTS", "PAGE_TYPES", "Report", "canonical", "new_items", "run"]
 
 
 @dataclass
@@ -51,7 +58,9 @@ class Report:
     sources: int = 0
     unchanged: int = 0
     source_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, not a failure
     new: int = 0
+    waiting: int = 0  # items left for the next run by --max-new
     digested: int = 0
     duplicates: int = 0
     failed: int = 0
@@ -63,18 +72,19 @@ class Report:
 def new_items(
     fetcher: Fetcher, store: Store, sources: list[Source], report: Report, *, record: bool = True
 ) -> list[dict[str, Any]]:
-    """Read every source (hosts in parallel) and return the items to fetch, each once: the
-    new entries, and what earlier runs left pending or may mend. With ``record`` the new
-    entries and each source's ETag, success or error go to the store; without (a dry run)
-    nothing does, so the next real run still sees every entry as new."""
+    """Read every source (hosts in parallel) and return the items to fetch, each once, the
+    newest first: the new entries, and what earlier runs left pending or may mend. With
+    ``record`` the new entries and each source's validators, success or error go to the
+    store; without (a dry run) nothing does, so the next real run still sees every entry as
+    new."""
 
     def read(source: Source) -> Listing | FetchError:
         try:
-            return read_listing(fetcher, source, **known[source.url])
+            return read_listing(fetcher, source, validators=known[source.url])
         except FetchError as exc:
             return exc
 
-    known = {source.url: store.source(source.url) for source in sources}
+    known = {source.url: store.validators(source.url) for source in sources}
     workers = max(1, min(fetcher.politeness.connections, len(sources)))
     with ThreadPoolExecutor(workers, thread_name_prefix="ruen-source") as pool:
         listings = list(pool.map(read, sources))
@@ -87,6 +97,8 @@ def new_items(
                 store.source_failed(source.url, source.name, listing.reason)
             continue
         report.unchanged += listing.not_modified
+        report.source_errors += listing.errors
+        report.notes += listing.notes
         items: dict[str, dict[str, Any]] = {}
         for entry in listing.entries:
             items.setdefault(canonical(entry.url), _item(entry, source))
@@ -94,12 +106,14 @@ def new_items(
         new = [i for key, i in items.items() if key not in settled and key not in unlisted]
         unlisted.update((item["id"], item) for item in new)
         if record:
-            store.listed(source.url, source.name, listing.etag, listing.last_modified, new)
+            error = "; ".join(listing.errors) or None
+            store.listed(source.url, source.name, listing.validators, new, error)
     todo = store.todo(ATTEMPTS)
     if record:
         return todo
     known_ids = {item["id"] for item in todo}
-    return todo + [item for key, item in unlisted.items() if key not in known_ids]
+    fresh = [item for key, item in unlisted.items() if key not in known_ids]
+    return sorted(todo + fresh, key=lambda i: i["published"] or "", reverse=True)
 
 
 def _item(entry: Entry, source: Source) -> dict[str, Any]:
@@ -107,7 +121,9 @@ def _item(entry: Entry, source: Source) -> dict[str, Any]:
         "id": canonical(entry.url),
         "url": entry.url,
         "source": source.name or source.url,
+        "source_url": source.url,
         "published": entry.published,
+        "state": "pending",
     }
 
 
@@ -124,44 +140,34 @@ def run(
     """(id, record) of everything this run settles, as it is stored; first, what an earlier
     run stored but did not write out.
 
-    The pages are fetched on a thread of their own while the model digests those already
-    fetched, so fetching never waits on the model; the store is written on this thread only.
+    Pages are fetched and read on threads of their own while the model digests those already
+    read, so fetching never waits on the model; the store is written on this thread only.
+    ``max_new`` takes the newest items; the rest wait for the next run.
     """
     report = report if report is not None else Report()
     yield from store.unwritten()
     started = time.perf_counter()
     with Fetcher(politeness) as fetcher:
         items = new_items(fetcher, store, sources, report)
-        if max_new is not None:
+        if max_new is not None:  # the newest first; the rest wait for the next run
+            report.waiting = max(0, len(items) - max_new)
             items = items[:max_new]
+        # Then oldest first, so that of two tellings of one story the earlier is the story
+        # and the later its reprint (pages of different hosts still arrive as they come).
+        items.reverse()
         report.new = len(items)
         yield from store.unwritten()
         if not items:
             report.requests = fetcher.requests
             report.fetch_seconds = time.perf_counter() - started
             return
-        fetched: queue.Queue[tuple[str, Response | FetchError] | None] = queue.Queue()
-
-        def fetch_all() -> None:
-            try:
-                for done in fetcher.get_many([item["url"] for item in items], accept=PAGE_TYPES):
-                    fetched.put(done)
-            finally:
-                report.fetch_seconds = time.perf_counter() - started
-                fetched.put(None)
-
-        fetching = threading.Thread(target=fetch_all, name="ruen-fetch-pages", daemon=True)
-        fetching.start()
-        by_url = {item["url"]: item for item in items}
-        by_id: dict[str, tuple[dict[str, Any], Document]] = {}
+        pages = _Pages(store, fetcher, items, report, started)
         index: list[StoryIndex] = []  # built at the first page that arrives
+        digest_started = 0.0
+        held: dict[str, tuple[dict[str, Any], Document]] = {}  # given to the model, not done
 
         def documents() -> Iterator[Document]:
-            while (done := fetched.get()) is not None:
-                item = by_url[done[0]]
-                document = _read(store, item, done[1], report)
-                if document is None:
-                    continue
+            for item, document in pages:
                 if not index:
                     index.append(_index(store, window))
                 repeated = index[0].add(item["id"], document.text, moment(item["published"]))
@@ -169,50 +175,166 @@ def run(
                     store.duplicate(item, repeated)
                     report.duplicates += 1
                     continue
-                by_id[item["id"]] = (item, document)
+                held[item["id"]] = (item, document)
                 yield document
 
-        pages = documents()
-        first = next(pages, None)
-        yield from store.unwritten()
-        if first is not None:  # the model is loaded only when there is a page to digest
-            digest_started = time.perf_counter()
-            for result in digester(itertools.chain([first], pages)):
-                item, document = by_id.pop(result.id or "")  # held no longer than needed
-                if isinstance(result, DocumentError):
-                    store.failed(item, result.error)
-                    report.failed += 1
-                else:
-                    record = result.to_dict()
-                    record.pop("id", None)
-                    store.done(item, record, document.text)
-                    report.digested += 1
-                report.digest_seconds = time.perf_counter() - digest_started
-                yield from store.unwritten()
-        fetching.join()
-        report.requests = fetcher.requests
+        try:
+            for batch in _batches(documents(), pages):
+                yield from store.unwritten()  # what reading stored (failures, reprints)
+                digest_started = digest_started or time.perf_counter()
+                for result in digester(batch):  # the model is loaded at the first page
+                    item, document = held.pop(result.id or "")  # held no longer than needed
+                    if isinstance(result, DocumentError):
+                        store.failed(item, result.error)
+                        report.failed += 1
+                    else:
+                        record = result.to_dict()
+                        record.pop("id", None)
+                        store.done(item, record, document.text)
+                        report.digested += 1
+                    report.digest_seconds = time.perf_counter() - digest_started
+                    yield from store.unwritten()
+        except BaseException:  # interrupted (Ctrl-C, or the reader went away): keep what was read
+            fetcher.stopped.set()
+            for item, document in [*held.values(), *pages.drain()]:
+                store.fetched(item, _as_dict(document))
+            raise
+        finally:
+            report.requests = fetcher.requests
     yield from store.unwritten()
 
 
-def _read(
-    store: Store, item: dict[str, Any], response: Response | FetchError, report: Report
-) -> Document | None:
-    """The item's page read as ``ruen digest`` reads a page; a failure is stored as such."""
+# Characters of Russian given to the model at once, at most: about pipeline.WINDOW sentences.
+BATCH_CHARACTERS = 40_000
+
+
+def _batches(documents: Iterator[Document], pages: _Pages) -> Iterator[list[Document]]:
+    """The documents in batches of what has arrived: a batch ends where no other page is
+    ready (so that a page never waits for one that is still on its way: the model would
+    otherwise wait to fill its window) or at :data:`BATCH_CHARACTERS`."""
+    batch: list[Document] = []
+    size = 0
+    for document in documents:
+        batch.append(document)
+        size += len(document.text)
+        if size >= BATCH_CHARACTERS or pages.idle():
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+class _Pages:
+    """The items' pages as they are read, whatever host they come from: first those an
+    interrupted run kept, then each fetched page, read (HTML to text) on a thread of its own.
+    A page that fails is stored as failed here and not given out."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        items: list[dict[str, Any]],
+        report: Report,
+        started: float,
+    ) -> None:
+        self.store, self.report, self.started = store, report, started
+        self.kept = [item for item in items if item.get("state") == "fetched"]
+        self._kept_left = len(self.kept)
+        wanted = [item for item in items if item.get("state") != "fetched"]
+        self.by_url = {item["url"]: item for item in wanted}
+        self.read: queue.Queue[tuple[dict[str, Any], Document | RuenError] | None] = queue.Queue()
+        self.thread = threading.Thread(
+            target=self._fetch, args=(fetcher, list(self.by_url)), daemon=True
+        )
+        self.thread.start()
+
+    def _fetch(self, fetcher: Fetcher, urls: list[str]) -> None:
+        try:
+            pages = fetcher.get_many(urls, accept=PAGE_TYPES, page=True)
+            for url, response in pages:
+                item = self.by_url[url]
+                self.read.put((item, _read(item, response)))
+        finally:
+            self.report.fetch_seconds = time.perf_counter() - self.started
+            self.read.put(None)
+
+    def __iter__(self) -> Iterator[tuple[dict[str, Any], Document]]:
+        for n, item in enumerate(self.kept):
+            self._kept_left = len(self.kept) - n - 1
+            stored = self.store.fetched_document(item["id"])
+            if stored is not None:
+                yield item, Document(**{**stored, "notes": tuple(stored.get("notes", ()))})
+        while (arrived := self.read.get()) is not None:
+            item, document = arrived
+            if isinstance(document, RuenError):
+                retry = getattr(document, "retry", True)
+                counts = getattr(document, "counts", True)
+                self.store.failed(item, str(document), retry=retry, counts=counts)
+                self.report.failed += 1
+                continue
+            yield item, document
+
+    def idle(self) -> bool:
+        """Whether no page is ready to be given out right now."""
+        return self._kept_left == 0 and self.read.empty()
+
+    def drain(self) -> list[tuple[dict[str, Any], Document]]:
+        """The pages read and not yet given out (the run is being interrupted)."""
+        left = []
+        while True:
+            try:
+                arrived = self.read.get_nowait()
+            except queue.Empty:
+                return left
+            if arrived is not None and isinstance(arrived[1], Document):
+                left.append(arrived)
+
+
+def _read(item: dict[str, Any], response: Response | FetchError) -> Document | RuenError:
+    """The item's page read as ``ruen digest`` reads a page, or why it cannot be."""
+    if isinstance(response, FetchError):
+        return response
+    for magic, what in NOT_PAGES.items():
+        if response.content.lstrip()[: len(magic)] == magic:
+            kind = response.content_type or "no content type"
+            return FetchError(item["url"], f"{what} (served as {kind}), not a page", retry=False)
+    content = _whole_characters(response.content) if response.cut else response.content
     try:
-        if isinstance(response, FetchError):
-            raise response
-        document = parse_document(response.content, name=item["id"])
-    except FetchError as exc:
-        store.failed(item, str(exc), retry=exc.retry)
-        report.failed += 1
-        return None
+        document = parse_document(
+            content,
+            name=item["id"],
+            content_type=response.content_type,
+            charset=response.charset,
+        )
     except RuenError as exc:  # a page with no text to read: the next run may find one
-        store.failed(item, str(exc))
-        report.failed += 1
-        return None
+        return exc
+    if response.cut:
+        size = f" of {response.size / 2**20:.1f} MB" if response.size else ""
+        note = (
+            f"the page was cut at {len(response.content) / 2**20:.0f} MB{size} when fetched: "
+            "what follows that point is not in this digest"
+        )
+        document = Document(**{**_as_dict(document), "notes": (*document.notes, note)})
     item["content_hash"] = hashlib.sha256(document.text.encode()).hexdigest()
     item["published"] = item["published"] or document.date
     return document
+
+
+def _whole_characters(content: bytes) -> bytes:
+    """A body cut at a size limit, without the half of a UTF-8 character the cut may leave at
+    its end (which would read as a stray byte); bytes of other encodings are left alone."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            return content[: exc.start]
+    return content
+
+
+def _as_dict(document: Document) -> dict[str, Any]:
+    data = asdict(document)
+    data["notes"] = list(document.notes)
+    return data
 
 
 def _index(store: Store, window: timedelta) -> StoryIndex:

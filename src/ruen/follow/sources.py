@@ -1,6 +1,11 @@
 """What a source lists: the entries of a feed (RSS 0.9x/2.0, RDF, Atom), of a sitemap (sitemap
-indexes and news sitemaps too), or of a site's page (the feeds its ``<link rel="alternate">``
-names, else the sitemaps its robots.txt names).
+indexes, news sitemaps and gzipped sitemaps too), or of a site's page (the feed its ``<link
+rel="alternate">`` names, else the sitemaps its robots.txt names).
+
+A source may be a tree: an index names sitemaps, a page names a feed. Each of them is read on
+its own, conditionally (its ETag and Last-Modified are kept in the store), so that an index
+that answers 304 still has each of its sitemaps asked whether it changed, and one sitemap that
+cannot be read is one error while the others' entries still come.
 
 Why feedparser: it reads every feed dialect and date format there is; it has no timeouts of its
 own, so it is fed the bytes ruen fetched. Sitemaps are plain XML and are read with lxml.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +25,12 @@ from ruen.errors import InputError, MissingExtraError
 from ruen.follow.fetch import Fetcher, FetchError, Response
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-MAX_SITEMAPS = 20  # sitemaps read from one index in a run
+GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/gzip-compressed")
+# Child sitemaps read from one index in a run, the newest first by their lastmod; a listing
+# says when an index names more.
+MAX_SITEMAPS = 500
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+_FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,36 +46,65 @@ class Entry:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request for one listing needs, and the listings it named (an
+    index's sitemaps, a page's feed): asked again even when it answers 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    children: tuple[str, ...] = ()
+
+
 @dataclass
 class Listing:
-    """What one read of a source gave: its entries, or that it did not change (304)."""
+    """What one read of a source gave: its entries, whether nothing changed (every part of it
+    answered 304), the validators of each part for the next run, and what went wrong in a
+    part without stopping the others (``errors``) or is worth saying (``notes``)."""
 
     source: Source
     entries: list[Entry] = field(default_factory=list)
-    etag: str | None = None
-    last_modified: str | None = None
     not_modified: bool = False
     kind: str = "feed"  # feed, sitemap or page
+    validators: dict[str, Validators] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # the parts that did not answer 304
+
+    @property
+    def etag(self) -> str | None:
+        return self.validators.get(self.source.url, Validators()).etag
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.validators.get(self.source.url, Validators()).last_modified
 
 
 def read_sources(arguments: list[str]) -> list[Source]:
-    """URLs, and files that list sources one a line (``URL [name]``, ``#`` comments)."""
+    """URLs, and files that list sources one a line (``URL [name]``, the name after a space or
+    a tab; ``#`` comments)."""
     found: list[Source] = []
     for argument in arguments:
-        if re.match(r"^https?://", argument, flags=re.IGNORECASE):
+        if _URL.match(argument):
             found.append(Source(argument))
             continue
         path = Path(argument)
         if not path.is_file():
             raise InputError(f"{argument}: neither an http(s) address nor a file of sources")
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{argument}: a file of sources must be UTF-8") from None
+        except OSError as exc:
+            raise InputError(f"{argument}: cannot be read ({exc.strerror or exc})") from None
+        for number, line in enumerate(text.splitlines(), start=1):
             line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
             if not line:
                 continue
-            url, _, name = line.partition(" ")
-            if not re.match(r"^https?://", url, flags=re.IGNORECASE):
+            url, *name = line.split(None, 1)
+            if not _URL.match(url):
                 raise InputError(f"{os.fspath(path)}, line {number}: {url!r} is not an http(s) URL")
-            found.append(Source(url, name.strip() or None))
+            found.append(Source(url, " ".join(name[0].split()) if name else None))
     unique: dict[str, Source] = {}
     for source in found:  # the first mention of a URL wins (it may carry the name)
         unique.setdefault(source.url, source)
@@ -77,43 +117,113 @@ def read_listing(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    validators: dict[str, Validators] | None = None,
 ) -> Listing:
-    """The entries ``source`` lists now; a conditional request when ``etag`` or
-    ``last_modified`` is known. Raises FetchError for a source that cannot be read."""
-    response = fetcher.get(source.url, etag=etag, last_modified=last_modified)
-    listing = Listing(source, etag=response.etag or etag, last_modified=response.last_modified)
-    if response.not_modified:
-        listing.not_modified = True
-        listing.last_modified = last_modified
-        return listing
-    kind = _kind(response)
-    listing.kind = kind
-    if kind == "sitemap":
-        listing.entries = _sitemap_entries(fetcher, response)
-    elif kind == "feed":
-        listing.entries = _feed_entries(response)
-    else:
-        listing.entries = _page_entries(fetcher, response)
+    """The entries ``source`` lists now: conditional requests where ``validators`` (or
+    ``etag`` and ``last_modified``, for the source itself) are known. Raises FetchError when
+    the source itself cannot be read; a part of it that cannot be read is in ``errors``."""
+    known = dict(validators or {})
+    if etag or last_modified:
+        own = known.get(source.url, Validators())
+        known[source.url] = Validators(etag, last_modified, own.children)
+    listing = Listing(source)
+    listing.entries = _read(fetcher, source.url, known, listing, 0)
+    listing.not_modified = bool(listing.validators) and not listing.changed
     return listing
 
 
-def _kind(response: Response) -> str:
-    head = response.content[:2048].lstrip().lower()
+def _read(
+    fetcher: Fetcher, url: str, known: dict[str, Validators], listing: Listing, depth: int
+) -> list[Entry]:
+    """The entries of one listing, and of the listings it names."""
+    was = known.get(url, Validators())
+    response = fetcher.get(url, etag=was.etag, last_modified=was.last_modified)
+    if response.not_modified:
+        listing.validators[url] = was
+        return _children(fetcher, was.children, known, listing, depth)
+    listing.changed.add(url)
+    content = _unzipped(response, fetcher.politeness.max_bytes)
+    kind = _kind(response, content)
+    if depth == 0:
+        listing.kind = kind
+    children: list[str] = []
+    entries: list[Entry] = []
+    if kind == "sitemap":
+        entries, children = _sitemap(response.url, content, listing, depth)
+    elif kind == "feed":
+        entries = _feed_entries(response, content, listing)
+    elif depth == 0:
+        children = _page_children(fetcher, response, content)
+    else:
+        raise FetchError(url, "a web page where a feed or sitemap was expected", retry=False)
+    listing.validators[url] = Validators(
+        response.etag or None, response.last_modified or None, tuple(children)
+    )
+    return entries + _children(fetcher, tuple(children), known, listing, depth)
+
+
+def _children(
+    fetcher: Fetcher,
+    children: tuple[str, ...],
+    known: dict[str, Validators],
+    listing: Listing,
+    depth: int,
+) -> list[Entry]:
+    """The entries of each listing an index or a page named, each read on its own."""
+    entries: list[Entry] = []
+    if depth >= 2:
+        if children:
+            listing.notes.append(f"{len(children)} sitemaps nested three deep not read")
+        return entries
+    for child in children:
+        try:
+            entries += _read(fetcher, child, known, listing, depth + 1)
+        except FetchError as exc:
+            listing.errors.append(str(exc))
+    return entries
+
+
+def _unzipped(response: Response, limit: int) -> bytes:
+    """The body, gunzipped where it is a gzip file (``.xml.gz`` by name, type or its first
+    bytes), at most ``limit`` bytes of it."""
+    content = response.content
+    gzipped = content[:2] == b"\x1f\x8b" and (
+        response.content_type in GZIP_TYPES
+        or response.url.split("?", 1)[0].lower().endswith(".gz")
+        or not response.content_type
+        or response.content_type == "application/octet-stream"
+    )
+    if not gzipped:
+        return content
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(content, limit + 1)
+    except zlib.error as exc:
+        raise FetchError(response.url, f"a gzip file that cannot be read ({exc})") from None
+    if len(data) > limit:
+        raise FetchError(
+            response.url, f"over {limit / 2**20:.0f} MB once unzipped; not read", retry=False
+        )
+    return data
+
+
+def _kind(response: Response, content: bytes) -> str:
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
-    if response.content_type in ("text/html", "application/xhtml+xml") or head.startswith(
-        (b"<!doctype html", b"<html")
+    if response.content_type in ("text/html", "application/xhtml+xml") or re.match(
+        rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", head, re.S
     ):
         return "page"
     return "feed"
 
 
-def _feed_entries(response: Response) -> list[Entry]:
+def _feed_entries(response: Response, content: bytes, listing: Listing) -> list[Entry]:
     try:
         import feedparser
     except ImportError:
         raise MissingExtraError("reading feeds", "follow", "feedparser") from None
-    parsed = feedparser.parse(response.content, response_headers={"content-location": response.url})
+    parsed = feedparser.parse(content, response_headers={"content-location": response.url})
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no feed entries"
         raise FetchError(response.url, f"not a feed that can be read ({reason})")
@@ -127,31 +237,41 @@ def _feed_entries(response: Response) -> list[Entry]:
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = datetime(*stamp[:6], tzinfo=timezone.utc).isoformat() if stamp else None
         entries.append(Entry(urljoin(response.url, link), published, item.get("title")))
+    if parsed.entries and not _FEED_END.search(content[-512:]):
+        listing.errors.append(
+            f"{response.url}: the feed ends before its closing tag (cut short in transfer?): "
+            f"{len(entries)} items read; the rest next run"
+        )
     return entries
 
 
-def _sitemap_entries(fetcher: Fetcher, response: Response, depth: int = 0) -> list[Entry]:
+def _sitemap(
+    url: str, content: bytes, listing: Listing, depth: int
+) -> tuple[list[Entry], list[str]]:
+    """A sitemap's entries, or an index's child sitemaps (the newest first, at most
+    :data:`MAX_SITEMAPS`, a note saying so where there are more)."""
     from lxml import etree
 
     try:
-        root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False))
+        root = etree.fromstring(
+            content, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        )
     except etree.XMLSyntaxError as exc:
-        raise FetchError(response.url, f"not a sitemap that can be read ({exc})") from None
-    tag = etree.QName(root).localname
-    entries: list[Entry] = []
-    if tag == "sitemapindex":
-        if depth > 1:
-            return entries
-        locations = [
-            _text(node, "loc") for node in root if etree.QName(node).localname == "sitemap"
+        raise FetchError(url, f"not a sitemap that can be read ({exc})") from None
+    if etree.QName(root).localname == "sitemapindex":
+        named = [
+            (_text(node, "lastmod") or "", urljoin(url, location))
+            for node in root
+            if etree.QName(node).localname == "sitemap" and (location := _text(node, "loc"))
         ]
-        for location in [loc for loc in locations if loc][:MAX_SITEMAPS]:
-            try:
-                child = fetcher.get(urljoin(response.url, location))
-            except FetchError:
-                continue
-            entries += _sitemap_entries(fetcher, child, depth + 1)
-        return entries
+        if len(named) > MAX_SITEMAPS:
+            listing.notes.append(
+                f"{url}: an index of {len(named)} sitemaps; the {MAX_SITEMAPS} newest by their "
+                "lastmod are read"
+            )
+            named = sorted(named, key=lambda pair: pair[0], reverse=True)[:MAX_SITEMAPS]
+        return [], list(dict.fromkeys(location for _, location in named))
+    entries: list[Entry] = []
     for node in root:
         if etree.QName(node).localname != "url":
             continue
@@ -159,8 +279,8 @@ def _sitemap_entries(fetcher: Fetcher, response: Response, depth: int = 0) -> li
         if not location:
             continue
         published = _text(node, "publication_date") or _text(node, "lastmod")
-        entries.append(Entry(urljoin(response.url, location), published, _text(node, "title")))
-    return entries
+        entries.append(Entry(urljoin(url, location), published, _text(node, "title")))
+    return entries, []
 
 
 def _text(node: object, name: str) -> str | None:
@@ -171,11 +291,14 @@ def _text(node: object, name: str) -> str | None:
     return None
 
 
-def _page_entries(fetcher: Fetcher, response: Response) -> list[Entry]:
-    """A site's page: the feeds it names, else the sitemaps of its robots.txt."""
+def _page_children(fetcher: Fetcher, response: Response, content: bytes) -> list[str]:
+    """A site's page: the feed it names, else the sitemaps its robots.txt names."""
     from lxml import html
 
-    page = html.fromstring(response.content)
+    try:
+        page = html.fromstring(content)
+    except Exception as exc:  # lxml gives up on some broken markup
+        raise FetchError(response.url, f"a page that cannot be read ({exc})") from None
     feeds = [
         urljoin(response.url, link.get("href"))
         for link in page.iter("link")
@@ -183,11 +306,9 @@ def _page_entries(fetcher: Fetcher, response: Response) -> list[Entry]:
         and (link.get("type") or "").lower() in FEED_TYPES
         and link.get("href")
     ]
-    for feed in feeds:
-        return _feed_entries(fetcher.get(feed))
-    entries: list[Entry] = []
-    for sitemap in fetcher.sitemaps(response.url)[:MAX_SITEMAPS]:
-        entries += _sitemap_entries(fetcher, fetcher.get(sitemap))
-    if not entries:
+    if feeds:
+        return feeds[:1]
+    sitemaps = fetcher.sitemaps(response.url)
+    if not sitemaps:
         raise FetchError(response.url, "a page that names no feed, and no sitemap in robots.txt")
-    return entries
+    return sitemaps

@@ -3,12 +3,22 @@ digests made of them.
 
 Why SQLite: an item is marked done in the same transaction that stores its digest, so a run
 killed at any moment and run again ends with exactly what an uninterrupted run gives; and
-``--list``, ``ruen briefing`` and a second machine read it with nothing else installed. Tables:
-``sources`` (url, name, ETag and Last-Modified for conditional requests, last success and
-error, items listed), ``items`` (canonical URL, URL, source, published, content hash, state
-``done``/``duplicate``/``error``, attempts, last error, the story it repeats, whether its
-record was written out), ``digests`` (the JSON record and the Russian text, which the next run
-compares reprints against) and ``sightings`` (every source that published a story).
+``--list``, ``ruen briefing`` and a second machine read it with nothing else installed.
+
+Tables (layout 2): ``sources`` (url, name, last success and error, items listed);
+``listings`` (each feed, sitemap or page a source is read through: ETag, Last-Modified, and
+the listings it names, for conditional requests); ``items`` (canonical URL, URL, source name
+and URL, published, content hash, state ``pending``/``fetched``/``done``/``duplicate``/
+``error``/``refused``, attempts, last error, the story it repeats, whether its record was
+written out, when it was first seen); ``digests`` (the JSON record and the Russian text, which
+the next run compares reprints against); ``sightings`` (every source that published a story);
+``fetched`` (pages read but not yet digested when a run was interrupted, so that the next run
+does not fetch them again).
+
+The layout is versioned (``PRAGMA user_version``) and marked as ruen's (``PRAGMA
+application_id``): a store of layout 1 is migrated on opening (its ids recomputed, since
+layout 2's keep the query parameters that identify a page), and a SQLite file of another
+program is refused, never written into.
 """
 
 from __future__ import annotations
@@ -23,17 +33,26 @@ from pathlib import Path
 from typing import Any
 
 from ruen.errors import RuenError
+from ruen.follow.ids import canonical
+from ruen.follow.sources import Validators
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+APPLICATION_ID = 0x7275656E  # "ruen": marks a SQLite file as a ruen follow store
+LAYOUT_1_TABLES = frozenset({"sources", "items", "digests", "sightings"})
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
     url TEXT PRIMARY KEY, name TEXT, etag TEXT, last_modified TEXT,
     last_success TEXT, last_error TEXT, last_error_at TEXT, listed INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS listings (
+    url TEXT PRIMARY KEY, source TEXT NOT NULL, etag TEXT, last_modified TEXT,
+    children TEXT NOT NULL DEFAULT '[]'
+);
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL, published TEXT,
     content_hash TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT, duplicate_of TEXT, written INTEGER NOT NULL DEFAULT 0, seen TEXT NOT NULL
+    last_error TEXT, duplicate_of TEXT, written INTEGER NOT NULL DEFAULT 0, seen TEXT NOT NULL,
+    source_url TEXT
 );
 CREATE TABLE IF NOT EXISTS digests (
     id TEXT PRIMARY KEY, record TEXT NOT NULL, text TEXT NOT NULL, done TEXT NOT NULL
@@ -41,7 +60,9 @@ CREATE TABLE IF NOT EXISTS digests (
 CREATE TABLE IF NOT EXISTS sightings (
     id TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, PRIMARY KEY (id, source)
 );
+CREATE TABLE IF NOT EXISTS fetched (id TEXT PRIMARY KEY, document TEXT NOT NULL);
 """
+ITEM_FIELDS = ("id", "url", "source", "published", "source_url", "seen")
 
 
 def now() -> str:
@@ -65,8 +86,17 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(f"{self.path}.lock", "a")  # noqa: SIM115 - held while open
+        self.db: sqlite3.Connection | None = None
+        self._lock = None
+        if self.path.is_dir():
+            raise RuenError(f"{self.path}: is a folder; --store names the store's file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = open(f"{self.path}.lock", "a")  # noqa: SIM115 - held while open
+        except OSError as exc:
+            raise RuenError(
+                f"{self.path}: the store cannot be made there ({exc.strerror or exc})"
+            ) from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -76,20 +106,86 @@ class Store:
             ) from None
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise RuenError(f"{self.path}: a store of layout {version}; this ruen reads 1")
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._open()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise RuenError(f"{self.path}: not a ruen follow store ({exc})") from None
+        except RuenError:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        """Check the file is ruen's store (or empty), and bring it to this layout."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {
+            row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if version > SCHEMA_VERSION and application == APPLICATION_ID:
+            raise RuenError(
+                f"{self.path}: a store of layout {version}, made by a newer ruen; this one "
+                f"reads layouts up to {SCHEMA_VERSION}"
+            )
+        if (
+            tables
+            and application != APPLICATION_ID
+            and not (version == 1 and tables >= LAYOUT_1_TABLES)
+        ):
+            raise RuenError(
+                f"{self.path}: not a ruen follow store (a SQLite file of another program, "
+                f"with tables {', '.join(sorted(tables))}); ruen writes only into its own stores"
+            )
+        if tables and version == 1:
+            self._migrate_from_1()
+        with self._transaction():  # statement by statement: executescript would commit first
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _migrate_from_1(self) -> None:
+        """Layout 1 to 2, in one transaction: ids recomputed with the query parameters that
+        identify a page (they were dropped), the source's URL beside its name on each item,
+        each source's ETag and Last-Modified moved to ``listings``."""
+        with self._transaction():
+            self.db.execute("ALTER TABLE items ADD COLUMN source_url TEXT")
+            self.db.execute(  # layout 1 kept a source's name where it had one, else its URL
+                "UPDATE items SET source_url = coalesce((SELECT s.url FROM sources s WHERE "
+                "s.url = items.source), (SELECT s.url FROM sources s WHERE s.name = "
+                "items.source LIMIT 1))"
+            )
+            self.db.execute(
+                "CREATE TABLE listings (url TEXT PRIMARY KEY, source TEXT NOT NULL, etag TEXT, "
+                "last_modified TEXT, children TEXT NOT NULL DEFAULT '[]')"
+            )
+            self.db.execute(
+                "INSERT INTO listings (url, source, etag, last_modified) SELECT url, url, etag, "
+                "last_modified FROM sources WHERE etag IS NOT NULL OR last_modified IS NOT NULL"
+            )
+            renamed = [
+                (old, new)
+                for old, url in self.db.execute("SELECT id, url FROM items").fetchall()
+                if (new := canonical(url)) != old
+            ]
+            for old, new in renamed:
+                for table, column in (
+                    ("items", "id"),
+                    ("items", "duplicate_of"),
+                    ("digests", "id"),
+                    ("sightings", "id"),
+                ):
+                    self.db.execute(
+                        f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?", (new, old)
+                    )
+            self.db.execute("PRAGMA user_version = 2")
 
     def close(self) -> None:
-        if getattr(self, "db", None) is not None:
+        if self.db is not None:
             self.db.close()
-            self.db = None  # type: ignore[assignment]
-        self._lock.close()
+            self.db = None
+        if self._lock is not None:
+            self._lock.close()
 
     def __enter__(self) -> Store:
         return self
@@ -99,70 +195,91 @@ class Store:
 
     # --- sources ----------------------------------------------------------------------------
 
-    def source(self, url: str) -> dict[str, Any]:
-        row = self.db.execute(
-            "SELECT etag, last_modified FROM sources WHERE url = ?", (url,)
-        ).fetchone()
-        return {"etag": row[0], "last_modified": row[1]} if row else {}
+    def validators(self, source: str) -> dict[str, Validators]:
+        """What conditional requests for ``source`` and the listings it named need."""
+        return {
+            url: Validators(etag, last_modified, tuple(json.loads(children)))
+            for url, etag, last_modified, children in self.db.execute(
+                "SELECT url, etag, last_modified, children FROM listings WHERE source = ?",
+                (source,),
+            )
+        }
 
     def listed(
         self,
         url: str,
         name: str | None,
-        etag: str | None,
-        last_modified: str | None,
+        validators: dict[str, Validators],
         items: list[dict[str, Any]],
+        error: str | None = None,
     ) -> None:
         """A source read: its new items become pending in the same transaction that stores
-        its ETag, so that a run killed before fetching them still has them to do, although
-        the next request for the source is answered 304."""
+        its validators, so that a run killed before fetching them still has them to do,
+        although the next request for the source is answered 304. ``error``: a part of it
+        could not be read."""
         with self._transaction():
-            self._source_read(url, name, etag, last_modified, len(items))
+            self.db.execute(
+                "INSERT INTO sources (url, name, last_success, listed) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET name = coalesce(excluded.name, name), "
+                "last_success = excluded.last_success, listed = listed + excluded.listed",
+                (url, name, now(), len(items)),
+            )
+            if error:
+                self._source_error(url, name, error)
             self.db.executemany(
-                "INSERT OR IGNORE INTO items (id, url, source, published, state, seen) "
-                "VALUES (?, ?, ?, ?, 'pending', ?)",
-                [(i["id"], i["url"], i["source"], i.get("published"), now()) for i in items],
+                "INSERT OR REPLACE INTO listings (url, source, etag, last_modified, children) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (part, url, v.etag, v.last_modified, json.dumps(list(v.children)))
+                    for part, v in validators.items()
+                ],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO items (id, url, source, published, state, seen, "
+                "source_url) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+                [(i["id"], i["url"], i["source"], i.get("published"), now(), url) for i in items],
             )
 
-    def _source_read(
-        self, url: str, name: str | None, etag: str | None, last_modified: str | None, listed: int
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO sources (url, name, etag, last_modified, last_success, listed) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET name = "
-            "coalesce(excluded.name, name), etag = excluded.etag, last_modified = "
-            "excluded.last_modified, last_success = excluded.last_success, listed = "
-            "listed + excluded.listed",
-            (url, name, etag, last_modified, now(), listed),
-        )
-
     def source_failed(self, url: str, name: str | None, error: str) -> None:
+        self._source_error(url, name, error)
+
+    def _source_error(self, url: str, name: str | None, error: str) -> None:
         self.db.execute(
             "INSERT INTO sources (url, name, last_error, last_error_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(url) DO UPDATE SET last_error = excluded.last_error, "
-            "last_error_at = excluded.last_error_at",
+            "last_error_at = excluded.last_error_at, name = coalesce(excluded.name, name)",
             (url, name, error, now()),
         )
 
     def sources(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT s.url, s.name, s.last_success, s.last_error, s.last_error_at, s.listed, "
-            "(SELECT count(*) FROM items i WHERE i.source = s.url AND i.state = 'done'), "
-            "(SELECT count(*) FROM items i WHERE i.source = s.url AND i.state = 'duplicate'), "
-            "(SELECT count(*) FROM items i WHERE i.source = s.url "
-            "AND i.state IN ('error', 'refused')) "
+            "(SELECT count(*) FROM items i WHERE i.source_url = s.url AND i.state = 'done'), "
+            "(SELECT count(*) FROM items i WHERE i.source_url = s.url "
+            "AND i.state = 'duplicate'), "
+            "(SELECT count(*) FROM items i WHERE i.source_url = s.url "
+            "AND i.state IN ('error', 'refused')), "
+            "(SELECT count(*) FROM items i WHERE i.source_url = s.url "
+            "AND i.state IN ('pending', 'fetched')) "
             "FROM sources s ORDER BY s.url"
         )
         keys = ("url", "name", "last_success", "last_error", "last_error_at", "listed")
         return [
-            {**dict(zip(keys, row[:6])), "digested": row[6], "duplicates": row[7], "failed": row[8]}
+            {
+                **dict(zip(keys, row[:6])),
+                "digested": row[6],
+                "duplicates": row[7],
+                "failed": row[8],
+                "waiting": row[9],
+            }
             for row in rows
         ]
 
     # --- items ------------------------------------------------------------------------------
 
     def settled(self, ids: list[str]) -> set[str]:
-        """Which of ``ids`` need nothing more (digested, or a repeat); failed ones are retried."""
+        """Which of ``ids`` need nothing more (digested, a repeat, refused, or waiting to be
+        fetched or digested already); failed ones are retried."""
         found: set[str] = set()
         for begin in range(0, len(ids), 500):
             chunk = ids[begin : begin + 500]
@@ -178,15 +295,17 @@ class Store:
         return found
 
     def todo(self, attempts: int) -> list[dict[str, Any]]:
-        """The items to fetch: pending ones, and those that failed in a way a later run may
-        mend, tried fewer than ``attempts`` times (a feed that has not changed since, a 304,
-        no longer lists them)."""
+        """The items to fetch or digest, the newest first (by publication, else by when ruen
+        first saw them): pages fetched but not digested, pending ones, and those that failed
+        in a way a later run may mend, tried fewer than ``attempts`` times (a feed that has
+        not changed since, a 304, no longer lists them)."""
         rows = self.db.execute(
-            "SELECT id, url, source, published FROM items WHERE state = 'pending' "
-            "OR (state = 'error' AND attempts < ?) ORDER BY rowid",
+            f"SELECT {', '.join(ITEM_FIELDS)}, state FROM items WHERE state IN ('pending', "
+            "'fetched') OR (state = 'error' AND attempts < ?) "
+            "ORDER BY coalesce(published, seen) DESC, rowid DESC",
             (attempts,),
         )
-        return [dict(zip(("id", "url", "source", "published"), row)) for row in rows]
+        return [dict(zip((*ITEM_FIELDS, "state"), row)) for row in rows]
 
     def _sighted(self, item_id: str, source: str, url: str) -> None:
         """``source`` published story ``item_id`` at ``url``."""
@@ -194,6 +313,24 @@ class Store:
             "INSERT OR IGNORE INTO sightings (id, source, url) VALUES (?, ?, ?)",
             (item_id, source, url),
         )
+
+    def fetched(self, item: dict[str, Any], document: dict[str, Any]) -> None:
+        """A page read but not digested (the run is being interrupted): kept, so that the
+        next run digests it without fetching it again."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO fetched (id, document) VALUES (?, ?)",
+                (item["id"], json.dumps(document, ensure_ascii=False)),
+            )
+            self.db.execute(
+                "UPDATE items SET state = 'fetched', published = coalesce(published, ?), "
+                "content_hash = ? WHERE id = ?",
+                (item.get("published"), item.get("content_hash"), item["id"]),
+            )
+
+    def fetched_document(self, item_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT document FROM fetched WHERE id = ?", (item_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def done(self, item: dict[str, Any], record: dict[str, Any], text: str) -> None:
         """Store a digest and mark its item done, in one transaction."""
@@ -209,20 +346,30 @@ class Store:
             self._item(item, "duplicate", None, of)
             self._sighted(of, item["source"], item["url"])
 
-    def failed(self, item: dict[str, Any], error: str, *, retry: bool = True) -> None:
+    def failed(
+        self, item: dict[str, Any], error: str, *, retry: bool = True, counts: bool = True
+    ) -> None:
         """An item that failed: tried again next run (``error``), or never (``refused``:
-        robots.txt forbids it, it is not a page, it is gone)."""
+        robots.txt forbids it, it is not a page, it is gone). ``counts=False``: it was not
+        really tried (its host could not be reached), so it keeps all its attempts."""
         with self._transaction():
-            self._item(item, "error" if retry else "refused", error, None)
+            self._item(item, "error" if retry else "refused", error, None, counts)
 
-    def _item(self, item: dict[str, Any], state: str, error: str | None, of: str | None) -> None:
+    def _item(
+        self,
+        item: dict[str, Any],
+        state: str,
+        error: str | None,
+        of: str | None,
+        counts: bool = True,
+    ) -> None:
         self.db.execute(
             "INSERT INTO items (id, url, source, published, content_hash, state, attempts, "
-            "last_error, duplicate_of, seen) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET state = excluded.state, attempts = attempts + 1, "
-            "last_error = excluded.last_error, duplicate_of = excluded.duplicate_of, "
-            "content_hash = excluded.content_hash, published = "
-            "coalesce(excluded.published, published), written = 0",
+            "last_error, duplicate_of, seen, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET state = excluded.state, attempts = attempts + "
+            "excluded.attempts, last_error = excluded.last_error, duplicate_of = "
+            "excluded.duplicate_of, content_hash = coalesce(excluded.content_hash, "
+            "content_hash), published = coalesce(excluded.published, published), written = 0",
             (
                 item["id"],
                 item["url"],
@@ -230,31 +377,48 @@ class Store:
                 item.get("published"),
                 item.get("content_hash"),
                 state,
+                int(counts),
                 error,
                 of,
                 now(),
+                item.get("source_url"),
             ),
         )
+        self.db.execute("DELETE FROM fetched WHERE id = ?", (item["id"],))
         if state == "done":  # a repeat is a sighting of the story it repeats (duplicate())
             self._sighted(item["id"], item["source"], item["url"])
 
     def unwritten(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(id, record) of every settled or failed item whose record is not yet written out."""
         rows = self.db.execute(
-            "SELECT i.id, i.url, i.source, i.published, i.state, i.duplicate_of, i.last_error, "
-            "d.record FROM items i LEFT JOIN digests d ON d.id = i.id WHERE i.written = 0 "
-            "AND i.state != 'pending' "
-            "ORDER BY i.rowid"
+            "SELECT i.id FROM items i WHERE i.written = 0 "
+            "AND i.state NOT IN ('pending', 'fetched') ORDER BY i.rowid"
         ).fetchall()
-        for item_id, url, source, published, state, of, error, record in rows:
-            head = {"id": item_id, "url": url, "source": source, "published": published}
-            if state == "done":  # the digest's fields after the item's, which win
-                digest = json.loads(record)
-                yield item_id, {**head, **{k: v for k, v in digest.items() if k not in head}}
-            elif state == "duplicate":
-                yield item_id, {**head, "duplicate_of": of}
-            else:
-                yield item_id, {**head, "error": error}
+        for (item_id,) in rows:
+            yield item_id, self.record(item_id)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every settled or failed item's record, in the order they came in, one at a time."""
+        rows = self.db.execute(
+            "SELECT id FROM items WHERE state NOT IN ('pending', 'fetched') ORDER BY rowid"
+        ).fetchall()
+        for (item_id,) in rows:
+            yield self.record(item_id)
+
+    def record(self, item_id: str) -> dict[str, Any]:
+        """The record written out for an item: its digest, repeat or error."""
+        url, source, published, state, of, error, record = self.db.execute(
+            "SELECT i.url, i.source, i.published, i.state, i.duplicate_of, i.last_error, "
+            "d.record FROM items i LEFT JOIN digests d ON d.id = i.id WHERE i.id = ?",
+            (item_id,),
+        ).fetchone()
+        head = {"id": item_id, "url": url, "source": source, "published": published}
+        if state == "done":  # the digest's fields after the item's, which win
+            digest = json.loads(record)
+            return {**head, **{k: v for k, v in digest.items() if k not in head}}
+        if state == "duplicate":
+            return {**head, "duplicate_of": of}
+        return {**head, "error": error}
 
     def written(self, item_id: str) -> None:
         self.db.execute("UPDATE items SET written = 1 WHERE id = ?", (item_id,))
