@@ -7,7 +7,14 @@ RSS; the second run (nothing new) with its requests (all conditional: robots.txt
 source, no page) and its time against the first's. The pages are distinct stories: five WMT
 segments drawn at random, in the page layout of a ministry's site. Settings that differ from
 the defaults, and why: exactly 30 output tokens and beam 4, as corpus.py, so that random
-weights do a real model's work; --delay and --connections stay at their defaults.
+weights do a real model's work; --delay, --connections and --page-deadline stay at their
+defaults.
+
+Then the same 50 sources with faults of the real web, on a fresh store: the first source's
+feed also lists a page whose body trickles in forever, a page that redirects to another host,
+a redirect loop, and two pages of a host whose robots.txt never answers. Its first run must
+take no longer than the faultless first run plus one page deadline, and digest every page of
+the healthy hosts.
 
     python benchmarks/follow.py --sources 50 --items 20
 """
@@ -43,10 +50,38 @@ def stories(count: int, seed: int) -> list[list[str]]:
     return [rng.sample(pool, 5) for _ in range(count)]
 
 
-def serve(address: str, pages: dict[str, bytes], log: list[str]) -> ThreadingHTTPServer:
+def serve(
+    address: str, pages: dict[str, bytes], log: list[str], faults: dict[str, str] | None = None
+) -> ThreadingHTTPServer:
+    faults = {} if faults is None else faults
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             log.append(self.path)
+            fault = faults.get(self.path)
+            if fault == "hang":  # accept, never answer (until the server stops)
+                while not stopping.is_set():
+                    time.sleep(0.5)
+                return
+            if fault == "trickle":  # headers, then a byte a second, forever
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                try:
+                    self.wfile.write(b"<html><body><p>")
+                    while not stopping.is_set():
+                        time.sleep(1)
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                except OSError:
+                    pass
+                return
+            if fault and fault.startswith("redirect "):
+                self.send_response(302)
+                self.send_header("Location", fault.split(" ", 1)[1])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if self.path == "/robots.txt":
                 status, headers, body = 200, {}, b"User-agent: *\nAllow: /\n"
             elif self.path == "/feed.xml":
@@ -73,13 +108,18 @@ def serve(address: str, pages: dict[str, bytes], log: list[str]) -> ThreadingHTT
             pass
 
     server = ThreadingHTTPServer((address, 0), Handler)
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def site(base: str, texts: list[list[str]]) -> dict[str, bytes]:
+stopping = threading.Event()
+
+
+def site(base: str, texts: list[list[str]], extra: list[str] = ()) -> dict[str, bytes]:
+    """A ministry's pages and its feed; ``extra``: more links the feed lists (the faults)."""
     pages = {}
-    items = []
+    items = [f"<item><title>fault</title><link>{link}</link></item>" for link in extra]
     for n, segments in enumerate(texts):
         body = "".join(f"<p>{escape(s)}</p>" for s in segments)
         pages[f"/news/{n}"] = (
@@ -119,47 +159,66 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=50)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-faults", action="store_true", help="skip the run with faults")
     args = parser.parse_args()
     build_model()
-    texts = stories(args.sources * args.items, args.seed)
-    logs: list[list[str]] = []
-    servers = []
-    lines = []
-    for s in range(args.sources):
-        log: list[str] = []
-        pages: dict[str, bytes] = {}  # filled once the port, and so the links, are known
-        server = serve(f"127.0.0.{2 + s}", pages, log)
-        base = f"http://127.0.0.{2 + s}:{server.server_address[1]}"
-        pages.update(site(base, texts[s * args.items : (s + 1) * args.items]))
-        servers.append(server)
-        logs.append(log)
-        lines.append(f"{base}/feed.xml source-{s}")
+    texts = stories(args.sources * args.items + 1, args.seed)
+    from ruen.follow.fetch import Politeness
+
+    deadline = Politeness().page_deadline
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        sources = work / "sources.txt"
-        sources.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        first = follow(sources, work / "store.sqlite", work / "out.jsonl")
-        first_requests = sum(len(log) for log in logs)
-        for log in logs:
-            log.clear()
-        second = follow(sources, work / "store.sqlite", work / "out.jsonl")
+        clean = Hosts(args, texts, faults=False)
+        first = follow(clean.sources(work / "clean.txt"), work / "store.sqlite", work / "out.jsonl")
+        first_requests = clean.requests()
+        clean.clear()
+        second = follow(
+            clean.sources(work / "clean.txt"), work / "store.sqlite", work / "out.jsonl"
+        )
         records = [json.loads(line) for line in (work / "out.jsonl").read_text().splitlines()]
-    pages = sum(1 for path in (p for log in logs for p in log) if path.startswith("/news"))
+        pages = clean.page_requests()
+        again = clean.requests()
+        clean.close()
+        faulty = None
+        if not args.no_faults:
+            hosts = Hosts(args, texts, faults=True)
+            out = work / "faulty.jsonl"
+            faulty = follow(hosts.sources(work / "faulty.txt"), work / "faulty.sqlite", out)
+            got = [json.loads(line) for line in out.read_text().splitlines()]
+            hosts.close()
     digested = sum("sentences" in r for r in records)
     print(
         f"{args.sources} sources x {args.items} items, one loopback host each; changed from the "
         "defaults: beam 4 and 30 tokens forced (random weights must do a real model's work); "
-        f"--delay and --connections at their defaults\n{first[2]}\n"
+        f"--delay, --connections and --page-deadline at their defaults\n{first[2]}\n"
     )
     print("| run | seconds | requests | page requests | peak MB |")
     print("|---|---|---|---|---|")
-    again = sum(len(log) for log in logs)
     total = args.sources * args.items
-    print(f"| first | {first[0]:.1f} | {first_requests} | {total} | {first[1]:.0f} |")
-    print(f"| second (nothing new) | {second[0]:.1f} | {again} | {pages} | {second[1]:.0f} |")
+    rows = [
+        ["first", round(first[0], 1), first_requests, total, round(first[1])],
+        ["second (nothing new)", round(second[0], 1), again, pages, round(second[1])],
+    ]
+    if faulty is not None:
+        healthy = {r["id"] for r in got if "sentences" in r and "/news/" in r["id"]}
+        lost = total - len(healthy)
+        rows.append(["first, with faults", round(faulty[0], 1), "", "", round(faulty[1])])
+    for row in rows:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
     print(f"\nfirst run: {digested} digested, {len(records)} records; second run: {second[2]}")
     print(f"second / first: {second[0] / first[0]:.1%}")
     print(f"pages per second (first run, all of it): {args.sources * args.items / first[0]:.2f}")
+    if faulty is not None:
+        bound = first[0] + deadline
+        print(
+            f"with faults: {faulty[0]:.1f} s against the bound {bound:.1f} s (faultless "
+            f"{first[0]:.1f} s + one page deadline, {deadline:g} s): "
+            f"{'within' if faulty[0] <= bound else 'OVER'}; healthy pages digested "
+            f"{len(healthy)} of {total} ({lost} lost); {faulty[2]}"
+        )
+        for record in got:
+            if "error" in record:
+                print(f"  {record['id']}: {record['error']}")
     versions = package_versions("ruen", "ctranslate2", "httpx", "feedparser", "rensa")
     signature = f"model:marian-real-size-random|beam:4|tokens:30|delay:default|{versions}"
     print(f"signature: {signature}")
@@ -167,13 +226,71 @@ def main() -> None:
         "follow",
         f"ruen follow: {args.sources} sources × {args.items} items, first run and second",
         ["run", "seconds", "requests", "page requests", "peak MB"],
-        [["first", round(first[0], 1), first_requests, total, round(first[1])],
-         ["second (nothing new)", round(second[0], 1), again, pages, round(second[1])]],
+        [[cell if cell != "" else None for cell in row] for row in rows],
         signature=signature,
+        command=f"python benchmarks/follow.py --sources {args.sources} --items {args.items}",
         chart={"x": "run", "y": "seconds", "ylabel": "seconds"},
-    )  # fmt: skip
-    for server in servers:
-        server.shutdown()
+    )
+    stopping.set()
+
+
+class Hosts:
+    """One loopback host per source (127.0.0.2, .3, ...), each with robots.txt, its pages and
+    its feed; with ``faults``, the first source's feed also lists the faulty pages, and one
+    more host (127.0.0.254) has a robots.txt that never answers."""
+
+    def __init__(self, args: argparse.Namespace, texts: list[list[str]], faults: bool) -> None:
+        self.logs: list[list[str]] = []
+        self.servers: list[ThreadingHTTPServer] = []
+        self.lines: list[str] = []
+        dead_base = None
+        if faults:
+            dead_log: list[str] = []
+            dead = serve("127.0.0.254", {}, dead_log, {"/robots.txt": "hang"})
+            dead_base = f"http://127.0.0.254:{dead.server_address[1]}"
+            self.servers.append(dead)
+        bases, all_pages, all_faults = [], [], []
+        for s in range(args.sources):
+            log: list[str] = []
+            pages: dict[str, bytes] = {}  # filled once the port, and so the links, are known
+            fault_paths: dict[str, str] = {}
+            server = serve(f"127.0.0.{2 + s}", pages, log, fault_paths)
+            bases.append(f"http://127.0.0.{2 + s}:{server.server_address[1]}")
+            all_pages.append(pages)
+            all_faults.append(fault_paths)
+            self.servers.append(server)
+            self.logs.append(log)
+            self.lines.append(f"{bases[-1]}/feed.xml source-{s}")
+        for s, (base, pages) in enumerate(zip(bases, all_pages)):
+            extra: list[str] = []
+            if faults and s == 0:
+                other = bases[1 % len(bases)]  # a redirect to another host's page
+                all_faults[0].update(
+                    {"/slow": "trickle", "/loop": "redirect /loop",
+                     "/moved": f"redirect {other}/fault-target"}
+                )  # fmt: skip
+                all_pages[1 % len(bases)]["/fault-target"] = site(other, [texts[-1]])["/news/0"]
+                extra = [f"{base}/slow", f"{base}/loop", f"{base}/moved",
+                         f"{dead_base}/news/a", f"{dead_base}/news/b"]  # fmt: skip
+            pages.update(site(base, texts[s * args.items : (s + 1) * args.items], extra))
+
+    def sources(self, path: Path) -> Path:
+        path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        return path
+
+    def requests(self) -> int:
+        return sum(len(log) for log in self.logs)
+
+    def page_requests(self) -> int:
+        return sum(1 for log in self.logs for p in log if p.startswith("/news"))
+
+    def clear(self) -> None:
+        for log in self.logs:
+            log.clear()
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
 
 
 if __name__ == "__main__":
