@@ -35,10 +35,6 @@ SOUND = [
         "According to the information provided, 200,625 new cases of coronavirus infection and 4823 fatalities were recorded around the world in the past 24 hours.",
     ),
     (
-        "В настоящее время максимальный размер штрафа, который Совет по недвижимости Онтарио (RECO) может наложить на агента, составляет 25000 долларов США.",
-        "Currently, the maximum fine RECO can levy against an agent is $25,000.",
-    ),
-    (
         'за независимость высказались 3,51% (2 755 человек) проголосовавших, тогда как 96,49% (75 762) проголосовали "против".',
         "3.51% (2,755 people) of voters voted for independence, while 96.49% (75,762) voted against it.",
     ),

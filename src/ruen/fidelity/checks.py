@@ -178,6 +178,9 @@ _LATIN_TOKEN = re.compile(
     rf"(?<![\w])[{_LATIN}][{_LATIN}0-9]*(?:[-'’.&+][{_LATIN}0-9]+)*(?![{_LATIN}0-9а-яА-ЯёЁ])"
 )
 _ALNUM = re.compile(r"[^\W_]+")
+# The number sign of an official act as Russian writes it ("от 07.02.2004 г. N 47-рп"), and
+# as some pages do ("No 12", "Nº 5"): a sign before a number, not a name.
+_NUMBER_SIGN = re.compile(r"(?:N|No|Nº|Nr)\.?[^\S\n]?(?=\d)")
 # Latin letters that look like Cyrillic ones: alone in Russian text, a typing slip ("c" for
 # the preposition "с"), not a name.
 _HOMOGLYPHS = frozenset("aceopxyABCEHKMOPTX")
@@ -202,6 +205,8 @@ def check_names(ru: str, en: str) -> list[Flag]:
             continue  # an address, or a Latin letter inside a Cyrillic word
         if word in _HOMOGLYPHS or ROMAN_FIGURE.match(ru, start):
             continue  # "c" typed for "с"; "XX век" is a number, compared as one
+        if _NUMBER_SIGN.match(ru, start):
+            continue  # "N 47-рп": the number sign of an act, which English writes "No."
         words.append(match)
     flags = []
     for i, match in enumerate(words):
@@ -400,10 +405,20 @@ def check_length(ru: str, en: str) -> list[Flag]:
     return []
 
 
+def check_people_places(ru: str, en: str) -> list[Flag]:
+    """People and places of the Russian (Cyrillic names) kept in the English: the ``name``
+    flag of ``ruen.names`` (extra ``ruen[names]``; without it, none, and the log says so
+    once)."""
+    from ruen.names.check import check_people_places as people_and_places
+
+    return people_and_places(ru, en)
+
+
 CHECKS: tuple[Callable[[str, str], list[Flag]], ...] = (
     check_figures,
     check_links,
     check_names,
+    check_people_places,
     check_untranslated,
     check_repetition,
     check_brackets,

@@ -18,12 +18,13 @@ enforcement still writes the target.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -44,7 +45,7 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _ABBREVIATION = re.compile(r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+")
 # An abbreviation in a text, with the short ending Russian may give it ("МИДа", "МИДом").
 _ABBREVIATION_FORM = re.compile(r"([A-ZА-ЯЁ][A-ZА-ЯЁ0-9]+)([а-яё]{0,3})")
-_HEADER_NAMES = {"source", "target", "also", "term", "translation"}
+_HEADER_NAMES = {"source", "target", "also", "term", "translation", "note"}
 # A country right after a body's name: that country's body, not the glossary's (data/).
 FOREIGN = frozenset(
     line.strip()
@@ -61,11 +62,16 @@ HEAD_WORDS = frozenset({"глав", "замглав", "секретар", "ру�
 @dataclass(frozen=True)
 class Term:
     """One glossary entry: a Russian name, the English the house uses for it, and other
-    renderings a reader accepts (the check accepts them; enforcement writes ``target``)."""
+    renderings a reader accepts (the check accepts them; enforcement writes ``target``).
+    ``owner``: the state whose body it is (``Russia`` for ``ru-gov``, ``Belarus`` for
+    ``by-gov``; None for a house's own list), which decides where it applies; ``note``: what a
+    reader should know of it (a former body's dates and successor)."""
 
     source: str
     target: str
     also: tuple[str, ...] = ()
+    owner: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,15 +121,25 @@ class Glossary:
     ) -> None:
         if isinstance(terms, Mapping):
             terms = [Term(str(source), str(target)) for source, target in terms.items()]
-        chosen: dict[str, Term] = {}
+        chosen: dict[str, list[Term]] = {}
         for term in terms:
             if not isinstance(term, Term):
                 raise TypeError(f"a glossary holds Terms, not {type(term).__name__}")
             source, target = " ".join(term.source.split()), " ".join(term.target.split())
             if not _WORD.search(source) or not target:
                 raise ValueError(f"a glossary term needs a source and a target: {term!r}")
-            chosen[source] = Term(source, target, tuple(a for a in term.also if a.strip()))
-        self.terms: tuple[Term, ...] = tuple(chosen.values())
+            also = tuple(a for a in term.also if a.strip())
+            clean = Term(source, target, also, term.owner, term.note)
+            # A later entry wins, except that two states' bodies of one name both stay
+            # (Минспорт is Russia's Ministry of Sport and Belarus's of Sports and Tourism):
+            # which applies is told by the text, never by the order of the lists.
+            kept = chosen.get(source, [])
+            if term.owner is not None:
+                kept = [t for t in kept if t.owner is not None and t.owner != term.owner]
+            else:
+                kept = []
+            chosen[source] = [*kept, clean]
+        self.terms: tuple[Term, ...] = tuple(t for group in chosen.values() for t in group)
         self.name = name
         self._keys = keys
 
@@ -141,8 +157,12 @@ class Glossary:
         """One of the glossaries that come with ruen (:data:`SHIPPED`)."""
         if name not in SHIPPED:
             raise InputError(f"no shipped glossary {name!r}: choose from {', '.join(SHIPPED)}")
+        from ruen.glossary.owners import OWNERS
+
         data = resources.files("ruen.glossary").joinpath("data", f"{name}.tsv")
-        return cls(_parse(data.read_text(encoding="utf-8"), name), name=name)
+        terms = _parse(data.read_text(encoding="utf-8"), name)
+        owner = OWNERS[name]
+        return cls([replace(t, owner=owner) for t in terms], name=name)
 
     @classmethod
     def load(cls, *specs: str | os.PathLike[str] | Glossary | Mapping[str, str]) -> Glossary:
@@ -193,7 +213,9 @@ class Glossary:
     @cached_property
     def fingerprint(self) -> str:
         """A short hash of the entries: what changes a glossary's output changes this."""
-        text = "\n".join(f"{t.source}\t{t.target}\t{'|'.join(t.also)}" for t in self.terms)
+        text = "\n".join(
+            f"{t.source}\t{t.target}\t{'|'.join(t.also)}\t{t.owner or ''}" for t in self.terms
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     def describe(self) -> dict[str, Any]:
@@ -202,14 +224,29 @@ class Glossary:
     # --- the Russian side -----------------------------------------------------------------
 
     @cached_property
-    def _index(self) -> dict[tuple[str, str], list[tuple[Term, tuple[tuple[str, Any], ...]]]]:
-        """Each term's words as match keys, indexed by its first word's keys."""
-        index: dict[tuple[str, str], list[tuple[Term, tuple[tuple[str, Any], ...]]]] = {}
+    def _index(self) -> dict[tuple[str, str], list[_Entry]]:
+        """Each term's words as match keys, indexed by its first word's keys. A term of a
+        state that ends in the state's name ("МЧС России", "Правительство Российской
+        Федерации") is kept as its core and a marker that must follow it in any of the
+        state's names ("МЧС РФ", "Правительство России")."""
+        from ruen.glossary.owners import owner_after
+
+        index: dict[tuple[str, str], list[_Entry]] = {}
         for term in self.terms:
-            words = tuple(self._word_keys(word) for word in _WORD.findall(term.source))
+            tokens = _WORD.findall(term.source)
+            proper = len(tokens) > 1 and all(w[:1].isupper() for w in tokens)
+            full = tuple(self._word_keys(word) for word in tokens)
+            marked = False
+            if term.owner:
+                for size in (3, 2, 1):
+                    if len(tokens) > size and owner_after(tokens[-size:]) == (term.owner, size):
+                        tokens, marked = tokens[:-size], True
+                        break
+            words = tuple(self._word_keys(word) for word in tokens)
+            entry = _Entry(term, words, marked, proper, full)
             kind, keys = words[0]
             for key in [keys] if kind == "abbreviation" else keys:
-                index.setdefault((kind, key), []).append((term, words))
+                index.setdefault((kind, key), []).append(entry)
         return index
 
     def _word_keys(self, word: str) -> tuple[str, Any]:
@@ -226,33 +263,39 @@ class Glossary:
 
     def find(self, ru: str) -> list[TermMatch]:
         """The terms of ``ru`` in text order: every case and number of each word, whole words
-        only, the longest match first where two overlap."""
+        only, the longest match first where two overlap; a word broken by a hyphen at a line's
+        end or by a soft hyphen is read whole ("Минис-\nтерство"). A state's body applies only
+        where the text speaks of that state's body (:mod:`ruen.glossary.owners`): not where a
+        genitive after it or an adjective before it names another state, a region or an
+        organisation; where two states have a body of one name and the text does not say
+        whose, neither applies."""
         if not self.terms:
             return []
-        tokens = list(_WORD.finditer(ru))
-        keyed = [self._text_keys(token.group()) for token in tokens]
-        found: list[tuple[int, int, Term]] = []
+        text, origin = _joined(ru)
+        tokens = list(_WORD.finditer(text))
+        words = [token.group() for token in tokens]
+        keyed = [self._text_keys(word) for word in words]
+        found: dict[tuple[int, int], list[_Entry]] = {}
         for i, keys in enumerate(keyed):
             for kind, value in keys:
-                lookups = [value] if kind == "abbreviation" else value
-                for key in lookups:
-                    for term, words in self._index.get((kind, key), ()):
-                        if _matches(words, keyed, i):
-                            found.append((i, i + len(words), term))
-        chosen: list[tuple[int, int, Term]] = []
+                for key in [value] if kind == "abbreviation" else value:
+                    for entry in self._index.get((kind, key), ()):
+                        stop = _match_at(entry, keyed, words, i)
+                        if stop is not None:
+                            found.setdefault((i, stop), []).append(entry)
         taken: set[int] = set()
-        for start, stop, term in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
-            if taken.isdisjoint(range(start, stop)):
-                chosen.append((start, stop, term))
-                taken.update(range(start, stop))
         matches = []
-        for start, stop, term in sorted(chosen, key=lambda m: m[0]):
-            if stop < len(tokens) and tokens[stop].group() in FOREIGN:
-                continue  # "МИД Германии": Germany's ministry, not the glossary's
-            a, b = tokens[start].start(), tokens[stop - 1].end()
-            head = start > 0 and not HEAD_WORDS.isdisjoint(stem_keys(tokens[start - 1].group()))
-            matches.append(TermMatch(term, a, b, ru[a:b], head))
-        return matches
+        for start, stop in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
+            if not taken.isdisjoint(range(start, stop)):
+                continue
+            entry = _whose(found[(start, stop)], words, start, stop, keyed)
+            if entry is None or not _plausible(entry, words, start, stop):
+                continue
+            taken.update(range(start, stop))
+            a, b = origin[tokens[start].start()], origin[tokens[stop - 1].end() - 1] + 1
+            head = start > 0 and _is_head(words[start - 1])
+            matches.append(TermMatch(entry.term, a, b, ru[a:b], head))
+        return sorted(matches, key=lambda match: match.start)
 
     # --- the English side -----------------------------------------------------------------
 
@@ -296,6 +339,18 @@ def _names(match: TermMatch, names: tuple[str, ...]) -> tuple[str, ...]:
     return (*names, *titles)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A term as the matcher reads it: its words' keys, whether its state's name must follow
+    them, and whether it is a proper name written in capitals ("Банк России")."""
+
+    term: Term
+    words: tuple[tuple[str, Any], ...]
+    marked: bool
+    proper: bool
+    full: tuple[tuple[str, Any], ...] = ()  # every word of the source, its state's name too
+
+
 def _matches(
     words: tuple[tuple[str, Any], ...], keyed: list[list[tuple[str, Any]]], i: int
 ) -> bool:
@@ -308,6 +363,135 @@ def _matches(
         elif not any(k == "word" and not want.isdisjoint(v) for k, v in keys):
             return False
     return True
+
+
+def _match_at(
+    entry: _Entry, keyed: list[list[tuple[str, Any]]], words: list[str], i: int
+) -> int | None:
+    """Where a match of ``entry`` starting at word ``i`` ends, or None. The entry's state may
+    stand after its first word ("Министерство Российской Федерации по делам ..."); a marked
+    entry needs its state's name after it ("МЧС России", "СК РФ")."""
+    from ruen.glossary.owners import owner_after
+
+    owner = entry.term.owner
+    stop = None
+    if _matches(entry.words, keyed, i):
+        stop = i + len(entry.words)
+    elif owner and len(entry.words) > 1:
+        inside = owner_after(words[i + 1 :])
+        if inside and inside[0] == owner and _matches(entry.words[1:], keyed, i + 1 + inside[1]):
+            stop = i + inside[1] + len(entry.words)
+    if stop is None or not entry.marked:
+        return stop
+    after = owner_after(words[stop:])
+    return stop + after[1] if after and after[0] == owner else None
+
+
+def _whose(
+    entries: list[_Entry],
+    words: list[str],
+    start: int,
+    stop: int,
+    keyed: list[list[tuple[str, Any]]],
+) -> _Entry | None:
+    """Of the entries that match one span, the one whose body the text speaks of, or None.
+    The state is told by a genitive after the name or an adjective before it; a house's own
+    term (no owner) applies unless another state is named."""
+    from ruen.glossary.owners import ELSEWHERE, owner_after, owner_before
+
+    named = set()
+    after = owner_after(words[stop:])
+    if after:
+        named.add(after[0])
+    if start and (before := owner_before(words[start - 1])):
+        named.add(before)
+    if start and words[start - 1] in FOREIGN:
+        named.add(ELSEWHERE)
+    fitting = [
+        e
+        for e in entries
+        if (e.marked and named <= {e.term.owner})
+        or (not e.marked and (named <= {e.term.owner} if e.term.owner else ELSEWHERE not in named))
+    ]
+    if not fitting:
+        return None
+    named_owner = [e for e in fitting if e.term.owner in named]
+    if named_owner:
+        fitting = named_owner
+    if len({e.term.target for e in fitting}) > 1 and not named_owner:
+        return None  # two states' bodies, and the text does not say whose
+    # Of entries for one body, the one written as the text writes it ("Правительства
+    # Российской Федерации" is that entry's, not "Правительство РФ"'s).
+    exact = [e for e in fitting if _matches(e.full, keyed, start) and start + len(e.full) == stop]
+    return (exact or fitting)[-1]
+
+
+def _plausible(entry: _Entry, words: list[str], start: int, stop: int) -> bool:
+    """Whether the words are the body and not a look-alike: a proper name in capitals written
+    in lower case ("крупнейшим банком России"), a word the glossary lists as something else
+    next to the right neighbour ("выпуск ЦБ": securities; "МАРТ 2024": the month), an
+    abbreviation in a text set in capitals."""
+    first = words[start]
+    if entry.proper and not first[:1].isupper():
+        return False
+    for where, pattern in _lookalikes().get(entry.term.source, ()):
+        if where == "before" and start and re.match(pattern, words[start - 1].lower()):
+            return False
+        if where == "after" and stop < len(words) and re.match(pattern, words[stop]):
+            return False
+    if len(entry.words) == 1 and entry.words[0][0] == "abbreviation":
+        near = words[max(0, start - 2) : start] + words[stop : stop + 2]
+        if any(len(w) >= 4 and w.isupper() and re.fullmatch(r"[А-ЯЁ]+", w) for w in near):
+            return False  # "МАРТ 2024 ГОДА": a heading in capitals, not an abbreviation
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _lookalikes() -> dict[str, tuple[tuple[str, str], ...]]:
+    data = resources.files("ruen.glossary").joinpath("data", "lookalikes.tsv")
+    found: dict[str, list[tuple[str, str]]] = {}
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, where, neighbour = line.split("\t")
+            pattern = neighbour if where == "after" else f"(?:{neighbour})"
+            found.setdefault(name, []).append((where, pattern))
+    return {name: tuple(pairs) for name, pairs in found.items()}
+
+
+def _is_head(word: str) -> bool:
+    """Whether a word names the head of a body: "глава", "замглавы", "Экс-глава",
+    "вице-министр" (a prefix before a hyphen is left aside)."""
+    return not HEAD_WORDS.isdisjoint(stem_keys(word.split("-")[-1]))
+
+
+# A hyphen at a line's end inside a word ("Минис-\nтерство"): joined, unless the part before
+# is a prefix that keeps its hyphen ("северо-", "юго-", "кое-", "экс-") or the part after is a
+# particle ("-то", "-либо", "-нибудь") or begins in capitals.
+_LINE_END_HYPHEN = re.compile(
+    r"(?<=[а-яёА-ЯЁ])(?<!\b[Сс]еверо)(?<!\b[Юю]го)(?<!\b[Кк]ое)(?<!\b[Ээ]кс)(?<!\b[Вв]ице)"
+    r"-[^\S\n]*\n\s*(?=[а-яё])(?!(?:то|либо|нибудь|ка|таки)\b)"
+)
+
+
+def _joined(text: str) -> tuple[str, list[int]]:
+    """``text`` with soft hyphens and line-end hyphens inside words removed, and for each of
+    its characters the offset it had in ``text``."""
+    if "\u00ad" not in text and "-" not in text:
+        return text, list(range(len(text)))
+    out: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _LINE_END_HYPHEN.finditer(text):
+        for k in range(position, match.start()):
+            if text[k] != "\u00ad":
+                out.append(text[k])
+                origin.append(k)
+        position = match.end()
+    for k in range(position, len(text)):
+        if text[k] != "\u00ad":
+            out.append(text[k])
+            origin.append(k)
+    return "".join(out), origin
 
 
 _ENGLISH: dict[str, re.Pattern[str]] = {}
@@ -350,14 +534,15 @@ def _parse(text: str, where: str) -> list[Term]:
             seen_content = True
             if _is_header(cells):
                 continue
-        if len(cells) < 2 or not cells[0] or not cells[1] or len(cells) > 3:
+        if len(cells) < 2 or not cells[0] or not cells[1] or len(cells) > 4:
             separator = "<TAB>" if delimiter == "\t" else ","
             raise InputError(
                 f"{where}, line {number}: a glossary line is source{separator}target (and "
-                f"optionally other renderings), not {delimiter.join(row)!r}"
+                f"optionally other renderings and a note), not {delimiter.join(row)!r}"
             )
-        also = tuple(a.strip() for a in cells[2].split("|")) if len(cells) == 3 else ()
-        terms.append(Term(cells[0], cells[1], also))
+        also = tuple(a.strip() for a in cells[2].split("|") if a.strip()) if len(cells) > 2 else ()
+        note = cells[3] if len(cells) == 4 and cells[3] else None
+        terms.append(Term(cells[0], cells[1], also, note=note))
     return terms
 
 

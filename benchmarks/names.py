@@ -1,0 +1,255 @@
+"""People and places: does ``ruen.check`` keep quiet on human translations and catch a name
+gone wrong? And which finder of names to ship.
+
+    pip install -e ".[bench,names]"      # bench brings natasha, to compare and to pick targets
+    python benchmarks/names.py [--show-flags]
+
+1. False alarms: the share of human reference pairs (PUD, WMT21, WMT22 in benchmarks/data)
+   that draw a ``name`` flag (the check of people and places, and the Latin-script names
+   check beside it). A reference counts as correct, so every flag is a false alarm, though
+   some mark a name the reference really dropped (``--show-flags`` lists them).
+2. Detection: the people and places of each reference, as natasha's NER finds them (an
+   annotator independent of ruen's own finder, with published F1 0.96 for people and 0.92 for
+   places), whose English rendering can be located, corrupted the three ways machine
+   translation garbles a name: another name put in its place (half of them look-alikes that
+   share the first three letters, as Zakharova and Zakharchenko, where the data has one), the
+   name dropped, and the Russian case form transliterated (Zakharovoy, where the Russian form
+   is not the nominative). Detected: the corrupted pair draws a ``name`` flag the reference did
+   not. Seeded.
+3. The two finders of names compared on both: pymorphy3's dictionary (what ruen ships) and
+   natasha's neural tagger; and the memory each holds and its time per sentence.
+
+Nothing is tuned on this run's figures alone: the rules are the ones the module docstrings
+state, and other references are kept aside for an independent check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ruen
+from results import save
+from ruen.fidelity.checks import check_names
+
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {"PUD": "pud_ru_en.tsv", "WMT21": "wmt21_newstest2021_ruen.tsv",
+        "WMT22": "wmt22_generaltest2022_ruen.tsv"}  # fmt: skip
+SEED = 2026
+KINDS = ("another name", "dropped", "case form")
+
+
+def references() -> list[tuple[str, str, str]]:
+    rows = []
+    for label, name in SETS.items():
+        with (DATA / name).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            rows += [(label, row["ru"], row["en"]) for row in reader]
+    return rows
+
+
+# --- the two finders ---------------------------------------------------------------------------
+
+
+def ruen_finder():
+    from ruen.names.entities import find
+
+    return find
+
+
+def natasha_finder():
+    """natasha's NER (slovnet, navec) over the sentence, its PER and LOC spans made entities
+    as ruen's are (nominatives by pymorphy3)."""
+    from natasha import NewsEmbedding, NewsNERTagger
+
+    from ruen.names import entities
+
+    tagger = NewsNERTagger(NewsEmbedding())
+
+    def find(ru: str) -> list:
+        found = []
+        for span in tagger(ru).spans:
+            if span.type not in ("PER", "LOC"):
+                continue
+            words = [w for w in re.finditer(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*",
+                                            ru[span.start : span.stop]) if w.group()[:1].isupper()]  # fmt: skip
+            if not words:
+                continue  # no capitalised word: no name to garble
+            head = words[-1].group()
+            kind = "person" if span.type == "PER" else "place"
+            lemmas = entities.nominatives(head)
+            lemma = " ".join(entities.nominatives(w.group())[0] for w in words)
+            found.append(entities.Entity(kind, span.start, span.stop, ru[span.start : span.stop],
+                                         lemma, head, lemmas[0], True, ru[span.start : span.stop],
+                                         lemmas))  # fmt: skip
+        return found
+
+    return find
+
+
+def flags(ru: str, en: str, finder) -> list[str]:
+    """The ``name`` flags of a pair: people and places by ``finder``, Latin-script names."""
+    from ruen.names.check import renderings
+
+    missing = [r for r in renderings(ru, en, entities=finder(ru)) if r.how == "missing"]
+    return [r.entity.text for r in missing] + [f.source or "" for f in check_names(ru, en)]
+
+
+# --- corruptions -------------------------------------------------------------------------------
+
+
+def targets(rows, finder) -> list[tuple[int, object]]:
+    """(pair, rendering) of every person and place ``finder`` finds whose rendering the
+    reference holds where it can be located."""
+    from ruen.names.check import renderings
+
+    found = []
+    for n, (_, ru, en) in enumerate(rows):
+        for rendering in renderings(ru, en, entities=finder(ru)):
+            if rendering.how != "missing" and _locate(en, rendering.english):
+                found.append((n, rendering))
+    return found
+
+
+def _locate(en: str, words: str | None) -> tuple[int, int] | None:
+    if not words:
+        return None
+    body = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", words) if w)
+    match = re.search(rf"(?<!\w){body}(?:['’]s)?(?!\w)", en, re.IGNORECASE)
+    return match.span() if match else None
+
+
+def corrupt(en: str, rendering, kind: str, pool: dict, rng: random.Random) -> str | None:
+    """``en`` with the rendering's words replaced, dropped or given the Russian case form."""
+    from ruen.names.keys import loose
+    from ruen.names.spellings import usual
+
+    entity = rendering.entity
+    if kind == "dropped":
+        new = ""
+    elif kind == "case form":
+        plain = {lemma.lower().replace("ё", "е") for lemma in entity.head_lemmas}
+        if entity.head.lower().replace("ё", "е") in plain:
+            return None  # the Russian is in the nominative: nothing to carry over
+        new = usual(entity.head)
+    else:  # another person's or place's name: another entity's, not a spelling of this one
+        own = loose(rendering.english)
+        mine = {loose(s) for s in _spellings(entity)} | {own}
+        others = [
+            w for w, lemma in pool[entity.kind] if lemma != entity.lemma and loose(w) not in mine
+        ]
+        alike = [w for w in others if loose(w)[:3] == own[:3]]
+        new = rng.choice(alike if alike and rng.random() < 0.5 else others)
+    # Every occurrence of the name goes, in every spelling the lists give it (a demonym too:
+    # "Russia" dropped where "Russian" stays would still be the place).
+    spellings = sorted({rendering.english, *_spellings(entity)}, key=len, reverse=True)
+    text = en
+    for spelling in spellings:
+        while (span := _locate(text, spelling)) is not None:
+            text = text[: span[0]] + "\0" + text[span[1] :]
+    text = text.replace("\0", new, 1).replace("\0", "" if kind == "dropped" else new)
+    return re.sub(r"\s{2,}", " ", text).replace(" ,", ",").replace(" .", ".").strip()
+
+
+def _spellings(entity) -> tuple[str, ...]:
+    from ruen.names.check import _entry
+
+    entry = _entry(entity, None)
+    return entry.spellings if entry else ()
+
+
+def detection(rows, picked, finder, rng) -> dict[str, tuple[int, int]]:
+    pool = defaultdict(list)
+    for _, rendering in picked:
+        pool[rendering.entity.kind].append((rendering.english, rendering.entity.lemma))
+    counts: dict[str, list[int]] = {kind: [0, 0] for kind in KINDS}
+    for n, rendering in picked:
+        _, ru, en = rows[n]
+        before = Counter(flags(ru, en, finder))
+        for kind in KINDS:
+            changed = corrupt(en, rendering, kind, pool, rng)
+            if changed is None or changed == en:
+                continue
+            counts[kind][1] += 1
+            after = Counter(flags(ru, changed, finder))
+            counts[kind][0] += bool(after - before)
+    return {kind: (hit, total) for kind, (hit, total) in counts.items()}
+
+
+# --- cost ------------------------------------------------------------------------------------
+
+LOAD = {
+    "pymorphy3 (ruen)": "from ruen.names.entities import find; find('Мария Захарова заявила.')",
+    "natasha NER": "from natasha import NewsEmbedding, NewsNERTagger; "
+    "NewsNERTagger(NewsEmbedding())('Мария Захарова заявила.')",
+}
+
+
+def memory(code: str) -> float:
+    """The MB a finder adds to a fresh Python process that has imported ruen."""
+    script = (
+        "import resource, ruen; base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        f"{code}; print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--show-flags", action="store_true")
+    args = parser.parse_args()
+    rows = references()
+    finders = {"pymorphy3 (ruen)": ruen_finder()}
+    try:
+        finders["natasha NER"] = natasha_finder()
+    except ImportError:
+        print("natasha is not installed (pip install natasha): its column is left out")
+    annotator = finders.get("natasha NER", finders["pymorphy3 (ruen)"])
+    picked = targets(rows, annotator)
+    table = []
+    for name, finder in finders.items():
+        started = time.perf_counter()
+        flagged = [(label, ru, en, f) for label, ru, en in rows if (f := flags(ru, en, finder))]
+        seconds = (time.perf_counter() - started) / len(rows)
+        by_set = Counter(label for label, *_ in flagged)
+        hits = detection(rows, picked, finder, random.Random(SEED))
+        caught = sum(h for h, _ in hits.values()) / max(1, sum(t for _, t in hits.values()))
+        row = [name, round(100 * len(flagged) / len(rows), 2)]
+        row += [round(100 * by_set[label] / sum(r[0] == label for r in rows), 2) for label in SETS]
+        row += [round(100 * caught, 1)]
+        row += [round(100 * h / max(1, t), 1) for h, t in hits.values()]
+        row += [round(memory(LOAD[name])), round(1000 * seconds, 2)]
+        table.append(row)
+        if args.show_flags and name == "pymorphy3 (ruen)":
+            for label, ru, en, found in flagged:
+                print(f"[{label}] {found}\n  {ru}\n  {en}")
+        counts = ", ".join(f"{k} {h}/{t}" for k, (h, t) in hits.items())
+        print(f"{name}: {len(flagged)} of {len(rows)} references flagged; corruptions caught: "
+              f"{counts}")  # fmt: skip
+    columns = ["finder", "false alarms %", *[f"{s} %" for s in SETS], "caught %",
+               *[f"{k} %" for k in KINDS], "memory MB", "ms per sentence"]  # fmt: skip
+    print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
+    for row in table:
+        print("| " + " | ".join(str(cell) for cell in row) + " |")
+    versions = f"ruen:{ruen.__version__}|targets:natasha-ner|seed:{SEED}|pairs:{len(rows)}"
+    print(f"\n{len(picked)} people and places located in the references, corrupted; "
+          f"signature: {versions}")  # fmt: skip
+    save("names", "People and places: false alarms on references, corruptions caught", columns,
+         table, signature=versions, command="python benchmarks/names.py",
+         chart={"x": "finder", "y": ["false alarms %", "caught %"], "ylabel": "%"})  # fmt: skip
+    print(f"peak MB of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Is every person and place of the Russian in the English? The ``name`` flag for Cyrillic names.
+
+A person or place of the Russian (``entities``) is in the English when the English holds, as a
+word or words, one of the spellings the lists give for it, a spelling whose key is the key of
+one of its transliterations (``keys``), the name with a Russian case ending added to a
+borrowed name (Фургала: Furgal), or, for a name the dictionary does not know as Russian, a
+word that sounds like it (``sounds``). A person is found by the surname (translations drop
+first names and patronymics); a place by its own name. What is not found is flagged with the
+Russian, its nominative and the spelling expected; a Russian case form carried into the
+English ("Zakharovoy") is flagged as such.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from ruen.names.entities import Entity, find
+from ruen.names.keys import loose
+from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
+from ruen.names.spellings import Listed, borrowed_whole, case_form_keys, listed, usual, written
+
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’][A-Za-z]+)?")
+_CAPITAL_CYRILLIC = re.compile(r"(?<![\w])[А-ЯЁ][а-яё]")
+logger = logging.getLogger("ruen")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """How one person or place of the Russian came out in the English: the spelling found
+    (or expected, where it is missing) and how it was told: ``listed``, ``transliterated``,
+    ``sounds`` (a borrowed name, by its sounds) or ``missing``."""
+
+    entity: Entity
+    english: str | None  # the English words found, None where missing
+    expected: str  # the spelling a reader expects
+    how: str
+    case_form: str | None = None  # a Russian case form carried into the English
+
+
+class English:
+    """The words of one English text, keyed once for every name of its Russian."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = [m.group() for m in _LATIN_WORD.finditer(text)]
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Each word's key (and of two words written together: "Hong Kong" is "Gonkong"),
+        possessive and plural ends dropped, to the word as written."""
+        found: dict[str, str] = {}
+        for i, word in enumerate(self.words):
+            bare = re.sub(r"['’]s?$", "", word)
+            for form in (bare, bare[:-1] if bare.endswith("s") else None):
+                if form:
+                    found.setdefault(loose(form), bare)
+            if i + 1 < len(self.words):
+                found.setdefault(loose(bare + self.words[i + 1]), f"{bare} {self.words[i + 1]}")
+        return found
+
+    @cached_property
+    def candidates(self) -> list[str]:
+        """Capitalised words, and two of them in a row ("Pearl Harbor", "Monte Carlo"), the
+        words a borrowed name may be."""
+        words = [m for m in _LATIN_WORD.finditer(self.text)]
+        single = [
+            re.sub(r"['’]s?$", "", m.group())
+            for m in words
+            if m.group()[:1].isupper() and len(m.group()) > 1
+        ]
+        pairs = [
+            f"{a.group()} {b.group()}"
+            for a, b in itertools.pairwise(words)
+            if a.group()[:1].isupper()
+            and b.group()[:1].isupper()
+            and self.text[a.end() : b.start()] in (" ", "-")
+        ]
+        return list(dict.fromkeys(single + pairs))
+
+
+def renderings(
+    ru: str, en: str, *, house: dict | None = None, entities: Iterable[Entity] | None = None
+) -> list[Rendering]:
+    """How each person and place of ``ru`` came out in ``en``."""
+    if not _CAPITAL_CYRILLIC.search(ru):
+        return []
+    english = English(en)
+    return [_render(entity, english, house) for entity in (entities or find(ru))]
+
+
+# A surname of Russian make: transliterated, never heard (a different surname of one of
+# these endings is a different person: Zakharova is not Zakharchenko).
+_RUSSIAN_SURNAME = re.compile(
+    r"^\w{2,}(?:ов|ев|ёв|ин|ын|ский|цкий|ской|цкой|ова|ева|ёва|ина|ына|ская|цкая|енко|ук|юк|ич|"
+    r"ых|их|ко)$"
+)
+# Endings a case form adds to a borrowed name (Брантом, Сэдлера, Гайдиса, Ферстаппеном).
+_ENDINGS = ("ого", "его", "ому", "ему", "ым", "им", "ом", "ем", "ой", "ей", "ою", "ов", "ев", "ых",
+            "их", "а", "я", "у", "ю", "е", "ы", "и")  # fmt: skip
+# A place named by an adjective ("Тверская область", "Хабаровский край") is its town's name in
+# English: Tver Region, Khabarovsk Krai.
+_PLACE_ADJECTIVE = re.compile(r"(?:ская|ский|ское|ской|цкая|цкий|ая|ий|ое|ой)$")
+
+
+def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
+    # A Russian case form carried into the English ("Zakharovoy") is not the name, whatever
+    # it sounds like.
+    carried = _case_form(entity, english)
+    entry = _entry(entity, house)
+    if entry is not None:
+        spelling = next((s for s in entry.spellings if written(s, english.text)), None)
+        if spelling is not None:
+            return Rendering(entity, spelling, entry.spellings[0], "listed")
+    expected = entry.spellings[0] if entry else usual(entity.head_lemma)
+    found = _transliterated(entity, english)
+    if found is not None and found != carried:
+        return Rendering(entity, found, expected, "transliterated")
+    # A name of Russian make sounds the same or is another name (Zakharova, Zakharchenko);
+    # a borrowed one may sound a little different (Мухаммед, Mohammed).
+    russian = (
+        entity.kind != "place"
+        and entity.known
+        and _RUSSIAN_SURNAME.search(entity.head_lemma.lower())
+    )
+    for form in _forms(entity):
+        for word in english.candidates:
+            if word == carried:
+                continue
+            if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
+                return Rendering(entity, word, expected, "sounds")
+    return Rendering(entity, None, expected, "missing", carried)
+
+
+def _entry(entity: Entity, house: dict | None) -> Listed | None:
+    """The list's entry for the entity: by the phrase it stands in ("Новой Каледонии"), its
+    name, its head in any of its nominatives."""
+    from ruen.names.entities import nominatives
+
+    phrase = [nominatives(word)[0] for word in entity.context.split()]
+    tries = [phrase, entity.words, *([lemma] for lemma in entity.head_lemmas), [entity.head]]
+    for words in tries:
+        entry = listed(words, house)
+        if entry is not None:
+            return entry
+    return None
+
+
+def _forms(entity: Entity) -> list[str]:
+    """The head as written, its nominative, and the head without a case ending it may carry
+    (the dictionary guesses the nominative of a borrowed name poorly)."""
+    head = entity.head
+    stripped = [head[: -len(e)] for e in _ENDINGS if head.endswith(e) and len(head) - len(e) >= 3]
+    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped]))
+
+
+def alike(russian: str, latin: str) -> bool:
+    """Whether a borrowed Russian name and a Latin word sound alike: close in the alphabet of
+    sounds, or the same consonants (vowels are what transcription changes most: Мухаммед,
+    Mohammed)."""
+    from ruen.names.sounds import consonants, heard, readings
+
+    if sounds_alike(russian, latin) >= SOUNDS_ALIKE:
+        return True
+    ours = {consonants(r) for r in heard(russian)}
+    return any(len(c) >= 3 and c in ours for c in map(consonants, readings(latin)))
+
+
+def _transliterated(entity: Entity, english: English) -> str | None:
+    from ruen.names.keys import keys
+
+    names = list(entity.head_lemmas or (entity.head_lemma,))
+    if not entity.known:  # a guessed nominative: the head without its case ending too
+        names += [f for f in _forms(entity) if f != entity.head]
+    if entity.kind == "place":
+        names += [_PLACE_ADJECTIVE.sub("", word) for word in entity.words[:1]]
+        names += [re.sub(r"(?:ая|ий|ое|ой)$", "", word) for word in entity.words[:1]]
+    for lemma in names:
+        for key in keys(lemma):
+            if key in english.keys:
+                return english.keys[key]
+    for key, word in english.keys.items():
+        if borrowed_whole(entity.head, key) and not entity.known:
+            return word
+    return None
+
+
+def _case_form(entity: Entity, english: English) -> str | None:
+    """The English word that is the Russian case form transliterated, where one is."""
+
+    def plain(word: str) -> str:
+        return word.lower().replace("ё", "е")
+
+    if plain(entity.head) in {plain(lemma) for lemma in (*entity.head_lemmas, entity.head_lemma)}:
+        return None
+    forms = case_form_keys(entity.head)
+    return next((word for key, word in english.keys.items() if key in forms), None)
+
+
+def check_people_places(ru: str, en: str) -> list:
+    """A ``name`` flag for each person or place of ``ru`` that ``en`` does not hold; none
+    where ruen[names] is not installed (said once, in the log)."""
+    from ruen.fidelity.checks import Flag
+
+    if not available():
+        return []
+    flags = []
+    for rendering in renderings(ru, en):
+        if rendering.how != "missing":
+            continue
+        entity = rendering.entity
+        said = entity.text if entity.text == entity.lemma else f"{entity.text} ({entity.lemma})"
+        if rendering.case_form:
+            message = (
+                f"{rendering.case_form}: the Russian case form {entity.head} transliterated; "
+                f"expected {rendering.expected}"
+            )
+        else:
+            message = f"{said} is not in the English: expected {rendering.expected}"
+        flags.append(Flag("name", entity.text, rendering.case_form, message))
+    return flags
+
+
+_AVAILABLE: list[bool] = []
+
+
+def available() -> bool:
+    """Whether ruen[names] is installed; the first time it is not, a line in the log says
+    that people and places are not checked."""
+    if not _AVAILABLE:
+        try:
+            import iuliia  # noqa: F401
+            import pymorphy3  # noqa: F401
+            import rapidfuzz  # noqa: F401
+        except ImportError:
+            logger.warning(
+                'people and places are not checked: pip install "ruen[names]" to check them'
+            )
+            _AVAILABLE.append(False)
+        else:
+            _AVAILABLE.append(True)
+    return _AVAILABLE[0]

@@ -1,0 +1,485 @@
+"""People and places in a Russian sentence, with the nominative of each that keeps its gender.
+
+Why a morphological dictionary and not a neural tagger: the OpenCorpora dictionary behind
+pymorphy3 marks first names, patronymics, surnames and place names (``Name``, ``Patr``,
+``Surn``, ``Geox``), guesses the same for words it does not know from their endings, and
+inflects a name to its nominative in its own gender (Захаровой → Захарова, where a lemma
+would give the masculine захаров). natasha's tagger (slovnet, navec) finds more names in
+context, but holds some 150 MB more in every process that digests, where ``ruen follow`` and
+an archive of 10,000 notes must stay under 500 MB; measured on the references
+(``benchmarks/names.py``), the dictionary's people and places, checked as below, miss no more
+corruptions and raise fewer false alarms. Capitalised words the dictionary reads as common
+nouns at the start of a sentence, titles in quotation marks, organisations and abbreviations
+(which the glossary handles) are not names here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass
+
+from ruen.errors import MissingExtraError
+
+PERSON = frozenset({"Name", "Surn", "Patr"})
+PLACE = frozenset({"Geox"})
+_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n\r]\s*|:\s*(?=[«\"„“\-–—]))[«\"„“(\-–—\s]*$")
+# A title in quotation marks (a work, a party, a company: «Единая Россия», «Ред Булл»), not a
+# quotation of a sentence, which may name people.
+_QUOTED = re.compile(r"«(?:[^«»\s]+\s){0,3}[^«»\s.!?]+»|\"(?:[^\"\s]+\s){0,3}[^\"\s.!?]+\"")
+# Endings of a case other than the nominative: a word without one may be its own nominative.
+_OBLIQUE = re.compile(r"(?:[уюеиыйо]|ой|ом|ем|ым|им|ого|его|ому|ему|ую|ами|ями|ах|ях)$")
+# A surname of -ов, -ев, -ин declined as an adjective: Евменовым, Пурясеву.
+_POSSESSIVE_SURNAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын)(?:ым|ой|ою|ом|а|у|ых|ыми)$")
+# Currencies named by their country: "долларов США", "долл. США".
+_CURRENCY = re.compile(r"^(?:доллар\w*|долл|фунт\w*|крон\w*|франк\w*|юан\w*)$", re.IGNORECASE)
+# Nouns for people that official texts capitalise: a title, not a name.
+TITLES = frozenset(
+    [
+        "Президент",
+        "Председатель",
+        "Премьер",
+        "Премьер-министр",
+        "Министр",
+        "Губернатор",
+        "Мэр",
+        "Посол",
+        "Канцлер",
+        "Патриарх",
+        "Король",
+        "Королева",
+        "Царь",
+        "Император",
+        "Императрица",
+        "Папа",
+        "Генсек",
+        "Главнокомандующий",
+        "Герой",
+        "Святейший",
+        "Бог",
+        "Господь",
+        "Аллах",
+        "Спаситель",
+        "Богородица",
+        "Пророк",
+        "Уполномоченный",
+        "Прокурор",
+        "Судья",
+        "Депутат",
+        "Сенатор",
+        "Директор",
+        "Глава",
+        "Вице-президент",
+        "Вице-премьер",
+        "Генерал",
+        "Маршал",
+        "Адмирал",
+        "Полковник",
+        "Капитан",
+        "Кардинал",
+        "Митрополит",
+        "Шейх",
+        "Принц",
+        "Принцесса",
+        "Султан",
+        "Эмир",
+        "Хан",
+        "Шах",
+        "Князь",
+        "Граф",
+        "Лорд",
+        "Леди",
+        "Сэр",
+        "Мистер",
+        "Миссис",
+        "Господин",
+        "Госпожа",
+        "Товарищ",
+        "Доктор",
+        "Профессор",
+        "Академик",
+        "Автор",
+        "Заказчик",
+        "Исполнитель",
+        "Подрядчик",
+        "Покупатель",
+        "Продавец",
+        "Арендатор",
+        "Арендодатель",
+        "Сторона",
+        "Стороны",
+        "Заявитель",
+        "Истец",
+        "Ответчик",
+        "Гражданин",
+        "Граждане",
+        "Человек",
+        "Житель",
+        "Жители",
+        "Интернет",
+    ]
+)
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person or a place of the Russian: where it stands, as written, its nominative, and
+    which of its words carries the name (a person's surname, a place's own name)."""
+
+    kind: str  # "person" or "place"
+    start: int
+    stop: int
+    text: str
+    lemma: str  # every word in the nominative, in its own gender ("Мария Захарова")
+    head: str  # the word that must be in the English (the surname), as written
+    head_lemma: str  # and in the nominative
+    known: bool  # the dictionary holds the head as a Russian name (not guessed)
+    context: str = ""  # with the capitalised words right before it ("Новой Каледонии")
+    # Every nominative the head may have: "Гагарина" is Gagarina, or Gagarin's genitive.
+    head_lemmas: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> list[str]:
+        return self.lemma.split()
+
+
+@functools.lru_cache(maxsize=1)
+def analyzer() -> object:
+    """pymorphy3's analyser, loaded once per process (about 15 MB)."""
+    try:
+        import pymorphy3
+    except ImportError:
+        raise MissingExtraError("checking names", "names", "pymorphy3") from None
+    with _lock:
+        return pymorphy3.MorphAnalyzer()
+
+
+# Readings of a word less likely than this share of its likeliest are not considered: "Августа"
+# is the month far more often than the name.
+LIKELY = 0.1
+
+
+@functools.lru_cache(maxsize=65536)
+def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] | None:
+    """(kind, nominative, known) of a capitalised word that is a name, else None. ``known``:
+    the dictionary holds it as a name (not guessed from its ending). ``following``: the
+    lower-case word right after it, which an adjective would agree with ("Римской
+    республики": an adjective; "Зеленского заявил": a name)."""
+    if "-" in word and not all(part[:1].isupper() for part in word.split("-")):
+        return None  # "Супер-продакшн": a brand, not a name ("Жолио-Кюри" is)
+    parses = analyzer().parse(word)  # type: ignore[attr-defined]
+    best = parses[0]
+    if best.tag.POS in ("ADJF", "PRTF") and (
+        initial or following[:1].isupper() or _agrees(best, following)
+    ):
+        return None  # an adjective of a name ("Новой Каледонии", "Римской республики")
+    for parse in parses:
+        if parse.score < LIKELY * best.score:
+            break
+        grammemes = parse.tag.grammemes
+        kind = "person" if grammemes & PERSON else "place" if grammemes & PLACE else None
+        if kind is None or "Orgn" in grammemes or "Abbr" in grammemes:
+            continue
+        if kind == "place" and parse.tag.POS in ("ADJF", "PRTF"):
+            continue  # "Украинские": an adjective of a place, not the place
+        if initial and any(
+            not p.tag.grammemes & (PERSON | PLACE) for p in parses if p.score >= LIKELY * best.score
+        ):
+            return None  # at a sentence's start, a word that may be a common one ("Вера в
+            # успех", "Литой корпус")
+        nominative = parse.inflect({"nomn"}) or parse
+        known = type(parse.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
+        return kind, _capitalised(nominative.word, word), known
+    if initial:
+        return None
+    if _unknown(parses):
+        return "name", word, False  # an unknown capitalised word mid-sentence: a foreign name
+    if best.tag.POS in ("ADJF", "PRTF") and _POSSESSIVE_SURNAME.match(word):
+        # Capitalised mid-sentence, declined like an adjective of -ов/-ин and agreeing with
+        # nothing ("с Евменовым проследовал"): a surname the dictionary does not know.
+        return "name", word, False
+    return None
+
+
+def _agrees(parse: object, following: str) -> bool:
+    """Whether ``following`` may be a noun in the case and number of an adjective ``parse``."""
+    if not following:
+        return False
+    tag = parse.tag  # type: ignore[attr-defined]
+    for other in analyzer().parse(following):  # type: ignore[attr-defined]
+        if (
+            other.tag.POS in ("NOUN", "ADJF")
+            and other.tag.case == tag.case
+            and (tag.number is None or other.tag.number == tag.number)
+        ):
+            return True
+    return False
+
+
+def listed_here(word: str) -> bool:
+    """Whether a capitalised or upper-case word is a name of the shipped lists (США, Кремль,
+    Подмосковье), whatever the dictionary's tags."""
+    from ruen.names.spellings import listed
+
+    if not word[:1].isupper():
+        return False
+    return any(listed([form]) is not None for form in nominatives(word)) or (
+        word.isupper() and listed([word]) is not None
+    )
+
+
+def _listed_reading(word: str) -> tuple[str, str, bool]:
+    from ruen.names.spellings import kind_of, listed
+
+    form = next((f for f in nominatives(word) if listed([f]) is not None), word)
+    return kind_of(form), form, True
+
+
+@functools.lru_cache(maxsize=65536)
+def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
+    """Every nominative a capitalised word may have as a name (or, failing that, as any
+    word), the likeliest first; of ``gender`` ("masc", "femn") first where given."""
+    parses = analyzer().parse(word)  # type: ignore[attr-defined]
+    best = parses[0].score
+    named = [
+        p for p in parses if p.score >= LIKELY * best and p.tag.grammemes & (PERSON | PLACE)
+    ] or [p for p in parses if p.score >= LIKELY * best]
+    if gender:
+        named.sort(key=lambda p: p.tag.gender != gender and "ms-f" not in p.tag.grammemes)
+    found = []
+    if not _OBLIQUE.search(word.lower()):  # a surname the dictionary reads only as another
+        found.append(word)  # word's case (Пурясев as Пурясевы's genitive) is its own nominative
+    for parse in named:
+        # A plural reading (Пурясевых, Хунани) has a singular too: a family is one surname.
+        for wanted in ({"nomn", "sing"}, {"nomn"}):
+            nominative = parse.inflect(wanted)
+            if nominative is not None:
+                found.append(_capitalised(nominative.word, word))
+        if not found:
+            found.append(_capitalised(parse.word, word))
+    guessed = all(type(p.methods_stack[0][0]).__name__ != "DictionaryAnalyzer" for p in parses)
+    if len(found) > 1 and found[0] == word and not guessed:
+        found = [*found[1:], word]  # the dictionary's readings first, then the word itself
+    return tuple(dict.fromkeys(found))
+
+
+def _unknown(parses: list) -> bool:
+    """The dictionary does not know the word: its readings are all guessed."""
+    return all(
+        type(m[0]).__name__ != "DictionaryAnalyzer" for p in parses for m in p.methods_stack[:1]
+    )
+
+
+def _capitalised(word: str, like: str) -> str:
+    """``word`` capitalised as ``like`` is (pymorphy3 answers in lower case)."""
+    parts, model = word.split("-"), like.split("-")
+    return "-".join(
+        part.capitalize() if i < len(model) and model[i][:1].isupper() else part
+        for i, part in enumerate(parts)
+    )
+
+
+def find(ru: str) -> list[Entity]:
+    """The people and places of ``ru``, in text order."""
+    return list(_find(ru))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find(ru: str) -> tuple[Entity, ...]:
+    """:func:`find`, remembered: repair checks a sentence against each of its hypotheses."""
+    quoted = [m.span() for m in _QUOTED.finditer(ru)]
+    words = list(_WORD.finditer(ru))
+    phrases = _listed_phrases(ru, words, quoted)
+    taken = {n for first, last, _ in phrases for n in range(first, last + 1)}
+    found: list[Entity] = [entity for _, _, entity in phrases]
+    run: list[tuple[re.Match[str], tuple[str, str, bool]]] = []
+
+    def close() -> None:
+        if run:
+            found.append(_entity(ru, run, words))
+            run.clear()
+
+    for n, match in enumerate(words):
+        word = match.group()
+        if n in taken:
+            close()
+            continue
+        # Capitalised, and no capital inside a part: "УрФО", "КамАЗ" are abbreviations.
+        capital = all(
+            part[:1].isupper() and not any(c.isupper() for c in part[1:])
+            for part in word.split("-")
+            if part
+        )
+        inside = any(a <= match.start() < b for a, b in quoted)
+        inside = inside or ru[max(0, match.start() - 1) : match.start()] in ("'", "’")
+        reading = None
+        before = words[n - 1] if n else None
+        after = words[n + 1].group() if n + 1 < len(words) else ""
+        if before is not None and _CURRENCY.match(before.group()) and word.isupper():
+            reading = None  # "долларов США": the currency, not the country
+        elif listed_here(word) and not inside:
+            reading = _listed_reading(word)
+            if reading[0] == "person" and _SENTENCE_START.search(ru, 0, match.start()):
+                reading = None  # "Крутой подъём", "Лев Толстой": a common word may open it
+        elif capital and not inside and word not in TITLES:
+            initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
+            following = after if after and _adjacent(ru, match, words[n + 1]) else ""
+            reading = _reading(word, initial, following)
+            named = bool(run) and _adjacent(ru, run[-1][0], match) and _is_first_name(run[-1])
+            titled = (
+                before is not None
+                and _adjacent(ru, before, match)
+                and (before.group().lower() in HONORIFICS)
+            )
+            if (reading is None or reading[0] == "place") and (named or titled):
+                # After a first name or "г-жа", a capitalised word is a surname, whatever
+                # else the dictionary says it is ("Эмили Блант", "г-жа Пью").
+                reading = ("name", word, False)
+        if reading is None:
+            close()
+            continue
+        if run and (
+            not _adjacent(ru, run[-1][0], match)
+            or _kind(run[-1][1][0]) != _kind(reading[0])
+            or (_is_first_name((match, reading)) and not _is_first_name(run[-1]))
+        ):
+            close()  # a first name after a surname begins another person ("Льва Толстого
+            # Софье Толстой")
+        run.append((match, reading))
+    close()
+    return tuple(sorted(found, key=lambda entity: entity.start))
+
+
+# Words before a surname: what follows them is a person.
+HONORIFICS = frozenset(
+    [
+        "г-н",
+        "г-жа",
+        "господин",
+        "госпожа",
+        "мистер",
+        "миссис",
+        "мисс",
+        "мадам",
+        "месье",
+        "сэр",
+        "леди",
+        "лорд",
+        "доктор",
+        "профессор",
+        "пастор",
+        "сенатор",
+        "конгрессмен",
+    ]
+)
+
+
+def _is_first_name(item: tuple[re.Match[str], tuple[str, str, bool]]) -> bool:
+    """Whether the word is read first as a first name (Иван, Хосепа as Хосеп's genitive)."""
+    parses = analyzer().parse(item[0].group())  # type: ignore[attr-defined]
+    return any("Name" in p.tag.grammemes for p in parses[:2])
+
+
+def _listed_phrases(
+    text: str, words: list[re.Match[str]], quoted: list[tuple[int, int]]
+) -> list[tuple[int, int, Entity]]:
+    """Names of two to four words the lists hold, in any case ("Соединенных Штатов",
+    "Тихом океане", "Китайской Народной Республики"): (first word, last word, entity)."""
+    import itertools
+
+    from ruen.names.spellings import listed
+
+    found: list[tuple[int, int, Entity]] = []
+    n = 0
+    while n < len(words):
+        first = words[n]
+        if not first.group()[:1].isupper() or any(a <= first.start() < b for a, b in quoted):
+            n += 1
+            continue
+        for size in (4, 3, 2):
+            span = words[n : n + size]
+            if len(span) < size or any(
+                not _adjacent(text, a, b) for a, b in itertools.pairwise(span)
+            ):
+                continue
+            choices = [nominatives(w.group())[:3] for w in span]
+            entry = next(
+                (
+                    hit
+                    for combination in itertools.product(*choices)
+                    if (hit := listed(list(combination))) is not None
+                ),
+                None,
+            )
+            if entry is not None:
+                start, stop = span[0].start(), span[-1].end()
+                head = span[-1].group()
+                said = text[start:stop]
+                name = entry.russian
+                entity = Entity(
+                    entry.kind, start, stop, said, name, head, name, True, said, (name,)
+                )
+                found.append((n, n + size - 1, entity))
+                n += size
+                break
+        else:
+            n += 1
+    return found
+
+
+def _kind(kind: str) -> str:
+    """People and unknown names go together ("Уильям Сэдлер"); places apart from them."""
+    return "place" if kind == "place" else "person"
+
+
+def _adjacent(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    return text[left.end() : right.start()] in (" ", "\u00a0")
+
+
+def _entity(
+    text: str,
+    run: list[tuple[re.Match[str], tuple[str, str, bool]]],
+    words: list[re.Match[str]],
+) -> Entity:
+    kinds = {reading[0] for _, reading in run}
+    kind = "person" if "person" in kinds else "place" if "place" in kinds else "person"
+    # The last word carries the name: a surname, or a patronymic after a first name ("Сергей
+    # Александрович"), which translations keep; surnames of -ович look like patronymics
+    # (Кальманович, Лукашевич).
+    head, reading = run[-1]
+    if kind == "person" and len(run) > 1:  # "Людовик Немецкий", "Николай Второй": an epithet
+        for match, item in reversed(run):
+            if analyzer().parse(match.group())[0].tag.POS not in ("ADJF", "NUMR"):  # type: ignore[attr-defined]
+                head, reading = match, item
+                break
+    gender = None
+    if kind == "person":  # a first name says the surname's gender: "Ирина Ярцева"
+        for match, _ in run[:-1]:
+            tags = analyzer().parse(match.group())[0].tag  # type: ignore[attr-defined]
+            if "Name" in tags.grammemes and tags.gender in ("masc", "femn"):
+                gender = tags.gender
+    head_lemmas = nominatives(head.group(), gender) if reading[0] != "name" else (head.group(),)
+    start, stop = run[0][0].start(), run[-1][0].end()
+    lemma = " ".join(
+        (head_lemmas[0] if m is head else r[1]) if r[0] != "name" else m.group() for m, r in run
+    )
+    context = start
+    for before in reversed([w for w in words if w.end() <= start][-2:]):
+        if not before.group()[:1].isupper() or text[before.end() : context] != " ":
+            break
+        context = before.start()
+    return Entity(
+        kind,
+        start,
+        stop,
+        text[start:stop],
+        lemma,
+        head.group(),
+        head_lemmas[0],
+        reading[2],
+        text[context:stop],
+        head_lemmas,
+    )

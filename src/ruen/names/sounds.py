@@ -1,0 +1,165 @@
+"""Does an English spelling sound like a Russian one? For names Russian took from other languages.
+
+Why sounds: Russian writes a foreign name as it is pronounced (Шварценеггер, Хичкок, Уиллис,
+Си Цзиньпин, Кисида), and no transliteration of the Russian brings back the original spelling
+(Shvartsenegger is not Schwarzenegger). So both sides are read into one coarse alphabet of
+sounds: the Russian through its transliterations, the English through the ways its letters are
+read in the languages names come from (English, German, French, Spanish, Italian, Polish, the
+pinyin of Chinese names, which Russian writes in Palladius's system, and the Hepburn
+romanisation of Japanese ones, written in Polivanov's), and the two are compared with an edit
+distance. The alphabet merges voiced and voiceless pairs (б/п, д/т, г/к, з/с, в/ф), the
+hushing sounds (ш, ж, ч, щ, дж), and the vowels into three classes, because transcription
+blurs exactly those; it keeps the rest apart, so that a different name stays different (the
+threshold is measured in ``benchmarks/names.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ruen.names.keys import ascii_letters, transliterations
+
+# A foreign spelling's letters, and how Russian may render each (in Latin transliteration),
+# longest first. Many letters have several readings; :func:`readings` tries them all, up to
+# a bound.
+RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tsch", ("ch",)),
+    ("shch", ("shch",)),
+    ("sch", ("sh",)),
+    ("tch", ("ch",)),
+    ("chzh", ("zh",)),
+    ("mc", ("mak", "mk")),
+    ("ch", ("ch", "k", "sh", "kh", "t")),  # English, Italian, French, German; Japanese chi
+    ("sh", ("sh", "s", "sg", "skh")),  # English; Japanese shi; German s-h
+    ("zh", ("zh", "chzh")),  # pinyin zh
+    ("ph", ("f", "p")),  # Greek ph; the aspirated p of Khmer and Thai romanisation
+    ("th", ("t", "f")),  # Russian reads Greek th as ф: Фракия, Thrace
+    ("ck", ("k",)),
+    ("gh", ("g", "")),
+    ("qu", ("kv", "k")),
+    ("cz", ("ch",)),  # Polish
+    ("sz", ("sh",)),
+    ("ong", ("un", "on")),  # pinyin -ong: Palladius -ун
+    ("ng", ("n", "ng")),  # pinyin -ng, Korean
+    ("ee", ("i",)),
+    ("oo", ("u",)),
+    ("ou", ("u", "au", "o")),
+    ("au", ("o", "av", "au")),
+    ("ea", ("i", "e", "ea")),
+    ("eu", ("y", "e", "u")),  # Korean eu: ы
+    ("eo", ("e", "o")),  # Korean eo
+    ("ae", ("e", "ae")),
+    ("ay", ("ey", "ay", "ei")),
+    ("ey", ("ey", "i", "ei")),
+    ("c", ("k", "s", "ts")),
+    ("z", ("z", "ts", "tsz")),  # German z; pinyin z: цз
+    ("w", ("v", "u")),
+    ("h", ("kh", "g", "")),
+    # j: English, French, Spanish, pinyin, Japanese, Korean
+    ("j", ("dzh", "zh", "y", "kh", "tsz", "dz", "ch")),
+    ("q", ("ts", "ch", "k")),  # pinyin q: ц
+    ("x", ("ks", "s", "sh")),  # pinyin x: с
+    ("y", ("i", "y", "ay", "")),
+    ("g", ("g", "dzh", "zh")),
+    ("s", ("s", "z")),
+    ("e", ("e", "", "i")),
+    ("a", ("a", "ey", "e")),
+    ("i", ("i", "ay")),
+    ("u", ("u", "a", "yu", "y")),
+    ("o", ("o", "e")),
+)
+_DIGRAPHS = (
+    ("shch", "S"),
+    ("sch", "S"),
+    ("tsh", "S"),
+    ("dzh", "S"),
+    ("zh", "S"),
+    ("sh", "S"),
+    ("ch", "S"),
+    ("kh", "h"),
+    ("tsz", "C"),
+    ("ts", "C"),
+    ("tz", "C"),
+    ("dz", "C"),
+)
+_LETTERS = str.maketrans(
+    dict(zip("bdgqczvwjxoey", ["p", "t", "k", "k", "k", "s", "f", "f", "S", "ks", "a", "i", "i"]))
+)
+# Below this, two names are different names (benchmarks/names.py measures it).
+SOUNDS_ALIKE = 0.875
+MAX_READINGS = 256
+
+
+def coarse(latin: str) -> str:
+    """A Latin spelling in the coarse alphabet of sounds (see the module's docstring)."""
+    out = []
+    i = 0
+    while i < len(latin):
+        for digraph, sound in _DIGRAPHS:
+            if latin.startswith(digraph, i):
+                out.append(sound)
+                i += len(digraph)
+                break
+        else:
+            out.append(latin[i].translate(_LETTERS) if "a" <= latin[i] <= "z" else "")
+            i += 1
+    return re.sub(r"(.)\1+", r"\1", "".join(out))
+
+
+# Latin and Greek nominative endings Russian drops: Augustus is Август, Pyrrhus Пирр, Pius Пий.
+_CLASSICAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:us|os|as|es)$")
+
+
+@functools.lru_cache(maxsize=65536)
+def readings(word: str) -> frozenset[str]:
+    """The ways Russian may have heard a foreign spelling, in the coarse alphabet."""
+    letters = re.sub(r"[^a-z]", "", ascii_letters(word))
+    stem = _CLASSICAL_ENDING.sub("", letters)
+    found = _readings(letters)
+    return found | _readings(stem) if stem != letters else found
+
+
+def _readings(letters: str) -> frozenset[str]:
+    """Every way to read ``letters`` letter group by letter group, where groups may overlap
+    ("zh" of "Alzheimer" is z and h; of "Zhukov", ж), at most :data:`MAX_READINGS`."""
+    partial: dict[int, list[str]] = {0: [""]}
+    for i in range(len(letters)):
+        heads = partial.pop(i, None)
+        if not heads:
+            continue
+        groups = [(g, alts) for g, alts in RULES if letters.startswith(g, i)] or [
+            (letters[i], (letters[i],))
+        ]
+        for graph, alternatives in groups:
+            nxt = partial.setdefault(i + len(graph), [])
+            room = MAX_READINGS - len(nxt)
+            nxt += [h + a for h in heads for a in alternatives][: max(room, 0)]
+    return frozenset(coarse(reading) for reading in partial.get(len(letters), [""]))
+
+
+@functools.lru_cache(maxsize=65536)
+def heard(russian: str) -> frozenset[str]:
+    """A Russian word in the coarse alphabet, through its transliterations."""
+    return frozenset(coarse(spelling) for spelling in transliterations(russian))
+
+
+def consonants(sounds: str) -> str:
+    """A word in the alphabet of sounds without its vowels."""
+    return re.sub(r"[aiu]", "", sounds)
+
+
+def sounds_alike(russian: str, latin: str) -> float:
+    """How alike a Russian word and a Latin spelling sound: 1.0 for the same sounds."""
+    ours, theirs = heard(russian), readings(latin)
+    if not ours or not theirs:
+        return 0.0
+    if not ours.isdisjoint(theirs):
+        return 1.0
+    from rapidfuzz.distance import Levenshtein
+
+    return max(
+        Levenshtein.normalized_similarity(a, b, score_cutoff=SOUNDS_ALIKE - 0.1)
+        for a in ours
+        for b in theirs
+    )

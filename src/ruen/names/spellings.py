@@ -1,0 +1,107 @@
+"""What counts as the same name in English: the spellings of a shipped list, the keys of the
+transliteration schemes, and for names Russian took from other languages, their sounds.
+
+The lists (``data/people.tsv``, ``data/places.tsv``) hold what no rule gives: exonyms (Пекин
+is Beijing, Гродно is Grodno or Hrodna), established spellings (Зеленский is Zelenskyy in
+Kyiv's usage), the names Russian writes in Palladius's and Polivanov's systems and Korean
+names, and, for places, the adjective and demonym a translation puts in a name's place ("МИД
+России": "the Russian Foreign Ministry"). A house glossary may add its own entries
+(``Шойгу<TAB>Shoygu``), which come first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from ruen.names.keys import loose, transliterations
+
+# The endings a Russian case form adds to a name borrowed whole (Фургала, Эрдоганом,
+# Помпео stays): a form's key is the English name's key and one of these.
+CASE_ENDINGS = frozenset(
+    {"a", "u", "e", "y", "om", "em", "oy", "ey", "ya", "yu", "yey", "i", "ov", "ev", "am",
+     "ami", "ah", "ym", "im", "ogo", "ego", "omu", "emu", "ye"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One entry of a list: the Russian name and its English spellings, the usual first."""
+
+    russian: str
+    spellings: tuple[str, ...]
+    kind: str = "place"  # "place" (places.tsv) or "person" (people.tsv)
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(word.lower().replace("ё", "е") for word in re.findall(r"[\w.]+", phrase))
+
+
+@functools.lru_cache(maxsize=1)
+def shipped() -> dict[tuple[str, ...], Listed]:
+    """The shipped lists, by the Russian name's words in the nominative (lower case, ё as
+    е): "Колумб" is Columbus and "Колумбия" Colombia, which one stem would confuse."""
+    index: dict[tuple[str, ...], Listed] = {}
+    for name, kind in (("places.tsv", "place"), ("people.tsv", "person")):
+        text = resources.files("ruen.names").joinpath("data", name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            russian, spellings = line.split("\t")[:2]
+            entry = Listed(
+                russian, tuple(s.strip() for s in spellings.split("|") if s.strip()), kind
+            )
+            index.setdefault(_key(russian), entry)
+    return index
+
+
+def listed(words: list[str], extra: dict[tuple[str, ...], Listed] | None = None) -> Listed | None:
+    """The entry for a name of ``words`` in the nominative, a house's first."""
+    key = _key(" ".join(words))
+    for index in (extra or {}, shipped()):
+        if key in index:
+            return index[key]
+    return None
+
+
+def kind_of(word: str) -> str:
+    """Whether a listed name is a person or a place."""
+    entry = listed([word])
+    return entry.kind if entry is not None else "place"
+
+
+def usual(word: str) -> str:
+    """The spelling to expect of a Russian name no list holds: Wikipedia's transliteration."""
+    import iuliia
+
+    return iuliia.WIKIPEDIA.translate(word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _phrase(spelling: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", spelling.strip()) if w]
+    body = r"[\s\-]+".join(words)
+    return re.compile(rf"(?<![\w]){body}(?:['’]s|['’]|s|es)?(?![\w])", re.IGNORECASE)
+
+
+def written(spelling: str, english: str) -> bool:
+    """Whether ``english`` holds ``spelling`` (any case, a possessive or plural ending, hyphen
+    or space)."""
+    return bool(_phrase(spelling).search(english))
+
+
+def case_form_keys(form: str) -> frozenset[str]:
+    """The keys of a Russian case form's transliterations: what a name looks like in English
+    when a translation kept the Russian ending (Zakharovoy, Erdoganom)."""
+    return frozenset(loose(spelling) for spelling in transliterations(form))
+
+
+def borrowed_whole(form: str, english_key: str) -> bool:
+    """Whether ``form`` is the English name with a Russian case ending (Фургала: Furgal)."""
+    return any(
+        key.startswith(english_key) and key[len(english_key) :] in CASE_ENDINGS
+        for key in case_form_keys(form)
+        if len(english_key) >= 3
+    )
