@@ -80,8 +80,11 @@ def natasha_finder():
         for span in tagger(ru).spans:
             if span.type not in ("PER", "LOC"):
                 continue
-            words = [w for w in re.finditer(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*",
-                                            ru[span.start : span.stop]) if w.group()[:1].isupper()]  # fmt: skip
+            inside = ru[span.start : span.stop]
+            words = [
+                w for w in re.finditer(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*", inside)
+                if w.group()[:1].isupper()
+            ]  # fmt: skip
             if not words:
                 continue  # no capitalised word: no name to garble
             head = words[-1].group()

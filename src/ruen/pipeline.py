@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ruen.documents import Document
 from ruen.errors import InputError
-from ruen.fidelity import check
+from ruen.fidelity import Flag, check
+from ruen.names.keep import keep_names
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, paragraphs, sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
@@ -219,7 +220,7 @@ class Work:
                 continue
             share = done[cursor : cursor + len(plan.texts)]
             cursor += len(plan.texts)
-            yield self.digest(plan, share, translator.name, settings)
+            yield self.digest(plan, share, translator.name, settings, translator)
 
     def settings(self, translator: Translator) -> dict[str, Any]:
         """How the digests of this work are made, for their ``settings``."""
@@ -233,10 +234,16 @@ class Work:
         }
 
     def digest(
-        self, plan: Plan, done: list[Translation], model: str, settings: dict[str, Any]
+        self,
+        plan: Plan,
+        done: list[Translation],
+        model: str,
+        settings: dict[str, Any],
+        translator: Translator | None = None,
     ) -> Digest:
         """The digest of one planned document, from the translations of its texts."""
         document = plan.document
+        done = _kept(plan, done, translator, self.options)
         headline, done = (done[:1], done[1:]) if document.title else ([], done)
         results: list[Translation | None] = [None] * len(plan.spans)
         for i, result in zip(plan.wanted, done):
@@ -259,17 +266,20 @@ class Work:
                 i in chosen,
                 round(score, 6),
                 repaired=bool(result and result.repaired),
-                flags=tuple(check(span.text, result.text, glossary=glossary)) if result else (),
+                flags=_flags(span.text, result, glossary),
                 paragraph=bisect_right(breaks, span.start) - 1,
                 terms=result.terms if result else (),
+                names=result.names if result else (),
             )
             for i, (span, result, score) in enumerate(zip(plan.spans, results, scores))
         ]
         title = None
         if document.title:
             (result,) = headline
-            flags = tuple(check(document.title, result.text, glossary=glossary))
-            title = Title(document.title, result.text, result.repaired, flags, result.terms)
+            flags = _flags(document.title, result, glossary)
+            title = Title(
+                document.title, result.text, result.repaired, flags, result.terms, result.names
+            )
         return Digest(
             sentences=records,
             model=model,
@@ -281,6 +291,38 @@ class Work:
             id=plan.id,
             notes=document.notes,
         )
+
+
+def _kept(
+    plan: Plan, done: list[Translation], translator: Translator | None, options: TranslateOptions
+) -> list[Translation]:
+    """The document's translations with its people and places kept, one spelling per person
+    (``ruen.names.keep``), each saying how its names got in."""
+    english, names = keep_names(
+        plan.texts, [result.text for result in done], translator=translator, options=options
+    )
+    return [replace(r, text=e, names=n) for r, e, n in zip(done, english, names)]
+
+
+def _flags(ru: str, result: Translation | None, glossary: Any) -> tuple[Flag, ...]:
+    """The check's flags, and for a person the document spells otherwise here, a ``name``
+    flag that says so (the check sees one sentence; the spelling is the document's)."""
+    if result is None:
+        return ()
+    flags = check(ru, result.text, glossary=glossary)
+    for use in result.names:
+        if use.how == "missing" and not any(
+            f.kind == "name" and f.source == use.source for f in flags
+        ):
+            flags.append(
+                Flag(
+                    "name",
+                    use.source,
+                    None,
+                    f"{use.source}: {use.english} elsewhere in the document",
+                )
+            )
+    return tuple(flags)
 
 
 def _identify(item: DocumentLike) -> tuple[str | None, Document]:

@@ -14,6 +14,25 @@ from ruen.glossary import TermUse
 
 
 @dataclass(frozen=True)
+class NameUse:
+    """A person or place of a sentence's Russian and how it came out in the English: the form
+    written (``source``), its nominative (``lemma``), ``person`` or ``place``, the English
+    spelling held (or expected, where ``missing``), and ``how``: ``found`` (the model wrote
+    it), ``nbest`` (a hypothesis of the model's n-best list that holds it was taken),
+    ``prefix`` (forced as the start of a new decode) or ``missing`` (its ``name`` flag says
+    so)."""
+
+    source: str
+    lemma: str
+    kind: str
+    english: str
+    how: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SentenceRecord:
     """One sentence of the source: where it is, what it says, whether the summary keeps it,
     and what the fidelity check found in its English (:func:`ruen.check`)."""
@@ -29,11 +48,13 @@ class SentenceRecord:
     flags: tuple[Flag, ...] = ()
     paragraph: int = 0  # which paragraph of the text (blank-line separated) it stands in
     terms: tuple[TermUse, ...] = ()  # the glossary's terms in the Russian, and how each came out
+    names: tuple[NameUse, ...] = ()  # its people and places, and how each came out
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["flags"] = [flag.to_dict() for flag in self.flags]
         data["terms"] = [term.to_dict() for term in self.terms]
+        data["names"] = [name.to_dict() for name in self.names]
         return data
 
 
@@ -46,12 +67,14 @@ class Title:
     repaired: bool = False
     flags: tuple[Flag, ...] = ()
     terms: tuple[TermUse, ...] = ()
+    names: tuple[NameUse, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "flags": [flag.to_dict() for flag in self.flags],
             "terms": [term.to_dict() for term in self.terms],
+            "names": [name.to_dict() for name in self.names],
         }
 
 

@@ -167,6 +167,10 @@ def _warnings(record: dict[str, Any], indent: str) -> list[str]:
     lines[:0] = [
         f"{indent}~ term: {term['source']} → {term['target']} ({ENFORCED[term['how']]})"
         for term in enforced
+    ] + [
+        f"{indent}~ name: {name['source']} → {name['english']} ({ENFORCED[name['how']]})"
+        for name in record.get("names", ())
+        if name["how"] in ("nbest", "prefix")
     ]
     if record["repaired"]:
         lines.insert(0, f"{indent}~ repaired: a better hypothesis of the model replaced its first")

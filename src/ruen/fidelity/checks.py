@@ -180,7 +180,7 @@ _LATIN_TOKEN = re.compile(
 _ALNUM = re.compile(r"[^\W_]+")
 # The number sign of an official act as Russian writes it ("от 07.02.2004 г. N 47-рп"), and
 # as some pages do ("No 12", "Nº 5"): a sign before a number, not a name.
-_NUMBER_SIGN = re.compile(r"(?:N|No|Nº|Nr)\.?[^\S\n]?(?=\d)")
+_NUMBER_SIGN = re.compile(r"(?:N|No|Nº|Nr)\.?[^\S\n]*(?=\d)")
 # Latin letters that look like Cyrillic ones: alone in Russian text, a typing slip ("c" for
 # the preposition "с"), not a name.
 _HOMOGLYPHS = frozenset("aceopxyABCEHKMOPTX")

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ruen.names.entities import Entity, find
+from ruen.names.entities import _OBLIQUE, Entity, find
 from ruen.names.keys import loose
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
 from ruen.names.spellings import Listed, borrowed_whole, case_form_keys, listed, usual, written
@@ -195,8 +195,14 @@ def _case_form(entity: Entity, english: English) -> str | None:
     def plain(word: str) -> str:
         return word.lower().replace("ё", "е")
 
-    if plain(entity.head) in {plain(lemma) for lemma in (*entity.head_lemmas, entity.head_lemma)}:
+    lemmas = {plain(lemma) for lemma in (*entity.head_lemmas, entity.head_lemma)}
+    head = plain(entity.head)
+    if head in lemmas:
         return None
+    if not _OBLIQUE.search(head) and not any(
+        head.startswith(lemma) and len(head) - len(lemma) <= 3 for lemma in lemmas
+    ):
+        return None  # not a case form of its nominatives: the dictionary misread the name
     forms = case_form_keys(entity.head)
     return next((word for key, word in english.keys.items() if key in forms), None)
 

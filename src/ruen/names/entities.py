@@ -250,8 +250,11 @@ def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
     if gender:
         named.sort(key=lambda p: p.tag.gender != gender and "ms-f" not in p.tag.grammemes)
     found = []
-    if not _OBLIQUE.search(word.lower()):  # a surname the dictionary reads only as another
-        found.append(word)  # word's case (Пурясев as Пурясевы's genitive) is its own nominative
+    guessed = all(type(p.methods_stack[0][0]).__name__ != "DictionaryAnalyzer" for p in parses)
+    if guessed and not _OBLIQUE.search(word.lower()):
+        # A surname the dictionary does not know, read only as another word's case (Пурясев as
+        # the genitive of Пурясевы), is its own nominative.
+        found.append(word)
     for parse in named:
         # A plural reading (Пурясевых, Хунани) has a singular too: a family is one surname.
         for wanted in ({"nomn", "sing"}, {"nomn"}):
@@ -260,7 +263,6 @@ def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
                 found.append(_capitalised(nominative.word, word))
         if not found:
             found.append(_capitalised(parse.word, word))
-    guessed = all(type(p.methods_stack[0][0]).__name__ != "DictionaryAnalyzer" for p in parses)
     if len(found) > 1 and found[0] == word and not guessed:
         found = [*found[1:], word]  # the dictionary's readings first, then the word itself
     return tuple(dict.fromkeys(found))
@@ -322,8 +324,13 @@ def _find(ru: str) -> tuple[Entity, ...]:
             reading = None  # "долларов США": the currency, not the country
         elif listed_here(word) and not inside:
             reading = _listed_reading(word)
-            if reading[0] == "person" and _SENTENCE_START.search(ru, 0, match.start()):
-                reading = None  # "Крутой подъём", "Лев Толстой": a common word may open it
+            best = analyzer().parse(word)[0]  # type: ignore[attr-defined]
+            if (
+                reading[0] == "person"
+                and _SENTENCE_START.search(ru, 0, match.start())
+                and not best.tag.grammemes & PERSON
+            ):
+                reading = None  # "Крутой подъём": a common word may open a sentence
         elif capital and not inside and word not in TITLES:
             initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
             following = after if after and _adjacent(ru, match, words[n + 1]) else ""
@@ -452,7 +459,9 @@ def _entity(
     head, reading = run[-1]
     if kind == "person" and len(run) > 1:  # "Людовик Немецкий", "Николай Второй": an epithet
         for match, item in reversed(run):
-            if analyzer().parse(match.group())[0].tag.POS not in ("ADJF", "NUMR"):  # type: ignore[attr-defined]
+            parses = analyzer().parse(match.group())  # type: ignore[attr-defined]
+            surname = any("Surn" in p.tag.grammemes for p in parses[:4])
+            if surname or parses[0].tag.POS not in ("ADJF", "NUMR"):
                 head, reading = match, item
                 break
     gender = None

@@ -116,7 +116,10 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
             work, plan = await run(lambda: service.plan(wanted), deadline)
             done = await translated(slot, plan.texts, work.options, deadline)
             name, settings = service.translator.name, work.settings(service.translator)
-            result = await run(lambda: work.digest(plan, done, name, settings).to_dict(), deadline)
+            result = await run(
+                lambda: work.digest(plan, done, name, settings, service.translator).to_dict(),
+                deadline,
+            )
         return JSONResponse(result)  # plain JSON data already: no second encoding pass
 
     @app.post("/v1/translate", summary="Translate sentences, each as one segment")

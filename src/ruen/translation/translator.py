@@ -27,12 +27,14 @@ REPAIR_CANDIDATES = NBEST
 
 @dataclass(frozen=True)
 class Translation:
-    """One sentence's English, whether repair chose it over the model's own best, and how
-    each glossary term of its Russian got into it."""
+    """One sentence's English, whether repair chose it over the model's own best, how each
+    glossary term of its Russian got into it, and how each person and place did (set by the
+    digest, which sees the whole document)."""
 
     text: str
     repaired: bool = False
     terms: tuple[TermUse, ...] = ()
+    names: tuple[Any, ...] = ()
 
 
 _NOTHING = Translation("")
@@ -330,6 +332,54 @@ class Translator:
         repaired = {piece for piece in bad if chosen[piece] != outputs[piece]}
         outputs.update(chosen)
         return repaired
+
+    def keep_terms(
+        self,
+        texts: list[str],
+        english: list[str],
+        glossary: Glossary,
+        options: TranslateOptions | None = None,
+    ) -> list[tuple[str, tuple[TermUse, ...]]]:
+        """Each text's English with the glossary's terms kept, as translation keeps them (the
+        n-best list, then a forced prefix), starting from the English given: the step that
+        keeps a document's people and places (``ruen.names.keep``). A text the model reads in
+        more than one piece keeps its English, its terms reported as they are."""
+        chosen = TranslateOptions.build(options, {})
+        settings = self.settings(chosen)
+        batching = {
+            "batch_size": chosen.batch_size,
+            "max_batch_tokens": max(chosen.max_batch_tokens, self.max_input_tokens),
+        }
+        whole = [
+            text
+            for text in texts
+            if len(plan := segments(text)) == 1
+            and plan[0].translate
+            and self.split_long(text) == [text]
+        ]
+        outputs = dict(zip(texts, english))
+        uses = apply_glossary(
+            self.engine,
+            glossary,
+            whole,
+            outputs,
+            settings,
+            batching,
+            enforce=chosen.repair,
+            repairable=_repairable,
+            limit=self.max_input_tokens,
+        )
+        as_is = {
+            text: tuple(
+                TermUse(
+                    m.text, m.term.target, "found" if glossary.held(outputs[text], m) else "missing"
+                )
+                for m in glossary.find(text)
+            )
+            for text in texts
+            if text not in uses
+        }
+        return [(outputs[text], uses.get(text, as_is.get(text, ()))) for text in texts]
 
     def _cached(self, scope: str, texts: list[str]) -> dict[str, str]:
         found = self.memory_cache.get_many(scope, texts)
