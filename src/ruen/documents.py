@@ -199,12 +199,25 @@ _INVISIBLE = str.maketrans(
 _LETTER_SPACED = re.compile(r"(?<![\w])(?:(?:[а-яё] ){4,}[а-яё]|(?:[А-ЯЁ] ){3,}[А-ЯЁ])(?![\w])")
 
 
+# A hyphen at a line's end inside a word ("Минис-\nтерство", as hard-wrapped acts and scans
+# have it): the word is joined, unless the part before is a prefix that keeps its hyphen
+# ("северо-", "юго-", "кое-", "экс-", "вице-") or the part after is a particle ("-то",
+# "-либо", "-нибудь") or begins in capitals. The glossary reads words whole the same way.
+LINE_END_HYPHEN = re.compile(
+    r"(?<=[а-яёА-ЯЁ])(?<!\b[Сс]еверо)(?<!\b[Юю]го)(?<!\b[Кк]ое)(?<!\b[Ээ]кс)(?<!\b[Вв]ице)"
+    r"-[^\S\n]*\n\s*(?=[а-яё])(?!(?:то|либо|нибудь|ка|таки)\b)"
+)
+
+
 def normalise(text: str) -> str:
     """HTML entities decoded (``&#34;``), soft hyphens and zero-width characters dropped,
-    no-break spaces made spaces, letter-spaced words joined (``п о с т а н о в л я ю``)."""
+    no-break spaces made spaces, letter-spaced words joined (``п о с т а н о в л я ю``),
+    words hyphenated at a line's end joined (``Минис-\nтерство``)."""
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     text = text.translate(_INVISIBLE)
+    if "-\n" in text or "- \n" in text:
+        text = LINE_END_HYPHEN.sub("", text)
     return _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 

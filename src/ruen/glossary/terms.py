@@ -464,15 +464,6 @@ def _is_head(word: str) -> bool:
     return not HEAD_WORDS.isdisjoint(stem_keys(word.split("-")[-1]))
 
 
-# A hyphen at a line's end inside a word ("Минис-\nтерство"): joined, unless the part before
-# is a prefix that keeps its hyphen ("северо-", "юго-", "кое-", "экс-") or the part after is a
-# particle ("-то", "-либо", "-нибудь") or begins in capitals.
-_LINE_END_HYPHEN = re.compile(
-    r"(?<=[а-яёА-ЯЁ])(?<!\b[Сс]еверо)(?<!\b[Юю]го)(?<!\b[Кк]ое)(?<!\b[Ээ]кс)(?<!\b[Вв]ице)"
-    r"-[^\S\n]*\n\s*(?=[а-яё])(?!(?:то|либо|нибудь|ка|таки)\b)"
-)
-
-
 def _joined(text: str) -> tuple[str, list[int]]:
     """``text`` with soft hyphens and line-end hyphens inside words removed, and for each of
     its characters the offset it had in ``text``."""
@@ -481,7 +472,9 @@ def _joined(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     origin: list[int] = []
     position = 0
-    for match in _LINE_END_HYPHEN.finditer(text):
+    from ruen.documents import LINE_END_HYPHEN
+
+    for match in LINE_END_HYPHEN.finditer(text):
         for k in range(position, match.start()):
             if text[k] != "\u00ad":
                 out.append(text[k])

@@ -162,7 +162,7 @@ def analyzer() -> object:
 LIKELY = 0.1
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] | None:
     """(kind, nominative, known) of a capitalised word that is a name, else None. ``known``:
     the dictionary holds it as a name (not guessed from its ending). ``following``: the
@@ -238,7 +238,7 @@ def _listed_reading(word: str) -> tuple[str, str, bool]:
     return kind_of(form), form, True
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
     """Every nominative a capitalised word may have as a name (or, failing that, as any
     word), the likeliest first; of ``gender`` ("masc", "femn") first where given."""

@@ -67,7 +67,7 @@ def ascii_letters(text: str) -> str:
     return plain.replace("ß", "ss").replace("ı", "i").replace("ø", "o").replace("æ", "ae")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def loose(word: str) -> str:
     """The key of a name written in Latin letters."""
     key = ascii_letters(word)
@@ -76,7 +76,7 @@ def loose(word: str) -> str:
     return key
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def transliterations(word: str) -> frozenset[str]:
     """A Russian word in the Latin spellings of :data:`SCHEMES`."""
     import iuliia
@@ -89,7 +89,7 @@ def transliterations(word: str) -> frozenset[str]:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def keys(word: str) -> frozenset[str]:
     """The keys of a Russian word's transliterations."""
     return frozenset(loose(spelling) for spelling in transliterations(word))

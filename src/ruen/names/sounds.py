@@ -111,7 +111,7 @@ def coarse(latin: str) -> str:
 _CLASSICAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:us|os|as|es)$")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def readings(word: str) -> frozenset[str]:
     """The ways Russian may have heard a foreign spelling, in the coarse alphabet."""
     letters = re.sub(r"[^a-z]", "", ascii_letters(word))
@@ -138,7 +138,7 @@ def _readings(letters: str) -> frozenset[str]:
     return frozenset(coarse(reading) for reading in partial.get(len(letters), [""]))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def heard(russian: str) -> frozenset[str]:
     """A Russian word in the coarse alphabet, through its transliterations."""
     return frozenset(coarse(spelling) for spelling in transliterations(russian))

@@ -79,7 +79,7 @@ def usual(word: str) -> str:
     return iuliia.WIKIPEDIA.translate(word)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _phrase(spelling: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in re.split(r"[\s\-]+", spelling.strip()) if w]
     body = r"[\s\-]+".join(words)

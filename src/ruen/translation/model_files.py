@@ -71,6 +71,36 @@ def converted_path(path: Path, compute_type: str) -> Path:
 _CONVERT_LOCK = threading.Lock()
 
 
+def _convert_apart(path: Path, output: Path, compute_type: str) -> None:
+    """Convert in a process of its own. Why: the converter imports torch and transformers and
+    holds the PyTorch model beside its converted copy (810 MB at opus-mt-ru-en's size, of
+    which torch and the model are 550), and a process that converted keeps that memory while
+    it then digests; the process that translates from the cache needs none of it (about 260
+    MB for README's first command)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ruen.translation.model_files", str(path), str(output),
+         compute_type],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise RuntimeError(lines[-1] if lines else f"the converter exited {done.returncode}")
+
+
+def _convert(path: str, output: str, compute_type: str) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    with quiet_transformers():
+        TransformersConverter(path, low_cpu_mem_usage=True).convert(
+            output, quantization=compute_type, force=True
+        )
+
+
 def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
     """The CTranslate2 copy of the MarianMT model at ``path``, converted once and kept in
     :func:`converted_dir` under the model's fingerprint and the quantisation."""
@@ -85,10 +115,6 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
     target = converted_path(path, compute_type)
     if (target / "model.bin").is_file():
         return target
-    # The converter imports torch and loads the PyTorch model: only when converting, so that
-    # translating from the cache needs neither (a third of the memory).
-    from ctranslate2.converters import TransformersConverter
-
     with _CONVERT_LOCK:
         if (target / "model.bin").is_file():
             return target
@@ -104,10 +130,7 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
         )
         started = time.perf_counter()
         try:
-            with quiet_transformers():
-                TransformersConverter(str(path), low_cpu_mem_usage=True).convert(
-                    str(staging / "model"), quantization=compute_type, force=True
-                )
+            _convert_apart(path, staging / "model", compute_type)
             try:
                 os.replace(staging / "model", target)
             except OSError:
@@ -127,3 +150,9 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
             target,
         )
     return target
+
+
+if __name__ == "__main__":  # the converting process of _convert_apart
+    import sys
+
+    _convert(*sys.argv[1:4])
