@@ -124,6 +124,85 @@ def false_alarms() -> list[dict]:
     return results
 
 
+JUDGED = DATA / "glossary_matches_judged.tsv"
+
+
+def russian_documents() -> list[tuple[str, str, list[str]]]:
+    """(set, document id, sentences) of every Russian text in the repo: the kremlin acts and
+    the sample, PUD by sentence, WMT21/22 by document, the UD segmentation sets by document."""
+    import ruen
+
+    docs = []
+    for path in [*sorted((ROOT / "tests" / "data" / "acts").glob("*.txt")), SAMPLE]:
+        text = ruen.read_document(path).text
+        docs.append((path.name, path.name, ruen.split_sentences(text)))
+    for name in REFERENCES[1:]:
+        by_doc: dict[str, list[str]] = {}
+        for row in read_tsv(DATA / name):
+            by_doc.setdefault(row["id"].rsplit(":p", 1)[0], []).append(row["ru"])
+        docs += [(name, doc, sentences) for doc, sentences in by_doc.items()]
+    docs += [(REFERENCES[0], row["sent_id"], [row["ru"]]) for row in read_tsv(DATA / REFERENCES[0])]
+    for path in sorted(DATA.glob("ud_*_segmentation.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            sentences = [s for paragraph in record["paragraphs"] for s in paragraph]
+            docs.append((path.name, record["doc_id"], sentences))
+    return docs
+
+
+def matches() -> list[list[str]]:
+    """Every match of the shipped glossaries over the repo's Russian, each document's state
+    told as the digest tells it: (glossary, set, document, match, term, context)."""
+    from ruen.glossary import Glossary
+    from ruen.glossary.owners import DEFAULT_HOME, home
+
+    found = []
+    for name in ("ru-gov", "by-gov"):
+        glossary = Glossary.load(name)
+        for data, doc, sentences in russian_documents():
+            view = glossary.at_home(home(" ".join(sentences)) or DEFAULT_HOME)
+            for sentence in sentences:
+                for m in view.find(sentence):
+                    context = sentence[max(0, m.start - 60) : m.stop + 60]
+                    found.append([name, data, doc, " ".join(m.text.split()), m.term.source,
+                                  " ".join(context.split())])  # fmt: skip
+    return found
+
+
+def judged() -> dict[tuple[str, ...], tuple[str, str]]:
+    """(glossary, set, document, match, term) -> (verdict, note), as judged by hand."""
+    lines = [line for line in JUDGED.read_text("utf-8").splitlines() if not line.startswith("#")]
+    rows = [line.split("\t") for line in lines[1:]]
+    return {tuple(row[:5]): (row[5], row[6]) for row in rows}
+
+
+def precision() -> dict:
+    """Match precision against the judged matches, and by-gov's matches of Russia's bodies
+    (the judged ones, and every ru-gov name put in a sentence of its own, plain and with
+    "России" after it)."""
+    from ruen.glossary import Glossary
+
+    verdicts = judged()
+    found = matches()
+    by_glossary: dict[str, list[int]] = {}
+    unjudged = []
+    for row in found:
+        verdict = verdicts.get(tuple(row[:5]))
+        if verdict is None:
+            unjudged.append(row)
+            continue
+        right = by_glossary.setdefault(row[0], [0, 0])
+        right[0] += verdict[0] == "right"
+        right[1] += 1
+    by_gov = Glossary.load("by-gov")
+    russian = Glossary.load("ru-gov")
+    sentences = [f"{t.source} сообщил о новых мерах." for t in russian]
+    sentences += [f"По данным {t.source} России, меры приняты." for t in russian]
+    russia_bodies = sum(len(by_gov.find(s)) for s in sentences)
+    return {"by glossary": by_glossary, "unjudged": unjudged, "by-gov on Russia": russia_bodies,
+            "russia sentences": len(sentences)}  # fmt: skip
+
+
 def term_sentences() -> list[str]:
     import ruen
 
@@ -186,10 +265,32 @@ def main() -> None:
     parser.add_argument(
         "--no-documents", action="store_true", help="skip the benchmark documents (part 4)"
     )
+    parser.add_argument(
+        "--judge", action="store_true", help="list the matches that are not judged yet, and stop"
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker)))
         return
+    judging = precision()
+    if args.judge:
+        for row in judging["unjudged"]:
+            print("\t".join([*row[:5], "?", "", row[5]]))
+        return
+    print("Matches of the shipped glossaries over the repo's Russian, judged by hand "
+          f"({JUDGED.name}):\n")  # fmt: skip
+    print("| glossary | matches judged | right | precision |")
+    print("|---|---:|---:|---:|")
+    total = [0, 0]
+    for name, (right, count) in judging["by glossary"].items():
+        total = [total[0] + right, total[1] + count]
+        print(f"| {name} | {count} | {right} | {100 * right / count:.1f} % |")
+    print(f"| both | {total[1]} | {total[0]} | {100 * total[0] / max(1, total[1]):.1f} % |")
+    if judging["unjudged"]:
+        print(f"\n{len(judging['unjudged'])} matches not judged yet: run with --judge")
+    naming = judging["russia sentences"]
+    print(f"\nby-gov on Russia's bodies ({naming} sentences naming each ru-gov body, plain "
+          f"and with 'России'): {judging['by-gov on Russia']} matches\n")  # fmt: skip
     print("The Russian-side matcher, on tests/data/glossary_forms.tsv:\n")
     print("| way | inflected forms | recall | precision | false matches | µs per phrase |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -208,19 +208,43 @@ class Work:
         translator: Translator,
         progress: Callable[[int], object] | None,
     ) -> Iterator[Digest | DocumentError]:
-        """Translate the sentences of all ``pending`` documents in one call, then build each
+        """Translate the sentences of all ``pending`` documents in one call (one a state, where
+        a shipped glossary's names depend on whose documents they are), then build each
         digest from its share, in order."""
-        texts = [text for plan in pending if isinstance(plan, Plan) for text in plan.texts]
-        done = translator.translate_detailed(texts, self.options, progress=progress)
+        plans = [plan for plan in pending if isinstance(plan, Plan)]
+        groups: dict[str | None, list[Plan]] = {}
+        for plan in plans:
+            groups.setdefault(self.home(plan), []).append(plan)
+        shares: dict[int, list[Translation]] = {}
+        for home, group in groups.items():
+            texts = [text for plan in group for text in plan.texts]
+            options = self.options_at(home)
+            done = translator.translate_detailed(texts, options, progress=progress)
+            cursor = 0
+            for plan in group:
+                shares[id(plan)] = done[cursor : cursor + len(plan.texts)]
+                cursor += len(plan.texts)
         settings = self.settings(translator)
-        cursor = 0
         for plan in pending:
             if isinstance(plan, DocumentError):
                 yield plan
                 continue
-            share = done[cursor : cursor + len(plan.texts)]
-            cursor += len(plan.texts)
-            yield self.digest(plan, share, translator.name, settings, translator)
+            yield self.digest(plan, shares[id(plan)], translator.name, settings, translator)
+
+    def home(self, plan: Plan) -> str | None:
+        """The state a document is about, where its glossary has states' bodies."""
+        glossary = self.options.glossary
+        if glossary is None or not any(term.owner for term in glossary):
+            return None
+        from ruen.glossary.owners import DEFAULT_HOME, home
+
+        return home(plan.document.text) or DEFAULT_HOME
+
+    def options_at(self, home: str | None) -> TranslateOptions:
+        """The options for a document about ``home``: its glossary sees the whole document."""
+        if self.options.glossary is None or home is None:
+            return self.options
+        return replace(self.options, glossary=self.options.glossary.at_home(home))
 
     def settings(self, translator: Translator) -> dict[str, Any]:
         """How the digests of this work are made, for their ``settings``."""
@@ -243,7 +267,8 @@ class Work:
     ) -> Digest:
         """The digest of one planned document, from the translations of its texts."""
         document = plan.document
-        done = _kept(plan, done, translator, self.options)
+        options = self.options_at(self.home(plan))
+        done = _kept(plan, done, translator, options)
         headline, done = (done[:1], done[1:]) if document.title else ([], done)
         results: list[Translation | None] = [None] * len(plan.spans)
         for i, result in zip(plan.wanted, done):
@@ -254,7 +279,7 @@ class Work:
             scores = score_sentences(english, lang="en")
             selected = summarize(english, self.k, lang="en")
         chosen = set(selected)
-        glossary = self.options.glossary
+        glossary = options.glossary
         breaks = [start for start, _ in paragraphs(document.text)]
         records = [
             SentenceRecord(

@@ -81,3 +81,28 @@ def owner_before(word: str | None) -> str | None:
         if lower.startswith(stem):
             return owner
     return None
+
+
+# A Russian-language text that names neither state is taken to be about Russia: most of them
+# are, and a Belarusian body's note names Belarus (its regions, Minsk) somewhere in it. So an
+# unmarked "МЧС" in a note about a fire in the Penza region is never Belarus's.
+DEFAULT_HOME = "Russia"
+# Words that place a text in a state, counted over a whole document to tell whose bodies its
+# unmarked names are ("МИД" in a note that names Belarus five times and Russia never).
+_HOMES = {
+    "Russia": re.compile(r"\b(?:Росси[ияюейё]\w*|Российск\w*|РФ|российск\w*|Москв\w+|Кремл\w+)\b"),
+    "Belarus": re.compile(
+        r"\b(?:Беларус\w*|Белорусси\w*|белорусск\w*|Белорусск\w*|Минск\w*|Гродн\w*|"
+        r"Брестск\w*|Витебск\w*|Могил[её]в\w*|Гомел\w*|Гомельск\w*)\b"
+    ),
+}
+
+
+def home(text: str) -> str | None:
+    """The state a text is about, where it names one more often than the other; None where
+    it names neither, or both as often."""
+    counts = {state: len(pattern.findall(text)) for state, pattern in _HOMES.items()}
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]

@@ -142,6 +142,17 @@ class Glossary:
         self.terms: tuple[Term, ...] = tuple(t for group in chosen.values() for t in group)
         self.name = name
         self._keys = keys
+        # The state the texts are about (ruen.glossary.owners.home), where a caller knows it
+        # from the whole document; None: each text says for itself.
+        self.home: str | None = None
+
+    def at_home(self, home: str | None) -> Glossary:
+        """This glossary for the texts of a document about ``home``: a state's unmarked name
+        ("МИД") applies only where the document is about that state."""
+        view = Glossary.__new__(Glossary)
+        view.__dict__.update(self.__dict__)
+        view.home = home
+        return view
 
     # --- making one ---------------------------------------------------------------------------
 
@@ -205,10 +216,11 @@ class Glossary:
         return f"Glossary({self.name or 'unnamed'!r}, {len(self)} terms)"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"terms": self.terms, "name": self.name, "keys": self._keys}
+        return {"terms": self.terms, "name": self.name, "keys": self._keys, "home": self.home}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.terms, self.name, self._keys = state["terms"], state["name"], state["keys"]
+        self.home = state.get("home")
 
     @cached_property
     def fingerprint(self) -> str:
@@ -271,6 +283,9 @@ class Glossary:
         whose, neither applies."""
         if not self.terms:
             return []
+        from ruen.glossary.owners import DEFAULT_HOME, home
+
+        about = self.home or home(ru) or DEFAULT_HOME
         text, origin = _joined(ru)
         tokens = list(_WORD.finditer(text))
         words = [token.group() for token in tokens]
@@ -288,7 +303,7 @@ class Glossary:
         for start, stop in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
             if not taken.isdisjoint(range(start, stop)):
                 continue
-            entry = _whose(found[(start, stop)], words, start, stop, keyed)
+            entry = _whose(found[(start, stop)], words, start, stop, keyed, about)
             if entry is None or not _plausible(entry, words, start, stop):
                 continue
             taken.update(range(start, stop))
@@ -393,6 +408,7 @@ def _whose(
     start: int,
     stop: int,
     keyed: list[list[tuple[str, Any]]],
+    about: str | None = None,
 ) -> _Entry | None:
     """Of the entries that match one span, the one whose body the text speaks of, or None.
     The state is told by a genitive after the name or an adjective before it; a house's own
@@ -413,6 +429,8 @@ def _whose(
         if (e.marked and named <= {e.term.owner})
         or (not e.marked and (named <= {e.term.owner} if e.term.owner else ELSEWHERE not in named))
     ]
+    if not named and about is not None:  # an unmarked name: the document's state's
+        fitting = [e for e in fitting if e.term.owner in (None, about)]
     if not fitting:
         return None
     named_owner = [e for e in fitting if e.term.owner in named]
@@ -434,6 +452,8 @@ def _plausible(entry: _Entry, words: list[str], start: int, stop: int) -> bool:
     first = words[start]
     if entry.proper and not first[:1].isupper():
         return False
+    if start and words[start - 1].lower() in _SEVERAL_HEADS:
+        return False  # "встречи глав МИД" of the G7: several states' ministries
     for where, pattern in _lookalikes().get(entry.term.source, ()):
         if where == "before" and start and re.match(pattern, words[start - 1].lower()):
             return False
@@ -456,6 +476,10 @@ def _lookalikes() -> dict[str, tuple[tuple[str, str], ...]]:
             pattern = neighbour if where == "after" else f"(?:{neighbour})"
             found.setdefault(name, []).append((where, pattern))
     return {name: tuple(pairs) for name, pairs in found.items()}
+
+
+# Heads of several bodies of one name: their states' bodies, not one state's.
+_SEVERAL_HEADS = frozenset({"глав", "министров", "руководителей", "замглав"})
 
 
 def _is_head(word: str) -> bool:
