@@ -18,6 +18,9 @@ gone wrong? And which finder of names to ship.
    not. Seeded.
 3. The two finders of names compared on both: pymorphy3's dictionary (what ruen ships) and
    natasha's neural tagger; and the memory each holds and its time per sentence.
+4. Cost: the benchmark documents (corpus.py's 120 WMT documents) digested on the real-size
+   random model with ruen's defaults (beam 4 and 30 tokens forced, as corpus.py, so that
+   random weights do a real model's work), without and with names, each in a fresh process.
 
 Nothing is tuned on this run's figures alone: the rules are the ones the module docstrings
 state, and other references are kept aside for an independent check.
@@ -208,10 +211,51 @@ def memory(code: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def cost_worker(system: str) -> dict:
+    """The benchmark documents digested on the real-size model, with names checked and kept
+    (the default) or without (names switched off in this process)."""
+    import json as _json  # noqa: F401 - the caller prints JSON
+
+    from corpus import CHANGED, documents
+    from translate_speed import MODEL
+
+    if system == "without names":
+        from ruen.names import check as names_check
+
+        names_check._AVAILABLE[:] = [False]
+    translator = ruen.load_translator(MODEL, device="cpu")
+    options = ruen.TranslateOptions(**CHANGED, repair=True)
+    docs = documents(120)
+    start = time.perf_counter()
+    digests = list(ruen.digest_many(docs, options, translator=translator))
+    elapsed = time.perf_counter() - start
+    names = [n for d in digests for r in d.sentences for n in r.names]
+    return {"seconds": elapsed, "sentences": sum(len(d.sentences) for d in digests),
+            "names": len(names), "kept": sum(n.how in ("nbest", "prefix") for n in names),
+            "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+
+
+def cost() -> tuple[dict, dict]:
+    from corpus import run_worker
+    from translate_speed import build_model
+
+    build_model()
+    command = [sys.executable, __file__, "--worker"]
+    return (run_worker("without", [*command, "without names"]),
+            run_worker("with", [*command, "with names"]))  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show-flags", action="store_true")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--no-cost", action="store_true", help="skip the digest time (part 4)")
     args = parser.parse_args()
+    if args.worker:
+        import json
+
+        print(json.dumps(cost_worker(args.worker)))
+        return
     rows = references()
     finders = {"pymorphy3 (ruen)": ruen_finder()}
     try:
@@ -252,6 +296,17 @@ def main() -> None:
          table, signature=versions, command="python benchmarks/names.py",
          chart={"x": "finder", "y": ["false alarms %", "caught %"], "ylabel": "%"})  # fmt: skip
     print(f"peak MB of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    if args.no_cost:
+        return
+    plain, named = cost()
+    print(
+        f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences), the "
+        "real-size random model, ruen's defaults but beam 4 and 30 tokens forced (corpus.py): "
+        f"{plain['seconds']:.1f} s without names, {named['seconds']:.1f} s with them "
+        f"({named['names']} people and places, {named['kept']} kept by n-best or prefix): "
+        f"{named['seconds'] / plain['seconds']:.2f}× (target ≤ 1.25×); peak "
+        f"{plain['peak MB']:.0f} and {named['peak MB']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
