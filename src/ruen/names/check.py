@@ -22,7 +22,15 @@ from functools import cached_property
 from ruen.names.entities import _OBLIQUE, Entity, find
 from ruen.names.keys import loose
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
-from ruen.names.spellings import Listed, borrowed_whole, case_form_keys, listed, usual, written
+from ruen.names.spellings import (
+    Listed,
+    borrowed_whole,
+    case_form_keys,
+    derived,
+    listed,
+    usual,
+    written,
+)
 
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’][A-Za-z]+)?")
 _CAPITAL_CYRILLIC = re.compile(r"(?<![\w])[А-ЯЁ][а-яё]")
@@ -114,6 +122,8 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     entry = _entry(entity, house)
     if entry is not None:
         spelling = next((s for s in entry.spellings if written(s, english.text)), None)
+        if spelling is None and entity.kind == "place":
+            spelling = next((s for s in entry.spellings if derived(s, english.text)), None)
         if spelling is not None:
             return Rendering(entity, spelling, entry.spellings[0], "listed")
     expected = entry.spellings[0] if entry else usual(entity.head_lemma)

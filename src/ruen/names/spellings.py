@@ -92,6 +92,20 @@ def written(spelling: str, english: str) -> bool:
     return bool(_phrase(spelling).search(english))
 
 
+@functools.lru_cache(maxsize=16384)
+def _derived(spelling: str) -> re.Pattern[str]:
+    stem = re.sub(r"(?:ia|a|e|y|us)$", "", spelling.strip())
+    return re.compile(
+        rf"(?<![\w]){re.escape(stem)}(?:n|an|ian|ean|ese|ish|i)s?(?![\w])", re.IGNORECASE
+    )
+
+
+def derived(spelling: str, english: str) -> bool:
+    """Whether ``english`` holds a place's adjective or demonym made of its name (Florida:
+    Floridians; Venus: Venusian; New Caledonia: New Caledonians)."""
+    return len(spelling) > 3 and bool(_derived(spelling).search(english))
+
+
 def case_form_keys(form: str) -> frozenset[str]:
     """The keys of a Russian case form's transliterations: what a name looks like in English
     when a translation kept the Russian ending (Zakharovoy, Erdoganom)."""
