@@ -143,9 +143,10 @@ def corrupt(en: str, rendering, kind: str, pool: dict, rng: random.Random) -> st
     if kind == "dropped":
         new = ""
     elif kind == "case form":
-        plain = {lemma.lower().replace("ё", "е") for lemma in entity.head_lemmas}
-        if entity.head.lower().replace("ё", "е") in plain:
-            return None  # the Russian is in the nominative: nothing to carry over
+        from ruen.names.entities import oblique
+
+        if not oblique(entity.head):
+            return None  # the Russian may be a nominative: nothing to carry over
         new = usual(entity.head)
     else:  # another person's or place's name: another entity's, not a spelling of this one
         own = loose(rendering.english)

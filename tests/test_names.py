@@ -180,14 +180,27 @@ RU_GOV, BY_GOV = Glossary.load("ru-gov"), Glossary.load("by-gov")
           "ситуациям и ликвидации последствий стихийных бедствий"], []),
         ("СК РФ возбудил дело.", ["СК РФ"], []),
         ("Правительство России одобрило проект.", ["Правительство России"], []),
-        ("Минис-\nтерство финансов сообщило о бюджете.", ["Минис-\nтерство финансов"],
+        ("Минис-\nтерство финансов сообщило о бюджете.", ["Минис-\nтерство финансов"], []),
+        ("Мин\u00adфин Беларуси сообщил о бюджете.", [], ["Мин\u00adфин"]),
+        ("Минис-\nтерство финансов Республики Беларусь сообщило.", [],
          ["Минис-\nтерство финансов"]),
-        ("Мин\u00adфин сообщил о бюджете.", ["Мин\u00adфин"], ["Мин\u00adфин"]),
     ],
 )  # fmt: skip
 def test_a_body_applies_only_to_its_own_state(ru: str, ru_gov: list, by_gov: list) -> None:
     assert [m.text for m in RU_GOV.find(ru)] == ru_gov
     assert [m.text for m in BY_GOV.find(ru)] == by_gov
+
+
+def test_a_by_gov_name_in_a_belarusian_document_applies_in_every_sentence(tiny_model: Path) -> None:
+    note = (
+        "Министерство связи и информатизации Республики Беларусь провело конференцию.\n\n"
+        "Минсвязи подвело итоги года."
+    )
+    digest = ruen.digest(note, model=tiny_model, max_new_tokens=8, glossary=BY_GOV)
+    assert [t.source for t in digest.sentences[1].terms] == ["Минсвязи"]
+    russian = ruen.digest("МЧС сообщило о пожаре в Пензенской области.", model=tiny_model,
+                          max_new_tokens=8, glossary=BY_GOV)  # fmt: skip
+    assert russian.sentences[0].terms == ()  # Russia's EMERCOM, never by-gov's
 
 
 def test_one_name_with_two_owners_is_resolved_by_the_text_never_by_list_order() -> None:
@@ -197,7 +210,13 @@ def test_one_name_with_two_owners_is_resolved_by_the_text_never_by_list_order() 
         assert [m.term.target for m in both.find("Минспорт Беларуси сообщил.")] == [
             "Ministry of Sports and Tourism"
         ]
-        assert both.find("Минспорт сообщил.") == []  # whose? not said: neither applies
+        # Unmarked, it is the document's state's: a text that names neither state is about
+        # Russia; one about Belarus (a digest tells it by the whole document) is Belarus's.
+        assert [m.term.target for m in both.find("Минспорт сообщил.")] == ["Ministry of Sport"]
+        belarus = both.at_home("Belarus")
+        assert [m.term.target for m in belarus.find("Минспорт сообщил.")] == [
+            "Ministry of Sports and Tourism"
+        ]
 
 
 def test_a_former_body_stays_with_its_end_and_successor() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ruen.names.entities import _OBLIQUE, Entity, find
+from ruen.names.entities import _OBLIQUE, Entity, find, oblique
 from ruen.names.keys import loose
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
 from ruen.names.spellings import (
@@ -32,6 +32,11 @@ from ruen.names.spellings import (
     written,
 )
 
+# Capitalised English words that begin a name's phrase but are no part of it ("The Makedonii").
+_FUNCTION_WORDS = frozenset(
+    ["The", "A", "An", "Of", "In", "On", "At", "And", "For", "To", "By", "With", "From",
+     "Mr", "Mrs", "Ms", "Dr", "But", "As", "This", "That", "It", "He", "She", "They", "We"]
+)  # fmt: skip
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’][A-Za-z]+)?")
 _CAPITAL_CYRILLIC = re.compile(r"(?<![\w])[А-ЯЁ][а-яё]")
 logger = logging.getLogger("ruen")
@@ -87,6 +92,7 @@ class English:
             if a.group()[:1].isupper()
             and b.group()[:1].isupper()
             and self.text[a.end() : b.start()] in (" ", "-")
+            and a.group() not in _FUNCTION_WORDS
         ]
         return list(dict.fromkeys(single + pairs))
 
@@ -139,7 +145,7 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     )
     for form in _forms(entity):
         for word in english.candidates:
-            if word == carried:
+            if carried and carried in word.split():
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
@@ -189,6 +195,15 @@ def _transliterated(entity: Entity, english: English) -> str | None:
     if entity.kind == "place":
         names += [_PLACE_ADJECTIVE.sub("", word) for word in entity.words[:1]]
         names += [re.sub(r"(?:ая|ий|ое|ой)$", "", word) for word in entity.words[:1]]
+        # A region's adjective is its town's name and a suffix that varies (Пензенская
+        # область: Penza Region): the English name begins with the adjective's stem.
+        stem = re.sub(r"(?:енская|енский|инская|инский|овская|овский|ская|ский)$", "",
+                      entity.words[0]) if len(entity.words) > 1 else ""  # fmt: skip
+        if len(stem) >= 3:
+            for key in keys(stem):
+                for english_key, word in english.keys.items():
+                    if english_key.startswith(key) and len(english_key) - len(key) <= 2:
+                        return word
     for lemma in names:
         for key in keys(lemma):
             if key in english.keys:
@@ -207,11 +222,9 @@ def _case_form(entity: Entity, english: English) -> str | None:
 
     lemmas = {plain(lemma) for lemma in (*entity.head_lemmas, entity.head_lemma)}
     head = plain(entity.head)
-    if head in lemmas:
+    if head in lemmas and not oblique(entity.head):
         return None
-    if not _OBLIQUE.search(head) and not any(
-        head.startswith(lemma) and len(head) - len(lemma) <= 3 for lemma in lemmas
-    ):
+    if not oblique(entity.head) and not _OBLIQUE.search(head):
         return None  # not a case form of its nominatives: the dictionary misread the name
     forms = case_form_keys(entity.head)
     return next((word for key, word in english.keys.items() if key in forms), None)

@@ -24,6 +24,22 @@ from ruen.errors import MissingExtraError
 
 PERSON = frozenset({"Name", "Surn", "Patr"})
 PLACE = frozenset({"Geox"})
+
+
+def _words(section: str) -> frozenset[str]:
+    """A section of ``data/words.txt``."""
+    from importlib import resources
+
+    text = resources.files("ruen.names").joinpath("data", "words.txt").read_text("utf-8")
+    inside, words = False, []
+    for line in text.splitlines():
+        if line.startswith("["):
+            inside = line.strip() == f"[{section}]"
+        elif inside and line.strip() and not line.startswith("#"):
+            words += line.split()
+    return frozenset(words)
+
+
 _WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n\r]\s*|:\s*(?=[«\"„“\-–—]))[«\"„“(\-–—\s]*$")
 # A title in quotation marks (a work, a party, a company: «Единая Россия», «Ред Булл»), not a
@@ -36,91 +52,7 @@ _POSSESSIVE_SURNAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ы
 # Currencies named by their country: "долларов США", "долл. США".
 _CURRENCY = re.compile(r"^(?:доллар\w*|долл|фунт\w*|крон\w*|франк\w*|юан\w*)$", re.IGNORECASE)
 # Nouns for people that official texts capitalise: a title, not a name.
-TITLES = frozenset(
-    [
-        "Президент",
-        "Председатель",
-        "Премьер",
-        "Премьер-министр",
-        "Министр",
-        "Губернатор",
-        "Мэр",
-        "Посол",
-        "Канцлер",
-        "Патриарх",
-        "Король",
-        "Королева",
-        "Царь",
-        "Император",
-        "Императрица",
-        "Папа",
-        "Генсек",
-        "Главнокомандующий",
-        "Герой",
-        "Святейший",
-        "Бог",
-        "Господь",
-        "Аллах",
-        "Спаситель",
-        "Богородица",
-        "Пророк",
-        "Уполномоченный",
-        "Прокурор",
-        "Судья",
-        "Депутат",
-        "Сенатор",
-        "Директор",
-        "Глава",
-        "Вице-президент",
-        "Вице-премьер",
-        "Генерал",
-        "Маршал",
-        "Адмирал",
-        "Полковник",
-        "Капитан",
-        "Кардинал",
-        "Митрополит",
-        "Шейх",
-        "Принц",
-        "Принцесса",
-        "Султан",
-        "Эмир",
-        "Хан",
-        "Шах",
-        "Князь",
-        "Граф",
-        "Лорд",
-        "Леди",
-        "Сэр",
-        "Мистер",
-        "Миссис",
-        "Господин",
-        "Госпожа",
-        "Товарищ",
-        "Доктор",
-        "Профессор",
-        "Академик",
-        "Автор",
-        "Заказчик",
-        "Исполнитель",
-        "Подрядчик",
-        "Покупатель",
-        "Продавец",
-        "Арендатор",
-        "Арендодатель",
-        "Сторона",
-        "Стороны",
-        "Заявитель",
-        "Истец",
-        "Ответчик",
-        "Гражданин",
-        "Граждане",
-        "Человек",
-        "Житель",
-        "Жители",
-        "Интернет",
-    ]
-)
+TITLES = _words("titles")
 _lock = threading.Lock()
 
 
@@ -251,9 +183,10 @@ def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
         named.sort(key=lambda p: p.tag.gender != gender and "ms-f" not in p.tag.grammemes)
     found = []
     guessed = all(type(p.methods_stack[0][0]).__name__ != "DictionaryAnalyzer" for p in parses)
-    if guessed and not _OBLIQUE.search(word.lower()):
+    if guessed and not _OBLIQUE.search(word.lower()) and not word.lower().endswith(("а", "я")):
         # A surname the dictionary does not know, read only as another word's case (Пурясев as
-        # the genitive of Пурясевы), is its own nominative.
+        # the genitive of Пурясевы), is its own nominative; one in -а or -я is a man's
+        # genitive as often (Прайса, Гросса), and its nominative is guessed.
         found.append(word)
     for parse in named:
         # A plural reading (Пурясевых, Хунани) has a singular too: a family is one surname.
@@ -322,6 +255,18 @@ def _find(ru: str) -> tuple[Entity, ...]:
         after = words[n + 1].group() if n + 1 < len(words) else ""
         if before is not None and _CURRENCY.match(before.group()) and word.isupper():
             reading = None  # "долларов США": the currency, not the country
+        elif (
+            capital
+            and not inside
+            and after.lower() in PLACE_NOUNS
+            and _adjacent(ru, match, words[n + 1])
+            and analyzer().parse(word)[0].tag.POS in ("ADJF", "PRTF")  # type: ignore[attr-defined]
+            and nominatives(word)[0].capitalize() not in GENERIC_ADJECTIVES
+        ):
+            close()
+            found.append(_place_phrase(ru, match, words[n + 1]))
+            taken.add(n + 1)
+            continue
         elif listed_here(word) and not inside:
             reading = _listed_reading(word)
             best = analyzer().parse(word)[0]  # type: ignore[attr-defined]
@@ -329,8 +274,10 @@ def _find(ru: str) -> tuple[Entity, ...]:
                 reading[0] == "person"
                 and _SENTENCE_START.search(ru, 0, match.start())
                 and not best.tag.grammemes & PERSON
+                and not _verb(after)
             ):
                 reading = None  # "Крутой подъём": a common word may open a sentence
+                # ("Песков заявил", a listed name before a verb, does)
         elif capital and not inside and word not in TITLES:
             initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
             following = after if after and _adjacent(ru, match, words[n + 1]) else ""
@@ -344,6 +291,11 @@ def _find(ru: str) -> tuple[Entity, ...]:
             if (reading is None or reading[0] == "place") and (named or titled):
                 # After a first name or "г-жа", a capitalised word is a surname, whatever
                 # else the dictionary says it is ("Эмили Блант", "г-жа Пью").
+                reading = ("name", word, False)
+            elif reading is None and not initial and _bare_noun(word, following):
+                # Russian capitalises a noun mid-sentence only as a name: a surname that is
+                # also a word for a being ("Кеша", "Блант"), unless it is a title or agrees
+                # with the words after it.
                 reading = ("name", word, False)
         if reading is None:
             close()
@@ -360,28 +312,77 @@ def _find(ru: str) -> tuple[Entity, ...]:
     return tuple(sorted(found, key=lambda entity: entity.start))
 
 
+# Nouns official texts and news capitalise inside names of bodies, acts and events: not a
+# person's or a place's name ("Министерство", "Указ", "Чемпионат").
+INSTITUTIONS = _words("institutions")
+# Nouns that make a place of the capitalised adjective before them ("Волгоградской области",
+# "Пушкинской площади", "Курильских островов", "Оттоманской империи").
+PLACE_NOUNS = _words("place_nouns")
+GENERIC_ADJECTIVES = _words("generic_adjectives")
+
+
 # Words before a surname: what follows them is a person.
-HONORIFICS = frozenset(
-    [
-        "г-н",
-        "г-жа",
-        "господин",
-        "госпожа",
-        "мистер",
-        "миссис",
-        "мисс",
-        "мадам",
-        "месье",
-        "сэр",
-        "леди",
-        "лорд",
-        "доктор",
-        "профессор",
-        "пастор",
-        "сенатор",
-        "конгрессмен",
-    ]
-)
+HONORIFICS = _words("honorifics")
+
+
+# Endings only a case other than the nominative gives a name (Эрдоганом, Захаровой, Лавровым).
+_CASE_ENDING = re.compile(r"(?:ом|ем|ём|ым|им|ой|ей|ого|его|ому|ему|ами|ями|ах|ях)$")
+# A nominative's own shapes, which the dictionary may read as a plural's genitive (Мясников,
+# Кузьминов) or a word's other case (Ламарр, Хунань: a consonant ends no case of a name).
+_NOMINATIVE_SHAPE = re.compile(r"(?:ов|ев|ёв|ин|ын|[бвгджзклмнпрстфхцчшщь])$")
+
+
+@functools.lru_cache(maxsize=16384)
+def oblique(word: str) -> bool:
+    """Whether a word is surely a name in a case other than the nominative: every reading the
+    dictionary gives it says so, and its ending is one no nominative has (Китая as a known
+    word's genitive, Эрдоганом; not Шойгу, which does not decline, nor Сирте, a borrowed name
+    the dictionary does not know, whose -е may be its own)."""
+    lower = word.lower()
+    if _NOMINATIVE_SHAPE.search(lower):
+        return False
+    parses = analyzer().parse(word)  # type: ignore[attr-defined]
+    best = parses[0].score
+    likely = [p for p in parses if p.score >= LIKELY * best]
+    if not all(p.tag.case not in (None, "nomn") and "Fixd" not in p.tag.grammemes for p in likely):
+        return False
+    known = all(type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer" for p in likely)
+    return known or bool(_CASE_ENDING.search(lower))
+
+
+def _verb(word: str) -> bool:
+    """Whether a word is read first as a verb ("заявил")."""
+    if not word or not word[:1].islower():
+        return False
+    return analyzer().parse(word)[0].tag.POS in ("VERB", "INFN")  # type: ignore[attr-defined]
+
+
+def _bare_noun(word: str, following: str) -> bool:
+    """A capitalised noun that no official name, title or phrase accounts for."""
+    if word in INSTITUTIONS or word in TITLES or "-" in word:
+        return False
+    best = analyzer().parse(word)[0]  # type: ignore[attr-defined]
+    if best.tag.POS != "NOUN" or best.tag.animacy != "anim":
+        return False  # a person's surname that is also a word names a being
+    if best.normal_form.capitalize() in INSTITUTIONS | TITLES:
+        return False
+    return not (following and following[:1].islower() and _agrees(best, following))
+
+
+def _place_phrase(text: str, adjective: re.Match[str], noun: re.Match[str]) -> Entity:
+    """A place named by a capitalised adjective and a geographic noun: "Волгоградской
+    области", its nominative "Волгоградская область"."""
+    first = analyzer().parse(adjective.group())[0]  # type: ignore[attr-defined]
+    second = analyzer().parse(noun.group())[0]  # type: ignore[attr-defined]
+    number = {"sing"} if second.tag.number == "sing" else {"plur"}
+    nominative = second.inflect({"nomn"} | number) or second
+    gender = {nominative.tag.gender} if nominative.tag.gender and "sing" in number else set()
+    adjective_form = first.inflect({"nomn"} | number | gender) or first
+    head = _capitalised(adjective_form.word, adjective.group())
+    lemma = f"{head} {nominative.word}"
+    start, stop = adjective.start(), noun.end()
+    said = text[start:stop]
+    return Entity("place", start, stop, said, lemma, adjective.group(), head, True, said, (head,))
 
 
 def _is_first_name(item: tuple[re.Match[str], tuple[str, str, bool]]) -> bool:
