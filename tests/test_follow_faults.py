@@ -78,7 +78,9 @@ def follow(sources: list[str], store: Path, tiny_model: Path, env: dict, *extra:
 def states(store: Path) -> dict[str, tuple[str, str | None, int]]:
     with sqlite3.connect(store) as db:
         rows = db.execute("SELECT id, state, last_error, attempts FROM items").fetchall()
-    return {item_id.rsplit("/", 1)[-1]: (state, error, tries) for item_id, state, error, tries in rows}
+    return {
+        item_id.rsplit("/", 1)[-1]: (state, error, tries) for item_id, state, error, tries in rows
+    }
 
 
 # --- row 1: a slow host costs only its own pages --------------------------------------------------
@@ -295,6 +297,7 @@ def test_bitrix_pages_are_four_pages_and_a_store_of_layout_1_is_migrated(
 ) -> None:
     paths = [f"/detail.php?ELEMENT_ID={n}" for n in range(61, 65)]
     site.routes["/robots.txt"] = ROBOTS_ALL
+
     def detail(_h: dict[str, str], path: str = "") -> tuple:
         return 200, {"Content-Type": "text/html"}, page(stories[int(path.rsplit("=", 1)[1]) - 61])
 
@@ -321,7 +324,10 @@ def test_bitrix_pages_are_four_pages_and_a_store_of_layout_1_is_migrated(
         assert {r[0] for r in migrated.db.execute("SELECT id FROM digests")} == set(ids)
         assert {r[0] for r in migrated.db.execute("SELECT id FROM sightings")} == set(ids)
         assert migrated.sources()[0]["digested"] == 5  # named source, counted
-        assert migrated.validators("http://127.0.0.1:39893/feed")["http://127.0.0.1:39893/feed"].etag == '"1"'
+        assert (
+            migrated.validators("http://127.0.0.1:39893/feed")["http://127.0.0.1:39893/feed"].etag
+            == '"1"'
+        )
 
 
 # --- rows 5 and 6: sitemaps, their indexes, and 304s ----------------------------------------------
@@ -420,7 +426,11 @@ def test_a_home_page_that_answers_304_still_has_its_feed_asked(site: Site) -> No
         else (200, {"ETag": '"home"', "Content-Type": "text/html"}, home)
     )
     items = ["/n/1"]
-    site.routes["/feed"] = lambda _h: (200, {"Content-Type": "application/rss+xml"}, rss(site, items))
+    site.routes["/feed"] = lambda _h: (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        rss(site, items),
+    )
     with Fetcher(QUICK) as fetcher:
         first = read_listing(fetcher, Source(f"{site.url}/"))
         items.append("/n/2")
@@ -478,12 +488,16 @@ def test_html_to_a_file_is_refused_up_front_and_json_is_rewritten_whole(
     serve_pages(site, stories, paths)
     site.routes["/feed"] = feed(site, paths)
     store, page_out = tmp_path / "store.sqlite", tmp_path / "new.html"
-    refused = follow([f"{site.url}/feed"], store, tiny_model, offline_env, "--format", "html", out=page_out)
+    refused = follow(
+        [f"{site.url}/feed"], store, tiny_model, offline_env, "--format", "html", out=page_out
+    )
     assert refused.returncode == 2 and "ruen briefing --format html" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1 and not page_out.exists()
     whole = tmp_path / "all.json"
     for run in range(2):
-        result = follow([f"{site.url}/feed"], store, tiny_model, offline_env, "--format", "json", out=whole)
+        result = follow(
+            [f"{site.url}/feed"], store, tiny_model, offline_env, "--format", "json", out=whole
+        )
         assert result.returncode == 0, result.stderr
         assert len(json.loads(whole.read_text())) == 2, run  # the whole store, every run
     site.routes["/feed"] = feed(site, [*paths, "/news/2"])
@@ -514,25 +528,37 @@ def test_text_on_stdout_is_marked_delivered_only_once_printed(
     os.kill(process.pid, signal.SIGKILL)
     printed += process.stdout.read()
     process.wait()
-    shown = {line.split(" ", 1)[1].removesuffix(" <==") for line in printed.decode().splitlines() if line.startswith("==> ")}
+    shown = {
+        line.split(" ", 1)[1].removesuffix(" <==")
+        for line in printed.decode().splitlines()
+        if line.startswith("==> ")
+    }
     with sqlite3.connect(store) as db:
         marked = {row[0] for row in db.execute("SELECT id FROM items WHERE written = 1")}
     assert marked <= shown  # nothing marked delivered that the reader did not get
     rerun = run_cli(*command[3:], env=offline_env)
     assert rerun.returncode == 0, rerun.stderr
-    again = {line.split(" ", 1)[1].removesuffix(" <==") for line in rerun.stdout.splitlines() if line.startswith("==> ")}
+    again = {
+        line.split(" ", 1)[1].removesuffix(" <==")
+        for line in rerun.stdout.splitlines()
+        if line.startswith("==> ")
+    }
     assert len(shown | again) == 30  # every story reached the reader
 
 
 # --- rows 10 and 11: no traceback, no foreign store, named sources counted ----------------------
 
 
-def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path, offline_env: dict, site: Site) -> None:
+def test_bad_arguments_are_one_line_and_exit_2(
+    tmp_path: Path, offline_env: dict, site: Site
+) -> None:
     listed = tmp_path / "sources.txt"
     listed.write_text(f"{site.url}/feed\tПресс-служба МЧС\n", encoding="utf-8")
     from ruen.follow import read_sources
 
-    assert [(s.url, s.name) for s in read_sources([str(listed)])] == [(f"{site.url}/feed", "Пресс-служба МЧС")]
+    assert [(s.url, s.name) for s in read_sources([str(listed)])] == [
+        (f"{site.url}/feed", "Пресс-служба МЧС")
+    ]
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     foreign = tmp_path / "other.sqlite"
@@ -565,9 +591,14 @@ def test_list_counts_named_sources_and_max_new_takes_the_newest(
     first = follow([str(listed)], store, tiny_model, offline_env, "--max-new", "5")
     assert first.returncode == 0, first.stderr
     assert "4 more items wait for the next run" in first.stderr
-    assert sorted(k for k, v in states(store).items() if v[0] == "done") == [str(n) for n in range(4, 9)]
+    assert sorted(k for k, v in states(store).items() if v[0] == "done") == [
+        str(n) for n in range(4, 9)
+    ]
     shown = run_cli("follow", "--store", str(store), "--list", env=offline_env)
-    assert "(Пресс-служба)" in shown.stdout and "digested 5, reprints 0, failed 0, waiting 4" in shown.stdout
+    assert (
+        "(Пресс-служба)" in shown.stdout
+        and "digested 5, reprints 0, failed 0, waiting 4" in shown.stdout
+    )
     follow([str(listed)], store, tiny_model, offline_env)
     shown = run_cli("follow", "--store", str(store), "--list", env=offline_env)
     assert "digested 9, reprints 0, failed 0\n" in shown.stdout
@@ -609,9 +640,17 @@ def test_a_cut_feed_is_said_and_errors_that_cannot_heal_are_not_retried(
     paths = [f"/news/{n}" for n in range(6)]
     serve_pages(site, stories, paths)
     whole = rss(site, paths)
-    site.routes["/cut"] = lambda _h: (200, {"Content-Type": "application/rss+xml"}, whole[: int(len(whole) * 0.6)])
+    site.routes["/cut"] = lambda _h: (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        whole[: int(len(whole) * 0.6)],
+    )
     site.routes["/loop"] = lambda _h: (302, {"Location": "/loop"}, b"")
-    site.routes["/pdf"] = lambda _h: (200, {"Content-Type": "text/html"}, b"%PDF-1.7\n%\xe2\xe3\n1 0 obj")
+    site.routes["/pdf"] = lambda _h: (
+        200,
+        {"Content-Type": "text/html"},
+        b"%PDF-1.7\n%\xe2\xe3\n1 0 obj",
+    )
     bad = (
         f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
         f"<item><title>a</title><link>{site.url}/loop</link></item>"
@@ -626,7 +665,11 @@ def test_a_cut_feed_is_said_and_errors_that_cannot_heal_are_not_retried(
     first = follow([f"{site.url}/bad"], tmp_path / "bad.sqlite", tiny_model, offline_env)
     assert first.returncode == 1
     refused = states(tmp_path / "bad.sqlite")
-    assert {k: v[0] for k, v in refused.items()} == {"loop": "refused", "void%280%29": "refused", "pdf": "refused"}, refused
+    assert {k: v[0] for k, v in refused.items()} == {
+        "loop": "refused",
+        "void%280%29": "refused",
+        "pdf": "refused",
+    }, refused
     assert "a PDF file (served as text/html), not a page" in refused["pdf"][1]
     site.log.clear()
     second = follow([f"{site.url}/bad"], tmp_path / "bad.sqlite", tiny_model, offline_env)
@@ -654,7 +697,9 @@ def test_the_briefing_lists_failures_clamps_future_dates_and_counts_from_first_s
     )
     store = tmp_path / "store.sqlite"
     assert follow([f"{site.url}/feed"], store, tiny_model, offline_env).returncode == 1
-    result = run_cli("briefing", "--store", str(store), "--since", "24h", "--format", "json", env=offline_env)
+    result = run_cli(
+        "briefing", "--store", str(store), "--since", "24h", "--format", "json", env=offline_env
+    )
     payload = json.loads(result.stdout)
     found = {s["id"].rsplit("/", 1)[1]: s for s in payload["stories"]}
     assert set(found) == {"old", "future"}  # first seen today, whatever the feed's date
@@ -666,5 +711,7 @@ def test_the_briefing_lists_failures_clamps_future_dates_and_counts_from_first_s
     assert "HTTP 404" in payload["failed"][0]["error"] and not payload["failed"][0]["again"]
     markdown = run_cli("briefing", "--store", str(store), "--since", "24h", env=offline_env).stdout
     assert markdown.index("Not in this briefing: 1 failed") > markdown.rindex("Published by")
-    html = run_cli("briefing", "--store", str(store), "--since", "24h", "--format", "html", env=offline_env).stdout
+    html = run_cli(
+        "briefing", "--store", str(store), "--since", "24h", "--format", "html", env=offline_env
+    ).stdout
     assert html.index('id="failed"') > html.rindex('class="story"')  # at the end

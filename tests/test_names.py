@@ -206,7 +206,9 @@ def test_a_by_gov_name_in_a_belarusian_document_applies_in_every_sentence(tiny_m
 def test_one_name_with_two_owners_is_resolved_by_the_text_never_by_list_order() -> None:
     for order in (("ru-gov", "by-gov"), ("by-gov", "ru-gov")):
         both = Glossary.load(*order)
-        assert [m.term.target for m in both.find("Минспорт России сообщил.")] == ["Ministry of Sport"]
+        assert [m.term.target for m in both.find("Минспорт России сообщил.")] == [
+            "Ministry of Sport"
+        ]
         assert [m.term.target for m in both.find("Минспорт Беларуси сообщил.")] == [
             "Ministry of Sports and Tourism"
         ]
@@ -223,7 +225,10 @@ def test_a_former_body_stays_with_its_end_and_successor() -> None:
     notes = {t.source: t.note for t in RU_GOV if t.note}
     assert len(notes) == 11
     assert "Social Fund" in notes["ПФР"] and "2023" in notes["ПФР"]
-    assert all(note.startswith("former body: ") and any(c.isdigit() for c in note) for note in notes.values())
+    assert all(
+        note.startswith("former body: ") and any(c.isdigit() for c in note)
+        for note in notes.values()
+    )
 
 
 def test_a_head_of_a_body_is_found_after_a_prefix() -> None:

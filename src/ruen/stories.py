@@ -116,7 +116,10 @@ class StoryIndex:
 
     def add(self, key: str, text: str, published: datetime | None = None) -> str | None:
         """Index the text as story ``key``, unless it repeats one already indexed: then return
-        that story's key and index nothing."""
+        that story's key and index nothing. A key indexed before (a post edited since) is
+        indexed anew: a text never repeats its own earlier version."""
+        if key in self._stories:
+            self._drop(key)
         exact = fingerprint(text)
         if exact in self._exact:
             return self._exact[exact]
@@ -139,13 +142,16 @@ class StoryIndex:
         reach them); return how many."""
         old = [s.key for s in self._stories.values() if s.published and s.published < before]
         for key in old:
-            story = self._stories.pop(key)
-            number = self._numbers.pop(key, None)
-            if number is not None:
-                self._lsh.remove(number)
-                del self._keys[number]
-            self._exact = {h: k for h, k in self._exact.items() if k != story.key}
+            self._drop(key)
         return len(old)
+
+    def _drop(self, key: str) -> None:
+        del self._stories[key]
+        number = self._numbers.pop(key, None)
+        if number is not None:
+            self._lsh.remove(number)
+            del self._keys[number]
+        self._exact = {h: k for h, k in self._exact.items() if k != key}
 
     def _signature(self, pieces: Iterable[int]) -> object:
         signature = self._minhash(self._num_perm, SEED)

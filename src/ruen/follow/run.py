@@ -70,7 +70,13 @@ class Report:
 
 
 def new_items(
-    fetcher: Fetcher, store: Store, sources: list[Source], report: Report, *, record: bool = True
+    fetcher: Fetcher,
+    store: Store,
+    sources: list[Source],
+    report: Report,
+    *,
+    record: bool = True,
+    window: timedelta = WINDOW,
 ) -> list[dict[str, Any]]:
     """Read every source (hosts in parallel) and return the items to fetch, each once, the
     newest first: the new entries, and what earlier runs left pending or may mend. With
@@ -78,9 +84,11 @@ def new_items(
     store; without (a dry run) nothing does, so the next real run still sees every entry as
     new."""
 
+    back_to = datetime.now(timezone.utc) - window
+
     def read(source: Source) -> Listing | FetchError:
         try:
-            return read_listing(fetcher, source, validators=known[source.url])
+            return read_listing(fetcher, source, validators=known[source.url], back_to=back_to)
         except FetchError as exc:
             return exc
 
@@ -100,20 +108,45 @@ def new_items(
         report.source_errors += listing.errors
         report.notes += listing.notes
         items: dict[str, dict[str, Any]] = {}
+        texts: dict[str, Entry] = {}
         for entry in listing.entries:
             items.setdefault(canonical(entry.url), _item(entry, source))
+            if entry.text is not None:
+                texts[canonical(entry.url)] = entry
         settled = store.settled(list(items))
         new = [i for key, i in items.items() if key not in settled and key not in unlisted]
+        # A post whose text changed since it was digested (an edit) is read again.
+        edited = [items[key] for key in store.edited({k: _hash(e.text) for k, e in texts.items()})]
         unlisted.update((item["id"], item) for item in new)
         if record:
             error = "; ".join(listing.errors) or None
             store.listed(source.url, source.name, listing.validators, new, error)
+            for item in [*new, *edited]:  # a post's text is in the listing: kept as read
+                if item["id"] in texts:
+                    item["content_hash"] = _hash(texts[item["id"]].text)
+                    document = _post_document(texts[item["id"]])
+                    store.fetched(item, {**document, "name": item["id"]})
     todo = store.todo(ATTEMPTS)
     if record:
         return todo
     known_ids = {item["id"] for item in todo}
     fresh = [item for key, item in unlisted.items() if key not in known_ids]
     return sorted(todo + fresh, key=lambda i: i["published"] or "", reverse=True)
+
+
+def _hash(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()
+
+
+def _post_document(entry: Entry) -> dict[str, Any]:
+    """A post as a document: its first line the title where it stands as a paragraph of its
+    own (channels put a bold headline there, a blank line after it), the rest the text."""
+    text = entry.text or ""
+    first, _, rest = text.partition("\n\n")
+    title = None
+    if rest.strip() and "\n" not in first and len(first) <= 200:
+        title, text = first.strip(), rest.strip()
+    return asdict(Document(text, title, entry.published, entry.url, "text", "utf-8", None))
 
 
 def _item(entry: Entry, source: Source) -> dict[str, Any]:
@@ -148,7 +181,7 @@ def run(
     yield from store.unwritten()
     started = time.perf_counter()
     with Fetcher(politeness) as fetcher:
-        items = new_items(fetcher, store, sources, report)
+        items = new_items(fetcher, store, sources, report, window=window)
         if max_new is not None:  # the newest first; the rest wait for the next run
             report.waiting = max(0, len(items) - max_new)
             items = items[:max_new]
@@ -263,7 +296,8 @@ class _Pages:
             self._kept_left = len(self.kept) - n - 1
             stored = self.store.fetched_document(item["id"])
             if stored is not None:
-                yield item, Document(**{**stored, "notes": tuple(stored.get("notes", ()))})
+                notes = tuple(stored.get("notes", ()))
+                yield item, Document(**{**stored, "notes": notes, "name": item["id"]})
         while (arrived := self.read.get()) is not None:
             item, document = arrived
             if isinstance(document, RuenError):

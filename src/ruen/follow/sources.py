@@ -44,6 +44,8 @@ class Entry:
     url: str
     published: str | None = None  # ISO 8601
     title: str | None = None
+    # A post whose whole text the listing holds (a Telegram channel's): nothing to fetch.
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Listing:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)  # the parts that did not answer 304
+    back_to: datetime | None = None  # how far back a new channel is read
 
     @property
     def etag(self) -> str | None:
@@ -83,8 +86,13 @@ class Listing:
 def read_sources(arguments: list[str]) -> list[Source]:
     """URLs, and files that list sources one a line (``URL [name]``, the name after a space or
     a tab; ``#`` comments)."""
+    from ruen.follow.telegram import channel_url
+
     found: list[Source] = []
     for argument in arguments:
+        if channel_url(argument):
+            found.append(Source(channel_url(argument) or argument))
+            continue
         if _URL.match(argument):
             found.append(Source(argument))
             continue
@@ -102,6 +110,7 @@ def read_sources(arguments: list[str]) -> list[Source]:
             if not line:
                 continue
             url, *name = line.split(None, 1)
+            url = channel_url(url) or url  # t.me/NAME, @NAME: a Telegram channel's preview
             if not _URL.match(url):
                 raise InputError(f"{os.fspath(path)}, line {number}: {url!r} is not an http(s) URL")
             found.append(Source(url, " ".join(name[0].split()) if name else None))
@@ -118,15 +127,18 @@ def read_listing(
     etag: str | None = None,
     last_modified: str | None = None,
     validators: dict[str, Validators] | None = None,
+    back_to: datetime | None = None,
 ) -> Listing:
     """The entries ``source`` lists now: conditional requests where ``validators`` (or
     ``etag`` and ``last_modified``, for the source itself) are known. Raises FetchError when
-    the source itself cannot be read; a part of it that cannot be read is in ``errors``."""
+    the source itself cannot be read; a part of it that cannot be read is in ``errors``.
+    ``back_to``: how far back a Telegram channel read for the first time is paged."""
     known = dict(validators or {})
     if etag or last_modified:
         own = known.get(source.url, Validators())
         known[source.url] = Validators(etag, last_modified, own.children)
     listing = Listing(source)
+    listing.back_to = back_to
     listing.entries = _read(fetcher, source.url, known, listing, 0)
     listing.not_modified = bool(listing.validators) and not listing.changed
     return listing
@@ -143,6 +155,12 @@ def _read(
         return _children(fetcher, was.children, known, listing, depth)
     listing.changed.add(url)
     content = _unzipped(response, fetcher.politeness.max_bytes)
+    from ruen.follow.telegram import is_preview
+
+    if is_preview(content):
+        if depth == 0:
+            listing.kind = "channel"
+        return _channel(fetcher, url, response, content, known, listing)
     kind = _kind(response, content)
     if depth == 0:
         listing.kind = kind
@@ -181,6 +199,50 @@ def _children(
         except FetchError as exc:
             listing.errors.append(str(exc))
     return entries
+
+
+def _channel(
+    fetcher: Fetcher,
+    url: str,
+    response: Response,
+    content: bytes,
+    known: dict[str, Validators],
+    listing: Listing,
+) -> list[Entry]:
+    """A Telegram channel's posts: this page, and the pages before it back to the newest
+    post an earlier run saw, or on a first run as far back as ``listing.back_to``, at most
+    :data:`~ruen.follow.telegram.MAX_PAGES` pages. Its validators keep the newest post."""
+    from ruen.follow.telegram import MAX_PAGES, posts
+
+    seen = known.get(url, Validators()).etag or ""
+    newest_seen = int(seen.removeprefix("post:")) if seen.startswith("post:") else None
+    found, earlier = posts(content, response.url)
+    pages = 1
+    while earlier and found and pages < MAX_PAGES:
+        oldest = found[0]
+        number = int(oldest.url.rsplit("/", 1)[1])
+        if newest_seen is not None and number <= newest_seen:
+            break  # back to what an earlier run read
+        if newest_seen is None and (
+            listing.back_to is None
+            or (oldest.published and datetime.fromisoformat(oldest.published) < listing.back_to)
+        ):
+            break  # a first run goes back as far as the window, no further
+        older, earlier = posts(fetcher.get(earlier, page=True).content, earlier)
+        if not older:
+            break
+        found = older + [post for post in found if post.url not in {p.url for p in older}]
+        pages += 1
+    if found:
+        newest = max(int(post.url.rsplit("/", 1)[1]) for post in found)
+        listing.validators[url] = Validators(f"post:{max(newest, newest_seen or 0)}")
+    if newest_seen is None and listing.back_to is not None:  # a first run: the window only
+        found = [
+            post
+            for post in found
+            if not post.published or datetime.fromisoformat(post.published) >= listing.back_to
+        ]
+    return [Entry(post.url, post.published, None, post.text) for post in found]
 
 
 def _unzipped(response: Response, limit: int) -> bytes:

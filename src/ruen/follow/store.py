@@ -324,9 +324,20 @@ class Store:
             )
             self.db.execute(
                 "UPDATE items SET state = 'fetched', published = coalesce(published, ?), "
-                "content_hash = ? WHERE id = ?",
+                "content_hash = coalesce(?, content_hash) WHERE id = ?",
                 (item.get("published"), item.get("content_hash"), item["id"]),
             )
+
+    def edited(self, hashes: dict[str, str]) -> list[str]:
+        """Which items, digested before, now have another text (a channel's edited post)."""
+        changed = []
+        for item_id, content_hash in hashes.items():
+            row = self.db.execute(
+                "SELECT content_hash FROM items WHERE id = ? AND state = 'done'", (item_id,)
+            ).fetchone()
+            if row and row[0] and row[0] != content_hash:
+                changed.append(item_id)
+        return changed
 
     def fetched_document(self, item_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT document FROM fetched WHERE id = ?", (item_id,)).fetchone()
