@@ -1,21 +1,40 @@
 """``ruen briefing`` on a store that ``ruen follow`` filled from two feeds of a real HTTP server
-on 127.0.0.1: each story once, newest first, with every source that published it; the HTML
-page escaped, self-contained and readable in headless Chromium at desktop and phone width."""
+on 127.0.0.1: each story once, newest first, with every source that published it (a reprint,
+and another outlet's own telling of one event: a pair of real news the crowd judged one story,
+benchmarks/data); the weather of two cities two stories; the HTML page escaped,
+self-contained, readable in headless Chromium at desktop and phone width and printed to PDF
+with no story split; JSON and Atom as their readers expect."""
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import datetime
+from html import escape
 from pathlib import Path
 
 import pytest
+
+import ruen
 
 pytest.importorskip("rensa", reason="ruen follow needs ruen[follow]")
 
 from tests.conftest import ROOT, run_cli
 from tests.loopback import Site
 from tests.test_follow import FAST, WMT21, page, rss
+from tests.test_story_groups import BREST_GOMEL, PYATIGORSK, pair
 
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def news(document: ruen.Document) -> bytes:
+    """An outlet's page: its headline, its paragraphs."""
+    body = "".join(f"<p>{escape(p)}</p>" for p in document.text.split("\n") if p.strip())
+    return (
+        f"<html><head><meta charset='utf-8'><title>{escape(document.title)}</title></head>"
+        f"<body><nav>Главная | Новости</nav><article><h1>{escape(document.title)}</h1>{body}"
+        "</article></body></html>"
+    ).encode()
 
 
 @pytest.fixture
@@ -33,8 +52,14 @@ def store(site: Site, tiny_model: Path, offline_env: dict, tmp_path: Path) -> Pa
         )
     reprint = ["Перепечатка: РИА «Регион».", *stories[1][1:]]
     site.routes["/copy/1"] = lambda _h: (200, {"Content-Type": "text/html"}, page(reprint))
-    site.routes["/a.xml"] = lambda _h: (200, {}, rss(site, ["/news/0", "/news/1"]))
-    site.routes["/b.xml"] = lambda _h: (200, {}, rss(site, ["/copy/1", "/news/2"], 2))
+    told, retold, _ = pair(PYATIGORSK)  # one event, two outlets' own words
+    brest, gomel, _ = pair(BREST_GOMEL)  # the weather of two cities
+    for path, document in (("/news/3", told), ("/rewrite/3", retold), ("/news/4", brest),
+                           ("/weather/4", gomel)):  # fmt: skip
+        site.routes[path] = lambda _h, d=document: (200, {"Content-Type": "text/html"}, news(d))
+    a, b = ["/news/0", "/news/1", "/news/3", "/news/4"], ["/copy/1", "/news/2", "/rewrite/3"]
+    site.routes["/a.xml"] = lambda _h: (200, {}, rss(site, a))
+    site.routes["/b.xml"] = lambda _h: (200, {}, rss(site, [*b, "/weather/4"], 4))
     listed = tmp_path / "sources.txt"
     listed.write_text(f"{site.url}/a.xml Минфин\n{site.url}/b.xml РИА\n", encoding="utf-8")
     path = tmp_path / "store.sqlite"
@@ -50,22 +75,60 @@ def briefing(store: Path, env: dict, *extra: str):
     return run_cli("briefing", "--store", str(store), "--since", "2026-11-01", *extra, env=env)
 
 
+def path(url: str) -> str:
+    return url.split("/", 3)[3]
+
+
 def test_each_story_once_newest_first_with_all_its_sources(store: Path, offline_env: dict) -> None:
     result = briefing(store, offline_env, "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) == {"since", "until", "stories", "failed"} and payload["failed"] == []
     found = payload["stories"]
-    assert [s["id"].rsplit("/", 1)[1] for s in found] == ["2", "1", "0"]  # newest first
-    published = [s["published"] for s in found]
-    assert published == sorted(published, reverse=True) and published[-1].startswith("2026-11-30")
-    by_id = {s["id"].rsplit("/", 1)[1]: s for s in found}
-    assert [x["source"] for x in by_id["1"]["sources"]] == ["Минфин", "РИА"]  # and its reprint
-    assert by_id["1"]["sources"][1]["url"].endswith("/copy/1")
-    assert all(s["key_sentences"] for s in found)
+    by_id = {path(s["id"]): s for s in found}
+    # 7 pages, 6 stories: the reprint of 1 and the other outlet's telling of 3 are not stories
+    assert sorted(by_id) == ["news/0", "news/1", "news/2", "news/3", "news/4", "weather/4"]
+    first_seen = [s["first_seen"] for s in found]
+    assert first_seen == sorted(first_seen, reverse=True)  # newest first by first seen
+    for story in found:
+        assert set(story) >= {"id", "title_en", "title_ru", "items"}
+        assert all(set(i) == {"url", "source", "published", "first_seen"} for i in story["items"])
+        assert story["key_sentences"]
+    assert [(x["source"], path(x["url"])) for x in by_id["news/1"]["items"]] == [
+        ("Минфин", "news/1"),
+        ("РИА", "copy/1"),
+    ]  # fmt: skip - and its reprint
+    told = by_id["news/3"]
+    assert sorted((x["source"], path(x["url"])) for x in told["items"]) == [
+        ("Минфин", "news/3"),
+        ("РИА", "rewrite/3"),
+    ]  # fmt: skip - one event, two outlets
+    assert told["title_ru"] == pair(PYATIGORSK)[1 if path(told["url"]) == "rewrite/3" else 0].title
+    assert told["published"].startswith("2026-11-30")
+    assert len(by_id["news/4"]["items"]) == len(by_id["weather/4"]["items"]) == 1
     markdown = briefing(store, offline_env).stdout
-    assert markdown.startswith("# Briefing: 3 stories") and "[РИА](" in markdown
+    assert markdown.startswith("# Briefing: 6 stories") and "Also reported by: [РИА](" in markdown
     assert briefing(store, offline_env, "--since", "tomorrow").returncode == 2
+
+
+def test_the_briefing_as_an_atom_feed(store: Path, offline_env: dict) -> None:
+    from xml.etree import ElementTree
+
+    result = briefing(store, offline_env, "--format", "atom")
+    assert result.returncode == 0, result.stderr
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(result.stdout.encode())
+    assert feed.tag == f"{atom}feed" and feed.find(f"{atom}id").text
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 6
+    for entry in entries:  # what RFC 4287 asks of every entry
+        assert entry.find(f"{atom}id").text and entry.find(f"{atom}title").text
+        datetime.fromisoformat(entry.find(f"{atom}updated").text)
+        assert entry.find(f"{atom}content").get("type") == "html"
+    told = next(e for e in entries if e.find(f"{atom}id").text.endswith("/news/3"))
+    links = {path(link.get("href")): link.get("rel") for link in told.findall(f"{atom}link")}
+    assert sorted(links) == ["news/3", "rewrite/3"] and sorted(links.values()) == [
+        "alternate", "related"]  # fmt: skip
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "desktop"), (390, 844, "phone")])
@@ -85,11 +148,100 @@ def test_the_briefing_in_chromium(
     page.wait_for_load_state("load")
     assert problems == [] and requests == [path.as_uri()]  # nothing fetched
     assert page.locator("script").count() == 0
-    assert "<script>alert(1)</script>" in page.inner_text("#s2")  # shown as text
-    assert page.locator("nav li a").count() == 3 == page.locator("article.story").count()
-    assert page.locator("#s1 .sources li").count() == 2
+    story = page.locator("article.story", has_text="<script>alert(1)</script>")
+    assert story.count() == 1  # shown as text
+    assert page.locator("nav li a").count() == 6 == page.locator("article.story").count()
+    assert page.locator("article.story .sources li").count() == 2  # the reprint, the retelling
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # no sideways scroll
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"briefing-{name}.png"), full_page=True)
     page.close()
     assert (ARTIFACTS / f"briefing-{name}.png").stat().st_size > 10_000
+
+
+def test_the_briefing_printed_to_pdf_splits_no_story(
+    browser, store: Path, offline_env: dict, tmp_path: Path
+) -> None:
+    """Printed: the print stylesheet drops the contents; no page is blank; a story that fits
+    on a page is on one page (each story's top and bottom are measured in the printed
+    layout: A5 at 96 dpi less the margins)."""
+    pypdf = pytest.importorskip("pypdf", reason="reading the printed briefing needs ruen[test]")
+    path = tmp_path / "briefing.html"
+    assert briefing(store, offline_env, "--format", "html", "-o", str(path)).returncode == 0
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("nav").is_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    # A5: pages short enough that, without the print stylesheet, stories straddle them
+    pdf = page.pdf(path=str(ARTIFACTS / "briefing.pdf"), format="A5", print_background=True)
+    page_height = (210 - 2 * 15) / 25.4 * 96  # @page margin 15 mm
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('article.story')].map(a => "
+        "{const r = a.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]})"
+    )
+    page.close()
+    pages = ["".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) > 1 and all(pages)  # no blank page
+    assert not any("Contents" in text for text in pages)
+    payload = json.loads(briefing(store, offline_env, "--format", "json").stdout)
+    for (top, bottom), story in zip(boxes, payload["stories"]):
+        assert bottom - top < page_height  # each story fits on a page...
+        head = "".join(story["title_ru"].split())[:30]
+        tail = "".join(f"From {story['source']}:".split())
+        on = [n for n, text in enumerate(pages) if head in text]
+        assert len(on) == 1 and tail in pages[on[0]], (story["id"], on)  # ...and is on one
+
+
+# --- ruen serve --store: the briefing at /briefing, behind the key ----------------------------
+
+
+def test_ruen_serve_shows_the_latest_briefing_behind_the_key(
+    browser, store: Path, tiny_model: Path, offline_env: dict
+) -> None:
+    import base64
+
+    import httpx
+
+    from ruen.report import CSP
+    from ruen.serve import service as server
+    from tests.test_serve import DEFAULTS, serve_thread
+
+    key = "k" * 24
+    translator = ruen.load_translator(tiny_model, device="cpu")
+    service = server.Service(translator, server.Limits(), DEFAULTS, api_key=key)
+    bearer = {"Authorization": f"Bearer {key}"}
+    basic = {"Authorization": "Basic " + base64.b64encode(f"reader:{key}".encode()).decode()}
+    with (
+        serve_thread(service, store=str(store)) as address,
+        httpx.Client(base_url=address, timeout=60) as http,
+    ):
+        refused = http.get("/briefing?since=2026-11-01")
+        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith(
+            "Basic"
+        )
+        assert http.get("/briefing", headers={"Authorization": "Basic eDp5"}).status_code == 401
+        page = http.get("/briefing?since=2026-11-01", headers=bearer)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.headers["content-security-policy"] == CSP  # its own inline styles only
+        assert page.text.count('<article class="story"') == 6
+        feed = http.get(
+            "/briefing?since=2026-11-01", headers={**basic, "Accept": "application/atom+xml"}
+        )
+        assert feed.headers["content-type"].startswith("application/atom+xml")
+        assert feed.text.count("<entry>") == 6
+        served = http.get("/briefing?since=2026-11-01&format=json", headers=bearer).json()
+        printed = json.loads(briefing(store, offline_env, "--format", "json").stdout)
+        assert served["stories"] == printed["stories"]  # what ruen briefing prints
+        bad = http.get("/briefing?since=tomorrow", headers=bearer)
+        assert bad.status_code == 400 and "--since" in bad.json()["error"]
+        tab = browser.new_page(viewport={"width": 390, "height": 844}, extra_http_headers=bearer)
+        tab.goto(f"{address}/briefing?since=2026-11-01")
+        assert tab.locator("article.story").count() == 6
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(250, 250, 250)"  # the page's style applied under the CSP
+        assert tab.evaluate("document.scrollingElement.scrollWidth") <= 390
+        tab.close()
+    with serve_thread(service) as address:
+        none = httpx.get(f"{address}/briefing", headers=bearer, timeout=60)
+        assert none.status_code == 404 and "--store" in none.json()["error"]

@@ -315,7 +315,7 @@ def test_bitrix_pages_are_four_pages_and_a_store_of_layout_1_is_migrated(
     from ruen.follow.store import Store
 
     with Store(old) as migrated:
-        assert migrated.db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert migrated.db.execute("PRAGMA user_version").fetchone() == (3,)
         ids = [row[0] for row in migrated.db.execute("SELECT id FROM items ORDER BY rowid")]
         host = "https://127.0.0.1:39893"
         assert ids == [f"{host}/news/1", f"{host}/detail.php?ELEMENT_ID=61",
@@ -324,6 +324,7 @@ def test_bitrix_pages_are_four_pages_and_a_store_of_layout_1_is_migrated(
         assert {r[0] for r in migrated.db.execute("SELECT id FROM digests")} == set(ids)
         assert {r[0] for r in migrated.db.execute("SELECT id FROM sightings")} == set(ids)
         assert migrated.sources()[0]["digested"] == 5  # named source, counted
+        assert migrated.record(ids[0])["story"] == ids[0]  # each item its own story
         assert (
             migrated.validators("http://127.0.0.1:39893/feed")["http://127.0.0.1:39893/feed"].etag
             == '"1"'
@@ -710,7 +711,7 @@ def test_the_briefing_lists_failures_clamps_future_dates_and_counts_from_first_s
     assert [f["id"].rsplit("/", 1)[1] for f in payload["failed"]] == ["gone"]
     assert "HTTP 404" in payload["failed"][0]["error"] and not payload["failed"][0]["again"]
     markdown = run_cli("briefing", "--store", str(store), "--since", "24h", env=offline_env).stdout
-    assert markdown.index("Not in this briefing: 1 failed") > markdown.rindex("Published by")
+    assert markdown.index("Not in this briefing: 1 failed") > markdown.rindex("From ")
     html = run_cli(
         "briefing", "--store", str(store), "--since", "24h", "--format", "html", env=offline_env
     ).stdout

@@ -378,6 +378,12 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
 
         torch.set_num_threads(args.inter_threads)
     options = _options(args, repair=True)  # a bad glossary fails before the model loads
+    store = None
+    if args.store:  # checked now: a wrong path is one line at start, not a 503 each morning
+        from ruen.follow.store import Store
+
+        with Store.reader(args.store):
+            store = args.store
     translator = _translator(args)
     limits = server.Limits(
         max_chars=args.max_chars,
@@ -387,7 +393,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> None:
         body_seconds=args.body_timeout,
     )
     service = server.Service(translator, limits, options, key)
-    app = api.create_app(service, cors_origins=args.cors_origin)
+    app = api.create_app(service, cors_origins=args.cors_origin, store=store)
     sock = api.listen(args.host, args.port)
     _note(
         f"serving {translator.name} ({translator.backend}, {translator.compute_type}) on "

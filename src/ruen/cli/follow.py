@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -188,20 +188,8 @@ def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
 
     start = briefing.since(args.since)
     path = Path(args.store) if args.store else default_store()
-    if not path.exists():
-        raise RuenError(f"{path}: no store yet; run ruen follow first")
-    with Store(path) as store:
-        found = briefing.stories(store, start)
-        failures = briefing.failed(store, start)
-    if args.format == "json":
-        until = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        payload = {"since": start.isoformat(timespec="seconds"), "until": until}
-        payload.update(stories=found, failed=failures)
-        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
-    elif args.format == "html":
-        print(briefing.to_html(found, start, failures), file=out, end="")
-    else:
-        print(briefing.to_markdown(found, start, failures), file=out, end="")
+    with Store.reader(path) as store:  # beside a follow run that is writing it
+        print(briefing.render(store, start, args.format), file=out, end="")
 
 
 def _already_written(path: str) -> set[bytes]:

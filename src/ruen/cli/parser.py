@@ -200,7 +200,13 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
         "--store", metavar="FILE", help="the follow store (default: the user's data folder)"
     )
     p.add_argument("--since", default="24h", help="24h, 7d, or a date (default 24h)")
-    p.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    p.add_argument(
+        "--format",
+        choices=("markdown", "html", "json", "atom"),
+        default="markdown",
+        help="markdown (default), html (a page to read, print or forward), json, or atom (a "
+        "feed any feed reader subscribes to)",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     p.set_defaults(run=run)
 
@@ -302,6 +308,12 @@ def _add_serve(subparsers: Subparsers, run: Command) -> None:
         "--api-key-file",
         metavar="FILE",
         help="a file holding the key clients send as 'Authorization: Bearer KEY' (16+ chars)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="FILE",
+        help="a ruen follow store: its latest briefing at /briefing (HTML, JSON, Atom), "
+        "behind the same key",
     )
     p.add_argument(
         "--cors-origin",

@@ -29,6 +29,26 @@ BRIEFING_STYLE = """
 .badge.clean { background: #e6f4ea; color: #1f6f43; }
 .failed { font-size: .875rem; color: #555; }
 .failed li { overflow-wrap: anywhere; }
+.story h3 { font-size: .9rem; margin: .5rem 0 0; }
+.names { font-size: .875rem; margin: .5rem 0 0; }
+.names div { display: flex; gap: .5rem; }
+.names dt { color: #666; min-width: 4.5rem; }
+.names dd { margin: 0; overflow-wrap: anywhere; }
+.told { font-size: .875rem; margin: .5rem 0 0; overflow-wrap: anywhere; }
+/* Printed (or saved as PDF) to forward: the contents and colours dropped, each story kept on
+   one page where it fits, a headline never left at a page's foot, nothing forcing a page. */
+@media print {
+  @page { margin: 15mm; }
+  body { background: #fff; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  article.story { break-inside: avoid; page-break-inside: avoid; border: 0;
+                  border-top: 1px solid #999; border-radius: 0; padding: .5rem 0 0;
+                  margin: 0 0 .75rem; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .badge { border: 1px solid #999; background: none; color: #000; }
+  a { color: #000; }
+}
 """
 _PERIOD = re.compile(r"^(\d+)\s*([hd])$")
 
@@ -50,46 +70,83 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
 
 
 def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
-    """The stories ruen first saw in the period, newest first, each with its key sentences,
-    flag count and every source that carried it.
+    """The stories ruen first saw in the period, newest first, each once however many
+    outlets told it (:mod:`ruen.story_groups`, as ``ruen follow`` grouped them): its headline
+    and key sentences from its fullest telling, every item that told or reprinted it with its
+    source, time and link, the people, places and bodies it names, its flags counted.
 
     Why by first seen: a story a source published long ago but ruen met today (a feed that
     lists old items, a new source) is news to the reader today; and a date a source gives in
     the future (a wrong clock, a typo) is no later than when ruen saw the story."""
     rows = store.db.execute(
-        "SELECT i.id, i.url, i.source, i.published, i.seen, d.done, d.record FROM items i "
-        "JOIN digests d ON d.id = i.id WHERE i.state = 'done' AND i.seen >= ?",
+        "SELECT i.id, i.url, i.source, i.published, i.seen, d.done, d.record, length(d.text), "
+        "coalesce(i.story, i.id) FROM items i JOIN digests d ON d.id = i.id "
+        "WHERE i.state = 'done' AND i.seen >= ? ORDER BY i.rowid",
         (_iso(start),),
     ).fetchall()
-    found = []
-    for item_id, url, source, published, seen, done, record in rows:
-        first_seen = moment(seen) or moment(done)
-        when = moment(published) or first_seen
-        if first_seen is not None and (when is None or when > first_seen):
-            when = first_seen  # a date in the future: no later than when ruen saw it
-        digest = json.loads(record)
-        title = digest.get("title") or {}
-        key = [s["en"] for s in digest["sentences"] if s["selected"] and s["en"]]
-        sightings = store.db.execute(  # the story's own page first, then its reprints
-            "SELECT source, url FROM sightings WHERE id = ? ORDER BY url != ?, rowid",
-            (item_id, url),
-        ).fetchall()
-        found.append(
-            {
-                "id": item_id,
-                "url": url,
-                "published": when.isoformat(timespec="minutes") if when else None,
-                "first_seen": first_seen.isoformat(timespec="minutes") if first_seen else None,
-                "title": title.get("en") or (key[0] if key else item_id),
-                "title_ru": title.get("ru"),
-                "key_sentences": key,
-                "flags": sum(digest.get("flags", {}).values()),
-                "sources": [{"source": s, "url": u} for s, u in sightings]
-                or [{"source": source, "url": url}],
-            }
-        )
-    found.sort(key=lambda story: (story["published"] or "", story["id"]), reverse=True)
+    told: dict[str, list[dict[str, Any]]] = {}
+    for item_id, url, source, published, seen, done, record, length, story in rows:
+        first_seen, when = _times(published, seen or done)
+        telling = {"id": item_id, "url": url, "source": source, "published": when,
+                   "first_seen": first_seen, "length": length, "record": record}  # fmt: skip
+        told.setdefault(story, []).append(telling)
+    found = [_story(store, key, tellings) for key, tellings in told.items()]
+    found.sort(key=lambda story: (story["first_seen"] or "", story["id"]), reverse=True)
     return found
+
+
+def _times(published: str | None, seen: str | None) -> tuple[str | None, str | None]:
+    """(first seen, published) as the briefing shows them: a date in the future clamped to
+    when ruen first saw the item."""
+    first_seen = moment(seen)
+    when = moment(published) or first_seen
+    if first_seen is not None and (when is None or when > first_seen):
+        when = first_seen
+    show = lambda t: t.isoformat(timespec="minutes") if t else None  # noqa: E731
+    return show(first_seen), show(when)
+
+
+def _story(store: Store, key: str, tellings: list[dict[str, Any]]) -> dict[str, Any]:
+    """One story: the fullest telling's digest, and every item that told or reprinted it."""
+    fullest = max(tellings, key=lambda t: (t["length"], -tellings.index(t)))
+    digest = json.loads(fullest["record"])
+    title = digest.get("title") or {}
+    sentences = digest.get("sentences", [])
+    key_sentences = [s["en"] for s in sentences if s.get("selected") and s.get("en")]
+    items = []
+    for telling in tellings:
+        items.append({k: telling[k] for k in ("url", "source", "published", "first_seen")})
+        reprints = store.db.execute(  # the reprints set aside as repeats of this telling
+            "SELECT url, source, published, seen FROM items WHERE state = 'duplicate' AND "
+            "duplicate_of = ? ORDER BY rowid",
+            (telling["id"],),
+        ).fetchall()
+        for url, source, published, seen in reprints:
+            first_seen, when = _times(published, seen)
+            items.append({"url": url, "source": source, "published": when,
+                          "first_seen": first_seen})  # fmt: skip
+    items.sort(key=lambda item: item["first_seen"] or "")
+    names = [*(title.get("names") or []), *(n for s in sentences for n in s.get("names", []))]
+    terms = [*(title.get("terms") or []), *(t for s in sentences for t in s.get("terms", []))]
+    return {
+        "id": key,
+        "title_en": title.get("en") or (key_sentences[0] if key_sentences else key),
+        "title_ru": title.get("ru"),
+        "url": fullest["url"],
+        "source": fullest["source"],
+        "published": min((i["published"] for i in items if i["published"]), default=None),
+        "first_seen": min((i["first_seen"] for i in items if i["first_seen"]), default=None),
+        "key_sentences": key_sentences,
+        "flags": sum(digest.get("flags", {}).values()),
+        "people": _unique(n["english"] for n in names if n.get("kind") == "person"),
+        "places": _unique(n["english"] for n in names if n.get("kind") == "place"),
+        "bodies": _unique(t["target"] for t in terms),
+        "items": items,
+    }
+
+
+def _unique(values: Any) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
 
 
 def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
@@ -113,6 +170,35 @@ def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
     ]
 
 
+FORMATS = ("markdown", "html", "json", "atom")
+MEDIA_TYPES = {
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "atom": "application/atom+xml; charset=utf-8",
+}
+
+
+def render(store: Store, start: datetime, form: str, *, feed_id: str = "urn:ruen:briefing") -> str:
+    """The briefing of the period since ``start`` in one of :data:`FORMATS`: what ``ruen
+    briefing`` prints and ``ruen serve`` answers at ``/briefing``."""
+    until = datetime.now(timezone.utc)
+    found, failures = stories(store, start), failed(store, start)
+    if form == "json":
+        payload = {
+            "since": start.isoformat(timespec="seconds"),
+            "until": until.isoformat(timespec="seconds"),
+            "stories": found,
+            "failed": failures,
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if form == "atom":
+        return to_atom(found, start, failures, until=until, feed_id=feed_id)
+    if form == "html":
+        return to_html(found, start, failures)
+    return to_markdown(found, start, failures)
+
+
 def _iso(when: datetime) -> str:
     """A time as the store writes ``seen`` (UTC, seconds), so that strings compare as times."""
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -122,8 +208,8 @@ def to_html(
     found: list[dict[str, Any]], start: datetime, failures: list[dict[str, Any]] = ()
 ) -> str:
     period = f"since {start.isoformat(timespec='minutes')}"
-    toc = "".join(f'<li><a href="#s{n}">{_e(s["title"])}</a></li>' for n, s in enumerate(found))
-    articles = "".join(_story(n, story) for n, story in enumerate(found))
+    toc = "".join(f'<li><a href="#s{n}">{_e(s["title_en"])}</a></li>' for n, s in enumerate(found))
+    articles = "".join(_story_html(n, story) for n, story in enumerate(found))
     empty = "" if found else "<p>No new stories in this period.</p>"
     return (
         "<!DOCTYPE html>\n"
@@ -133,14 +219,20 @@ def to_html(
         f"<title>ruen briefing: {len(found)} stories</title>"
         f"<style>{STYLE}{BRIEFING_STYLE}</style></head>\n"
         f"<body><main><header><h1>Briefing: {len(found)} stories</h1>"
-        f'<p class="meta">{_e(period)}, newest first; each story once, with every source '
-        f"that published it.</p></header>"
+        f'<p class="meta">{_e(period)}, newest first; each story once, however many outlets '
+        f"told it, with every one of them.</p></header>"
         + (f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>" if found else empty)
         + f"{articles}{_failures_html(failures)}</main></body></html>\n"
     )
 
 
-def _story(n: int, story: dict[str, Any]) -> str:
+def _link(url: str, text: str | None = None) -> str:
+    shown = _e(text if text is not None else url)
+    safe = _safe_url(url)
+    return f'<a href="{_e(safe)}" rel="noopener noreferrer">{shown}</a>' if safe else shown
+
+
+def _story_html(n: int, story: dict[str, Any]) -> str:
     flags = story["flags"]
     badge = (
         f'<span class="badge flagged">{flags} flag{"s" if flags != 1 else ""}</span>'
@@ -149,20 +241,25 @@ def _story(n: int, story: dict[str, Any]) -> str:
     )
     ru = f'<p class="ru-title" lang="ru">{_e(story["title_ru"])}</p>' if story["title_ru"] else ""
     key = "".join(f"<li>{_e(sentence)}</li>" for sentence in story["key_sentences"])
-    sources = "".join(
-        f"<li>{_e(s['source'])}: "
-        + (
-            f'<a href="{_e(_safe_url(s["url"]))}" rel="noopener noreferrer">{_e(s["url"])}</a>'
-            if _safe_url(s["url"])
-            else _e(s["url"])
-        )
-        + "</li>"
-        for s in story["sources"]
+    named = "".join(
+        f"<div><dt>{label}</dt><dd>{_e(', '.join(story[field]))}</dd></div>"
+        for field, label in (("people", "People"), ("places", "Places"), ("bodies", "Bodies"))
+        if story[field]
     )
+    others = [i for i in story["items"] if i["url"] != story["url"]]
+    also = "".join(
+        f"<li>{_e(i['source'])}, {_e(i['published'] or '')}: {_link(i['url'])}</li>" for i in others
+    )
+    sources = len({i["source"] for i in story["items"]})
     return (
-        f'<article class="story" id="s{n}"><h2>{_e(story["title"])}</h2>{ru}'
-        f'<p class="meta">{_e(story["published"])} · {badge}</p>'
-        f'<ol>{key}</ol><h3>Published by</h3><ul class="sources">{sources}</ul></article>'
+        f'<article class="story" id="s{n}"><h2>{_e(story["title_en"])}</h2>{ru}'
+        f'<p class="meta">first seen {_e(story["first_seen"])} · {sources} '
+        f"source{'s' if sources != 1 else ''} · {badge}</p>"
+        f"<ol>{key}</ol>"
+        + (f'<dl class="names">{named}</dl>' if named else "")
+        + f'<p class="told">From {_e(story["source"])}: {_link(story["url"])}</p>'
+        + (f'<h3>Also reported by</h3><ul class="sources">{also}</ul>' if also else "")
+        + "</article>"
     )
 
 
@@ -170,14 +267,7 @@ def _failures_html(failures: list[dict[str, Any]]) -> str:
     if not failures:
         return ""
     rows = "".join(
-        f"<li>{_e(f['source'])}: "
-        + (
-            f'<a href="{_e(_safe_url(f["url"]))}" rel="noopener noreferrer">{_e(f["url"])}</a>'
-            if _safe_url(f["url"])
-            else _e(f["url"])
-        )
-        + f" — {_e(f['error'])}</li>"
-        for f in failures
+        f"<li>{_e(f['source'])}: {_link(f['url'])} — {_e(f['error'])}</li>" for f in failures
     )
     return (
         f'<section class="failed" id="failed"><h2>Not in this briefing: {len(failures)} '
@@ -190,23 +280,90 @@ def to_markdown(
 ) -> str:
     from ruen.report import _m
 
+    def link(item: dict[str, Any]) -> str:
+        url = item["url"]
+        return f"[{_m(item['source'])}]({url.replace(')', '%29')})" if _safe_url(url) else _m(url)
+
     out = [f"# Briefing: {len(found)} stories\n", f"since {start.isoformat(timespec='minutes')}\n"]
     for story in found:
-        out.append(f"## {_m(story['title'])}\n")
+        out.append(f"## {_m(story['title_en'])}\n")
         flags = f"{story['flags']} flags" if story["flags"] else "no flags"
-        out.append(f"{_m(story['published'])} · {flags}\n")
+        out.append(f"first seen {_m(story['first_seen'])} · {flags}\n")
         out += [f"- {_m(sentence)}" for sentence in story["key_sentences"]]
-        out.append(
-            "\nPublished by: "
-            + ", ".join(
-                f"[{_m(s['source'])}]({s['url'].replace(')', '%29')})"
-                if _safe_url(s["url"])
-                else _m(s["source"])
-                for s in story["sources"]
-            )
-            + "\n"
-        )
+        named = [
+            f"{label}: {_m(', '.join(story[field]))}"
+            for field, label in (("people", "People"), ("places", "Places"), ("bodies", "Bodies"))
+            if story[field]
+        ]
+        if named:
+            out.append("\n" + "; ".join(named))
+        out.append(f"\nFrom {link(story)}")
+        others = [i for i in story["items"] if i["url"] != story["url"]]
+        if others:
+            out.append("Also reported by: " + ", ".join(link(i) for i in others))
+        out.append("")
     if failures:
         out.append(f"## Not in this briefing: {len(failures)} failed\n")
         out += [f"- {_m(f['source'])}: <{f['url']}> — {_m(f['error'])}" for f in failures]
     return "\n".join(out) + "\n"
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def to_atom(
+    found: list[dict[str, Any]],
+    start: datetime,
+    failures: list[dict[str, Any]] = (),
+    *,
+    until: datetime | None = None,
+    feed_id: str = "urn:ruen:briefing",
+) -> str:
+    """The briefing as an Atom feed (RFC 4287), one entry per story, so that any feed reader
+    subscribes to it: the entry's id stays the story's as outlets join it, and its updated
+    time moves when one does, so a reader shows it again."""
+    from xml.etree import ElementTree as tree
+
+    tree.register_namespace("", ATOM)
+    until = until or datetime.now(timezone.utc)
+
+    def sub(parent: tree.Element, name: str, text: str | None = None, **attrs: str) -> Any:
+        element = tree.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = tree.Element(f"{{{ATOM}}}feed")
+    sub(feed, "id", feed_id)
+    sub(feed, "title", f"ruen briefing since {start.isoformat(timespec='minutes')}")
+    sub(feed, "updated", until.isoformat(timespec="seconds"))
+    sub(sub(feed, "author"), "name", "ruen")
+    sub(feed, "generator", "ruen")
+    for story in found:
+        entry = sub(feed, "entry")
+        sub(entry, "id", story["id"] if _safe_url(story["id"]) else f"urn:ruen:{story['id']}")
+        sub(entry, "title", story["title_en"])
+        latest = max((i["first_seen"] for i in story["items"] if i["first_seen"]), default=None)
+        sub(entry, "updated", _rfc3339(latest or until.isoformat(timespec="minutes")))
+        if story["published"]:
+            sub(entry, "published", _rfc3339(story["published"]))
+        for item in story["items"]:
+            if _safe_url(item["url"]):
+                rel = "alternate" if item["url"] == story["url"] else "related"
+                sub(entry, "link", href=item["url"], rel=rel, title=item["source"] or "")
+        sub(sub(entry, "author"), "name", story["source"] or "")
+        sub(entry, "summary", " ".join(story["key_sentences"]) or story["title_en"])
+        sub(entry, "content", _story_html(0, story), type="html")
+    if failures:
+        entry = sub(feed, "entry")
+        sub(entry, "id", f"{feed_id}:failed:{start.isoformat(timespec='minutes')}")
+        sub(entry, "title", f"Not in this briefing: {len(failures)} failed")
+        sub(entry, "updated", until.isoformat(timespec="seconds"))
+        sub(entry, "content", _failures_html(failures), type="html")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + tree.tostring(feed, "unicode") + "\n"
+
+
+def _rfc3339(when: str) -> str:
+    """Atom's times carry seconds and an offset: 2026-12-03T08:15+00:00 -> ...:15:00+00:00."""
+    parsed = moment(when)
+    return parsed.isoformat(timespec="seconds") if parsed else when

@@ -33,6 +33,7 @@ from ruen.follow.sources import Entry, Listing, Source, read_listing
 from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
 from ruen.stories import WINDOW, StoryIndex
+from ruen.story_groups import StoryGroups, Telling
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 ATTEMPTS = 5  # runs that try a failed item (an item refused for good is not tried again)
@@ -196,6 +197,7 @@ def run(
             return
         pages = _Pages(store, fetcher, items, report, started)
         index: list[StoryIndex] = []  # built at the first page that arrives
+        groups: list[StoryGroups] = []  # and the stories a page may be one of
         digest_started = 0.0
         held: dict[str, tuple[dict[str, Any], Document]] = {}  # given to the model, not done
 
@@ -223,7 +225,16 @@ def run(
                     else:
                         record = result.to_dict()
                         record.pop("id", None)
-                        store.done(item, record, document.text)
+                        if not groups:
+                            groups.append(_groups(store))
+                        telling = Telling.of(
+                            document.text,
+                            document.title,
+                            source=item["source"],
+                            published=moment(item["published"]) or datetime.now(timezone.utc),
+                        )
+                        story = groups[0].add(item["id"], telling)
+                        store.done(item, record, document.text, story)
                         report.digested += 1
                     report.digest_seconds = time.perf_counter() - digest_started
                     yield from store.unwritten()
@@ -369,6 +380,16 @@ def _as_dict(document: Document) -> dict[str, Any]:
     data = asdict(document)
     data["notes"] = list(document.notes)
     return data
+
+
+def _groups(store: Store) -> StoryGroups:
+    """The stories told within reach of a new item, as earlier runs grouped them."""
+    groups = StoryGroups()
+    since = datetime.now(timezone.utc) - 2 * groups.window
+    for item_id, text, title, source, when, story in store.recent_stories(since.isoformat()):
+        telling = Telling.of(text, title, source=source, published=moment(when))
+        groups.add(item_id, telling, story)
+    return groups
 
 
 def _index(store: Store, window: timedelta) -> StoryIndex:

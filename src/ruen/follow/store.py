@@ -5,20 +5,22 @@ Why SQLite: an item is marked done in the same transaction that stores its diges
 killed at any moment and run again ends with exactly what an uninterrupted run gives; and
 ``--list``, ``ruen briefing`` and a second machine read it with nothing else installed.
 
-Tables (layout 2): ``sources`` (url, name, last success and error, items listed);
+Tables (layout 3): ``sources`` (url, name, last success and error, items listed);
 ``listings`` (each feed, sitemap or page a source is read through: ETag, Last-Modified, and
 the listings it names, for conditional requests); ``items`` (canonical URL, URL, source name
 and URL, published, content hash, state ``pending``/``fetched``/``done``/``duplicate``/
-``error``/``refused``, attempts, last error, the story it repeats, whether its record was
-written out, when it was first seen); ``digests`` (the JSON record and the Russian text, which
-the next run compares reprints against); ``sightings`` (every source that published a story);
-``fetched`` (pages read but not yet digested when a run was interrupted, so that the next run
-does not fetch them again).
+``error``/``refused``, attempts, last error, the story it repeats (a reprint), the story it
+tells (``ruen.story_groups``: the first item of that story, its own id where it is first),
+whether its record was written out, when it was first seen); ``digests`` (the JSON record
+and the Russian text, which the next run compares reprints and stories against);
+``sightings`` (every source that published a story); ``fetched`` (pages read but not yet
+digested when a run was interrupted, so that the next run does not fetch them again).
 
 The layout is versioned (``PRAGMA user_version``) and marked as ruen's (``PRAGMA
-application_id``): a store of layout 1 is migrated on opening (its ids recomputed, since
-layout 2's keep the query parameters that identify a page), and a SQLite file of another
-program is refused, never written into.
+application_id``): a store of an older layout is migrated on opening (layout 1's ids
+recomputed, since later layouts keep the query parameters that identify a page; layout 2's
+items given the story column, each its own story), and a SQLite file of another program is
+refused, never written into.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ruen.errors import RuenError
 from ruen.follow.ids import canonical
 from ruen.follow.sources import Validators
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x7275656E  # "ruen": marks a SQLite file as a ruen follow store
 LAYOUT_1_TABLES = frozenset({"sources", "items", "digests", "sightings"})
 SCHEMA = """
@@ -52,7 +54,7 @@ CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY, url TEXT NOT NULL, source TEXT NOT NULL, published TEXT,
     content_hash TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT, duplicate_of TEXT, written INTEGER NOT NULL DEFAULT 0, seen TEXT NOT NULL,
-    source_url TEXT
+    source_url TEXT, story TEXT
 );
 CREATE TABLE IF NOT EXISTS digests (
     id TEXT PRIMARY KEY, record TEXT NOT NULL, text TEXT NOT NULL, done TEXT NOT NULL
@@ -114,6 +116,29 @@ class Store:
             self.close()
             raise
 
+    @classmethod
+    def reader(cls, path: str | os.PathLike[str]) -> Store:
+        """The store opened to read while ``ruen follow`` may be writing it (``ruen briefing``,
+        ``ruen serve --store``): read-only, without the run's lock; a store of an older layout
+        is opened as a writer once, to bring it to this one."""
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise RuenError(f"{path}: no store yet; run ruen follow first")
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            application = db.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise RuenError(f"{path}: not a ruen follow store ({exc})") from None
+        if application != APPLICATION_ID or version != SCHEMA_VERSION:
+            db.close()
+            with cls(path):  # migrated, or refused with the reason
+                pass
+            return cls.reader(path)
+        store = cls.__new__(cls)
+        store.path, store.db, store._lock = path, db, None
+        return store
+
     def _open(self) -> None:
         """Check the file is ruen's store (or empty), and bring it to this layout."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -137,6 +162,9 @@ class Store:
             )
         if tables and version == 1:
             self._migrate_from_1()
+        if tables and version in (1, 2):
+            with self._transaction():
+                self.db.execute("ALTER TABLE items ADD COLUMN story TEXT")
         with self._transaction():  # statement by statement: executescript would commit first
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -343,10 +371,14 @@ class Store:
         row = self.db.execute("SELECT document FROM fetched WHERE id = ?", (item_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def done(self, item: dict[str, Any], record: dict[str, Any], text: str) -> None:
-        """Store a digest and mark its item done, in one transaction."""
+    def done(
+        self, item: dict[str, Any], record: dict[str, Any], text: str, story: str | None = None
+    ) -> None:
+        """Store a digest and mark its item done, in one transaction; ``story``: the story it
+        tells (:mod:`ruen.story_groups`), where known."""
         with self._transaction():
             self._item(item, "done", None, None)
+            self.db.execute("UPDATE items SET story = ? WHERE id = ?", (story, item["id"]))
             self.db.execute(
                 "INSERT OR REPLACE INTO digests (id, record, text, done) VALUES (?, ?, ?, ?)",
                 (item["id"], json.dumps(record, ensure_ascii=False), text, now()),
@@ -418,14 +450,15 @@ class Store:
 
     def record(self, item_id: str) -> dict[str, Any]:
         """The record written out for an item: its digest, repeat or error."""
-        url, source, published, state, of, error, record = self.db.execute(
+        url, source, published, state, of, error, story, record = self.db.execute(
             "SELECT i.url, i.source, i.published, i.state, i.duplicate_of, i.last_error, "
-            "d.record FROM items i LEFT JOIN digests d ON d.id = i.id WHERE i.id = ?",
+            "i.story, d.record FROM items i LEFT JOIN digests d ON d.id = i.id WHERE i.id = ?",
             (item_id,),
         ).fetchone()
         head = {"id": item_id, "url": url, "source": source, "published": published}
         if state == "done":  # the digest's fields after the item's, which win
             digest = json.loads(record)
+            head["story"] = story or item_id
             return {**head, **{k: v for k, v in digest.items() if k not in head}}
         if state == "duplicate":
             return {**head, "duplicate_of": of}
@@ -441,6 +474,18 @@ class Store:
             "WHERE coalesce(i.published, d.done) >= ? OR d.done >= ? ORDER BY i.rowid",
             (since, since),
         )
+
+    def recent_stories(self, since: str) -> Iterator[tuple[str, str, str | None, str, str, str]]:
+        """(id, Russian text, Russian title, source, when, story) of the items digested since
+        ``since`` (ISO), oldest first: what a new item may be one story with."""
+        rows = self.db.execute(
+            "SELECT d.id, d.text, json_extract(d.record, '$.title.ru'), i.source, "
+            "coalesce(i.published, i.seen), coalesce(i.story, i.id) FROM digests d "
+            "JOIN items i ON i.id = d.id WHERE i.state = 'done' AND "
+            "(coalesce(i.published, d.done) >= ? OR d.done >= ?) ORDER BY i.rowid",
+            (since, since),
+        )
+        yield from rows
 
     def _transaction(self) -> Any:
         store = self

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import ruen
 from ruen.errors import RuenError
+from ruen.report import CSP as PAGE_CSP
 from ruen.report import STYLE
 from ruen.serve.service import Refused, Service, Slot, checked, replace_repair
 
@@ -88,8 +89,11 @@ class CheckRequest(_Request):
 # --- the app -----------------------------------------------------------------------------------
 
 
-def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI:
-    """The ASGI app of ``ruen serve`` over ``service``."""
+def create_app(
+    service: Service, *, cors_origins: Sequence[str] = (), store: str | None = None
+) -> FastAPI:
+    """The ASGI app of ``ruen serve`` over ``service``; ``store``: a ``ruen follow`` store
+    whose latest briefing ``/briefing`` shows."""
     app = FastAPIOffline(
         title="ruen",
         version=ruen.__version__,
@@ -156,6 +160,40 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
     async def info() -> dict[str, Any]:
         return service.info()
 
+    @app.get(
+        "/briefing",
+        summary="The latest briefing of the follow store (as `ruen briefing`)",
+        response_class=Response,
+    )
+    async def briefing(
+        format: Literal["html", "json", "atom", "markdown"] | None = None,
+        since: str = "24h",
+        accept: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """HTML (the default), JSON, Atom or Markdown: ``?format=``, or what the ``Accept``
+        header asks for first (a feed reader asks for ``application/atom+xml``). Behind the
+        API key, where the server has one (a feed reader sends it as the password of HTTP
+        Basic authentication, any user name)."""
+        from ruen.follow import briefing as briefings
+        from ruen.follow.store import Store
+
+        if store is None:
+            raise Refused(404, "no briefing here: start ruen serve with --store FILE")
+        form = format or _accepted(accept or "")
+        deadline = time.monotonic() + limits.deadline_seconds
+
+        def render() -> str:
+            start = briefings.since(since)
+            with Store.reader(store) as opened:
+                return briefings.render(opened, start, form, feed_id=f"urn:ruen:briefing:{since}")
+
+        with service.admitted():
+            try:
+                body = await run(render, deadline)
+            except RuenError as exc:
+                raise Refused(400 if "--since" in str(exc) else 503, str(exc)) from None
+        return Response(body, media_type=briefings.MEDIA_TYPES[form])
+
     @app.get("/", include_in_schema=False)
     async def page() -> HTMLResponse:
         return HTMLResponse(_asset("index.html"))
@@ -206,6 +244,20 @@ def create_app(service: Service, *, cors_origins: Sequence[str] = ()) -> FastAPI
             allow_credentials=False,
         )
     return app
+
+
+def _accepted(accept: str) -> str:
+    """The briefing's format an ``Accept`` header asks for (HTML where it names none)."""
+    for kind in (part.split(";")[0].strip().lower() for part in accept.split(",")):
+        if kind in ("application/atom+xml", "application/rss+xml", "application/xml"):
+            return "atom"
+        if kind == "application/json":
+            return "json"
+        if kind == "text/markdown":
+            return "markdown"
+        if kind in ("text/html", "application/xhtml+xml", "*/*"):
+            return "html"
+    return "html"
 
 
 async def _within(awaitable: Awaitable[T], deadline: float, limits: Any) -> T:
@@ -263,6 +315,8 @@ class Guard:
             return
         path: str = scope["path"]
         csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+        if path == "/briefing":  # a self-contained page: its own inline styles, nothing else
+            csp = PAGE_CSP
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -278,13 +332,15 @@ class Guard:
 
         headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
         limits = self.service.limits
-        if path.startswith("/v1/") and not self.service.authorised(
+        if (path.startswith("/v1/") or path == "/briefing") and not self.service.authorised(
             headers.get("authorization", b"").decode("latin-1")
         ):
+            feed = path == "/briefing"  # a feed reader asks the user for a password
             await _error(
                 401,
-                "an API key is needed: send it as 'Authorization: Bearer <key>'",
-                {"WWW-Authenticate": "Bearer"},
+                "an API key is needed: send it as 'Authorization: Bearer <key>'"
+                + (" or as the password of HTTP Basic authentication" if feed else ""),
+                {"WWW-Authenticate": 'Basic realm="ruen briefing"' if feed else "Bearer"},
             )(scope, receive, secured)
             return
         if scope["method"] not in ("POST", "PUT", "PATCH"):

@@ -218,9 +218,14 @@ class Service:
         if self.api_key is None:
             return True
         scheme, _, token = (header or "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            token.strip().encode(), self.api_key.encode()
-        )
+        if scheme.lower() == "basic":  # a feed reader's: the key as the password
+            try:
+                token = base64.b64decode(token.strip(), validate=True).decode().partition(":")[2]
+            except ValueError:
+                return False
+        elif scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(token.strip().encode(), self.api_key.encode())
 
     def options(self, beam_size: Any) -> TranslateOptions:
         """The server's options, with the request's beam size clamped to the limit."""

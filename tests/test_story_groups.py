@@ -1,0 +1,83 @@
+"""One story across outlets (ruen.story_groups), on real pairs of Russian news the crowd judged
+(the Telegram Data Clustering contest's pairs, benchmarks/data, SOURCES.md there): two outlets'
+own words on one event are one story; the weather of two cities, or of two days, is not; an
+outlet's two items are never one story; nor are two tellings days apart."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+pytest.importorskip("pymorphy3", reason="grouping stories needs ruen[follow]")
+
+import ruen
+from ruen import story_groups
+from ruen.story_groups import StoryGroups, Telling
+from tests.conftest import ROOT
+
+PAIRS = ROOT / "benchmarks" / "data" / "ru_same_story_pairs_dev.jsonl"
+DAY = datetime(2020, 5, 5, 9, tzinfo=timezone.utc)
+
+
+def pair(n: int) -> tuple[ruen.Document, ruen.Document, bool]:
+    row = json.loads(PAIRS.read_text(encoding="utf-8").splitlines()[n])
+    first = ruen.Document(row["first_text"], row["first_title"], url=row["first_url"])
+    second = ruen.Document(row["second_text"], row["second_title"], url=row["second_url"])
+    return first, second, row["same_story"]
+
+
+PYATIGORSK = 9  # stapravda.ru and stavropolye.tv on Pyatigorsk's quarantine: one story
+BREST_GOMEL = 51  # "Погода в Бресте на 17 мая", "Погода в Гомеле на 17 мая": two
+NOVEMBER = 21  # "Прогноз погоды на 8 ноября", "... на 18 ноября": two
+
+
+def test_two_outlets_own_words_are_one_story_and_the_weather_of_two_cities_is_not() -> None:
+    first, second, same = pair(PYATIGORSK)
+    assert same and ruen.same_story(first, second)
+    assert first.text[:200] != second.text[:200]  # not a reprint: each outlet's own words
+    first, second, same = pair(BREST_GOMEL)
+    assert not same and not ruen.same_story(first, second)
+    a, b = Telling.of(first.text, first.title), Telling.of(second.text, second.title)
+    assert story_groups.similarity(a, b) > story_groups.THRESHOLD  # the words alone would merge
+    assert a.title_names == {"брест"} and b.title_names == {"гомель"}  # the names tell them apart
+
+
+def test_headlines_with_different_dates_are_two_stories() -> None:
+    first, second, same = pair(NOVEMBER)
+    assert not same and not ruen.same_story(first, second)
+    assert Telling.of(first.text, first.title).title_dates == {(8, "ноя")}
+
+
+def test_plain_texts_compare_by_their_first_sentence_as_headline() -> None:
+    first, second, _ = pair(PYATIGORSK)
+    assert ruen.same_story(f"{first.title}.\n{first.text}", f"{second.title}.\n{second.text}")
+
+
+def test_a_text_joins_the_story_it_tells_but_never_one_its_own_outlet_told() -> None:
+    first, second, _ = pair(PYATIGORSK)
+    groups = StoryGroups()
+    assert (
+        groups.add("a", Telling.of(first.text, first.title, source="СтавПравда", published=DAY))
+        == "a"
+    )
+    later = DAY + timedelta(hours=3)
+    told = Telling.of(second.text, second.title, source="Ставрополье ТВ", published=later)
+    assert groups.add("b", told) == "a"  # one story, two outlets
+    again = Telling.of(second.text, second.title, source="СтавПравда", published=later)
+    assert groups.add("c", again) == "c"  # the outlet's second item: its own story
+    weeks = Telling.of(second.text, second.title, source="РИА", published=DAY + timedelta(days=9))
+    assert groups.add("d", weeks) == "d"  # out of the window
+    assert groups.add("e", Telling.of("", source="x"), story="a") == "a"  # a decision kept
+    assert groups.forget(DAY + timedelta(days=1)) == 3 and set(groups.tellings) == {"d", "e"}
+
+
+def test_the_weather_of_two_cities_stays_two_stories_in_a_grouping() -> None:
+    first, second, _ = pair(BREST_GOMEL)
+    groups = StoryGroups()
+    groups.add("brest", Telling.of(first.text, first.title, source="tut.by", published=DAY))
+    assert (
+        groups.add("gomel", Telling.of(second.text, second.title, source="РИА", published=DAY))
+        == "gomel"
+    )
