@@ -212,7 +212,7 @@ def memory(code: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def cost_worker(system: str) -> dict:
+def cost_worker(system: str, count: int = 120) -> dict:
     """The benchmark documents digested on the real-size model, with names checked and kept
     (the default) or without (names switched off in this process)."""
     import json as _json  # noqa: F401 - the caller prints JSON
@@ -226,7 +226,7 @@ def cost_worker(system: str) -> dict:
         names_check._AVAILABLE[:] = [False]
     translator = ruen.load_translator(MODEL, device="cpu")
     options = ruen.TranslateOptions(**CHANGED, repair=True)
-    docs = documents(120)
+    docs = documents(count)
     start = time.perf_counter()
     digests = list(ruen.digest_many(docs, options, translator=translator))
     elapsed = time.perf_counter() - start
@@ -236,12 +236,12 @@ def cost_worker(system: str) -> dict:
             "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
 
 
-def cost() -> tuple[dict, dict]:
+def cost(count: int = 120) -> tuple[dict, dict]:
     from corpus import run_worker
     from translate_speed import build_model
 
     build_model()
-    command = [sys.executable, __file__, "--worker"]
+    command = [sys.executable, __file__, "--documents", str(count), "--worker"]
     return (run_worker("without", [*command, "without names"]),
             run_worker("with", [*command, "with names"]))  # fmt: skip
 
@@ -251,11 +251,18 @@ def main() -> None:
     parser.add_argument("--show-flags", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--no-cost", action="store_true", help="skip the digest time (part 4)")
+    parser.add_argument(
+        "--documents", type=int, default=120, help="benchmark documents for the digest time"
+    )
+    parser.add_argument("--cost-only", action="store_true", help="only the digest time")
     args = parser.parse_args()
     if args.worker:
         import json
 
-        print(json.dumps(cost_worker(args.worker)))
+        print(json.dumps(cost_worker(args.worker, args.documents)))
+        return
+    if args.cost_only:
+        print(cost(args.documents))
         return
     rows = references()
     finders = {"pymorphy3 (ruen)": ruen_finder()}
@@ -299,7 +306,7 @@ def main() -> None:
     print(f"peak MB of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     if args.no_cost:
         return
-    plain, named = cost()
+    plain, named = cost(args.documents)
     print(
         f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences), the "
         "real-size random model, ruen's defaults but beam 4 and 30 tokens forced (corpus.py): "

@@ -10,6 +10,7 @@ is closed after it, as HTTP/1.0 servers do."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -87,3 +88,27 @@ def trickle(first: bytes, every: float, forever: bool = True, rest: bytes = b"")
     ):
         time.sleep(every)
         yield byte
+
+
+@contextlib.contextmanager
+def serve_folder(folder: str | os.PathLike[str]) -> Iterator[str]:
+    """A folder's files over HTTP on 127.0.0.1 (a built site, as a reader's browser gets it);
+    yields its address."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=os.fspath(folder))
+    )
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

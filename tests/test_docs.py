@@ -87,18 +87,80 @@ def test_console_examples_run(page: str, command: str, in_docs_sandbox: Path) ->
     assert result.returncode in (0, 1), f"{page}: {command}\n{result.stderr}"
 
 
-def test_the_site_builds_strictly(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once with ``mkdocs build --strict`` (a broken link fails it)."""
     pytest.importorskip("mkdocs", reason="mkdocs comes with ruen[docs]")
+    out = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(DOCS / "mkdocs.yml"),
-         "-d", str(tmp_path / "site")],
+         "-d", str(out)],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-4000:]
-    cli = (tmp_path / "site" / "cli" / "index.html").read_text("utf-8")
+    return out
+
+
+def test_the_site_builds_strictly(built: Path) -> None:
+    cli = (built / "cli" / "index.html").read_text("utf-8")
     assert "ruen digest" in cli and "--glossary" in cli  # generated from the parser
-    api = (tmp_path / "site" / "python" / "index.html").read_text("utf-8")
+    api = (built / "python" / "index.html").read_text("utf-8")
     assert "digest_many" in api and "to_pandas" in api  # from the docstrings
+
+
+ROLE = re.compile(r":(func|class|meth|data|mod|attr|exc):")
+
+
+def test_no_page_shows_markup_meant_for_something_else(built: Path) -> None:
+    """No Sphinx role printed as text, no escaped pipe shown in a code span, and the generated
+    help fits the page's text column."""
+    import html
+
+    for page in built.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert not ROLE.search(text), f"{page}: {ROLE.search(text).group(0)}"
+        assert "\\|" not in text, page
+    cli = (built / "cli" / "index.html").read_text("utf-8")
+    blocks = re.findall(r"<pre[^>]*><span></span><code>(.*?)</code></pre>", cli, re.S)
+    assert blocks
+    for block in blocks:
+        for line in html.unescape(re.sub(r"<[^>]+>", "", block)).splitlines():
+            assert len(line) <= 80, line
+
+
+def test_the_site_in_chromium_asks_nothing_of_the_web_and_copies_no_prompts(
+    browser, built: Path
+) -> None:
+    """Every page, at desktop and phone width: no request leaves the site (no web fonts, no
+    GitHub API); the copy button copies commands and code without their prompts or output."""
+    from tests.loopback import serve_folder
+
+    outside: list[str] = []
+    with serve_folder(built) as address:
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on(
+                "request",
+                lambda r: outside.append(r.url) if not r.url.startswith(address) else None,
+            )
+            for path in sorted(built.rglob("index.html")):
+                page.goto(f"{address}/{path.parent.relative_to(built).as_posix()}/")
+                page.wait_for_load_state("networkidle")
+                wide = page.evaluate("document.scrollingElement.scrollWidth")
+                assert wide <= width, f"{path}: {wide} px wide at {width} px"
+            assert outside == []
+            page.goto(f"{address}/getting-started/")
+            copied = page.evaluate(
+                "[...document.querySelectorAll('.highlight code')].map(c => "
+                "{c.setAttribute('data-md-copying', ''); const t = c.innerText; "
+                "c.removeAttribute('data-md-copying'); return t})"
+            )
+            assert copied and not any(
+                line.startswith(("$ ", ">>> ", "... "))
+                for text in copied
+                for line in text.splitlines()
+            )
+            page.close()
 
 
 def test_every_page_is_in_the_navigation() -> None:
@@ -141,3 +203,23 @@ def test_tab_completion_completes_commands() -> None:
     os.close(write)
     with os.fdopen(read) as handle:
         assert handle.read().split() == ["digest"]
+
+
+def test_every_field_of_a_public_data_class_is_documented() -> None:
+    """The API reference shows a data class's fields with what each holds: griffe (what
+    mkdocstrings reads) finds a docstring under every field."""
+    import dataclasses
+
+    griffe = pytest.importorskip("griffe", reason="griffe comes with ruen[docs]")
+    import ruen
+    from ruen.records import NameUse
+
+    package = griffe.load("ruen", search_paths=[str(ROOT / "src")])
+    public = [getattr(ruen, name) for name in ruen.__all__]
+    classes = [c for c in [*public, NameUse] if isinstance(c, type) and dataclasses.is_dataclass(c)]
+    assert len(classes) >= 9
+    for cls in classes:
+        documented = package[f"{cls.__module__.removeprefix('ruen.')}.{cls.__qualname__}"]
+        for field in dataclasses.fields(cls):
+            docstring = documented.members[field.name].docstring
+            assert docstring and docstring.value.strip(), f"{cls.__name__}.{field.name}"

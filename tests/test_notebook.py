@@ -48,7 +48,7 @@ def test_a_digest_shows_the_report_scoped_and_without_script(digests: list) -> N
 
 def test_many_digests_show_as_one_page_with_contents(digests: list) -> None:
     shown = ruen.show(digests)._repr_html_()
-    assert shown.count("<article") == 3 and "<nav><h2>3 documents</h2>" in shown
+    assert shown.count("<article") == 3 and "<h1>Digests of 3 announcements</h1>" in shown
     assert "empty input" in shown  # the document that failed says why
 
 
@@ -64,19 +64,33 @@ def test_one_row_per_sentence(digests: list) -> None:
     table = digests[0].to_pandas()
     assert len(table) == len(digests[0].sentences)
     assert list(table.columns) == [
-        "id", "index", "paragraph", "start", "stop", "ru", "en", "selected", "score",
-        "repaired", "flag_kinds", "flag_messages", "terms", "error",
+        "id", "title_ru", "title_en", "date", "url", "model", "index", "paragraph", "start",
+        "stop", "ru", "en", "selected", "score", "repaired", "flags", "terms", "names", "error",
     ]  # fmt: skip
     assert table["selected"].sum() == 3 and (table["id"] == "sample").all()
+    assert (table["model"] == digests[0].model).all()
+    flagged = [flag for flags in table["flags"] for flag in flags]
+    assert flagged and set(flagged[0]) == {"kind", "source", "target", "message"}
+    assert len(flagged) == sum(len(record.flags) for record in digests[0].sentences)
     everything = ruen.to_pandas(digests)
     assert len(everything) == sum(len(d.sentences) for d in digests[:2]) + 1
     failed = everything[everything["error"].notna()]
     assert list(failed["id"]) == ["empty"]
+    assert failed["flags"].tolist() == [[]] and failed["ru"].isna().all()  # NA, not NaN
+    assert {str(everything[c].dtype) for c in ("id", "ru", "en", "error", "title_en")} == {
+        "string"}  # fmt: skip
+    assert isinstance(failed["error"].iloc[0], str)
     hostile = everything[everything["id"] == "hostile"]
     assert "".join(hostile["ru"]) == HOSTILE  # every character of the text, in its rows
     arrow = ruen.to_arrow(digests)
     assert arrow.num_rows == len(everything)
-    assert str(arrow.schema.field("flag_kinds").type) == "list<item: string>"
+    assert str(arrow.schema.field("flags").type) == (
+        "list<item: struct<kind: string, source: string, target: string, message: string>>"
+    )
+    back = arrow.to_pandas()  # the same columns, each of one type, failed row included
+    assert list(back.columns) == list(everything.columns)
+    assert back["flags"].map(len).tolist() == everything["flags"].map(len).tolist()
+    assert back["error"].dropna().tolist() == [digests[2].error]
 
 
 def test_without_pandas_one_error_names_the_extra(
@@ -129,12 +143,22 @@ def test_the_example_notebook_runs_and_shows_the_report(browser, tmp_path: Path)
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert sum('<div class="ruen-report">' in h for h in html) == 2  # a digest, then show()
-    assert any("<table" in h and "flag_kinds" in h for h in html)  # the DataFrame
+    assert any("dataframe" in h and "<th>flags</th>" in h for h in html)  # the DataFrame
 
-    # The outputs as a notebook shows them, on a page of their own, in a real browser.
+    ids = [i for h in html for i in re.findall(r'\sid="([^"]+)"', h)]
+    assert ids and len(ids) == len(set(ids))  # no id twice in the notebook
+    for h in html:  # a contents link goes to its own output
+        for target in re.findall(r'href="#([^"]+)"', h):
+            assert f'id="{target}"' in h
+
+    # The outputs as a notebook shows them, on a page of their own, in a real browser, under
+    # JupyterLab's own rules for rendered HTML (which right-align every cell and stripe rows).
     page_html = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
-        + "".join(f"<div class='output'>{h}</div>" for h in html)
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title><style>"
+        ".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { text-align: right; "
+        "vertical-align: middle; padding: .5em; } .jp-RenderedHTMLCommon tbody "
+        "tr:nth-child(odd) { background: #f5f5f5; }</style></head><body>"
+        + "".join(f"<div class='output jp-RenderedHTMLCommon'>{h}</div>" for h in html)
         + "<pre>"
         + escape(str([o.get("data", {}).get("text/plain") for o in outputs][:1]))
         + "</pre></body></html>"
@@ -149,6 +173,10 @@ def test_the_example_notebook_runs_and_shows_the_report(browser, tmp_path: Path)
     ru = rows.nth(0).locator('td[lang="ru"]').bounding_box()
     en = rows.nth(0).locator('td[lang="en"]').bounding_box()
     assert ru["x"] + ru["width"] <= en["x"] + 1  # two columns, side by side
+    cell = rows.nth(0).locator('td[lang="en"]')
+    assert cell.evaluate("n => getComputedStyle(n).textAlign") in ("left", "start")
+    assert rows.nth(0).evaluate("n => getComputedStyle(n).backgroundColor") in (
+        "rgba(0, 0, 0, 0)", "transparent")  # fmt: skip
     # the report's CSS stays inside it: the page's own body keeps the browser's margin
     assert page.evaluate("getComputedStyle(document.body).margin") == "8px"
     ARTIFACTS.mkdir(exist_ok=True)

@@ -121,7 +121,16 @@ def test_the_report_in_chromium(
     assert requests == [path.as_uri()]  # nothing fetched but the page itself
     assert page.locator("script").count() == 0
     assert "<script>alert(1)</script>" in page.inner_text("#d1")  # shown as text
-    assert page.title() == f"ruen: {len(digests)} documents"
+    assert page.title() == f"ruen: {len(digests)} announcements"
+    assert page.locator("h1").first.inner_text() == "Digests of 2 announcements"
+    notice = page.inner_text(".notice")
+    assert f"Machine translation by ruen {ruen.__version__}" in notice and "check figures" in notice
+    assert page.locator(".legend li").count() == 4
+    count = page.inner_text("#d0 header .meta")
+    assert re.search(r"\d+ flags \(", count)  # as the text format counts them
+    link = page.locator("#d0 .summary a.to-text").first
+    target = link.get_attribute("href")
+    assert page.locator(target).count() == 1 and target.startswith("#d0-en-")
 
     rows = page.locator("#d0 table.bilingual tbody tr")
     assert rows.count() == len({r["paragraph"] for r in digests[0]["sentences"]})
@@ -145,6 +154,40 @@ def test_the_report_in_chromium(
     page.screenshot(path=str(ARTIFACTS / f"report-{name}.png"), full_page=True)
     page.close()
     assert (ARTIFACTS / f"report-{name}.png").stat().st_size > 10_000
+
+
+def test_the_report_printed_has_no_blank_page_and_keeps_the_highlight(
+    browser, tiny_model: Path, tmp_path: Path
+) -> None:
+    """The sample at the defaults (three key sentences), printed by Chromium: every page holds
+    text (no blank last page), no paragraph's row is split across pages, the highlight is
+    printed."""
+    pypdf = pytest.importorskip("pypdf", reason="reading the printed report needs ruen[test]")
+    import io
+
+    digest = ruen.digest(ruen.read_document(EXAMPLE), model=tiny_model, max_new_tokens=24)
+    path = tmp_path / "report.html"
+    path.write_text(report.to_html([digest.to_dict()]), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    key = page.locator(".s.key").first
+    assert key.evaluate("n => getComputedStyle(n).printColorAdjust") == "exact"
+    assert key.evaluate("n => getComputedStyle(n).breakInside") == "auto"
+    assert (
+        page.locator("table.bilingual tr").first.evaluate("n => getComputedStyle(n).breakInside")
+        == "avoid"
+    )
+    pdf = page.pdf(format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)
+    page.close()
+    pages = [p.extract_text().strip() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert pages and all(pages), [len(p) for p in pages]  # no blank page
+    rows = ["".join(r.split()) for r in (s["ru"] for s in digest.to_dict()["sentences"])]
+    joined = ["".join(p.split()) for p in pages]
+    for row in rows[:3]:  # a sentence is printed whole on one page
+        assert any(row[:40] in text and row[-20:] in text for text in joined), row[:40]
 
 
 def test_digest_json_renders_the_same(digests: list[dict]) -> None:

@@ -36,15 +36,23 @@ class Document:
     """One announcement: its plain text, and what is known about it besides."""
 
     text: str
+    """The plain text, paragraphs separated by blank lines."""
     title: str | None = None
+    """Its title (a page's headline, an act's subject), translated apart from the text."""
     date: str | None = None
+    """Its date, where it gives one (ISO 8601)."""
     url: str | None = None
+    """Where it came from, where known."""
     format: str = "text"
+    """How it was read: ``text``, ``markdown``, ``html``, ``jsonl``..."""
     encoding: str = "utf-8"
+    """The encoding its bytes were decoded from."""
     name: str | None = None
-    # What a reader of the digest should know of how the text was got: bytes that were not
-    # text replaced, a page cut at its size limit. Carried into the digest's ``notes``.
+    """Its id: the file's path, or the id given with it."""
     notes: tuple[str, ...] = ()
+    """What a reader of the digest should know of how the text was got: bytes that were not text
+    replaced, a page cut at its size limit. Carried into the digest's ``notes``.
+    """
 
     @property
     def cyrillic_share(self) -> float:

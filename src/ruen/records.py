@@ -7,10 +7,14 @@ streamed as JSON lines, rendered (``report.py``) and compared for equality.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruen.fidelity import KINDS, Flag
 from ruen.glossary import TermUse
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,17 @@ class NameUse:
     so)."""
 
     source: str
+    """The name as the Russian writes it (any case form: «Лаврову»)."""
     lemma: str
+    """Its nominative («Лавров»), the form the document's one spelling is keyed by."""
     kind: str
+    """``person`` or ``place``."""
     english: str
+    """The English spelling the sentence holds, or the one expected where it is missing."""
     how: str
+    """``found`` (the model wrote it), ``nbest`` (a hypothesis of the n-best list that holds it was
+    taken), ``prefix`` (forced as the start of a new decode) or ``missing``.
+    """
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,17 +49,29 @@ class SentenceRecord:
     and what the fidelity check found in its English (:func:`ruen.check`)."""
 
     index: int
+    """The sentence's position in the document, from 0."""
     start: int
+    """Its first character's offset in the document's text."""
     stop: int
+    """The offset just past its last character: ``text[start:stop]`` is the sentence."""
     ru: str
-    en: str | None  # None where the digest translated only the key sentences
+    """The Russian sentence."""
+    en: str | None
+    """Its English; None where the digest translated only the key sentences."""
     selected: bool
+    """Whether the summary keeps it as a key sentence."""
     score: float
-    repaired: bool = False  # the English is a better hypothesis than the model's own best
+    """Its summary score (higher: more central to the document)."""
+    repaired: bool = False
+    """Whether the English is a better hypothesis than the model's own best (repair took it)."""
     flags: tuple[Flag, ...] = ()
-    paragraph: int = 0  # which paragraph of the text (blank-line separated) it stands in
-    terms: tuple[TermUse, ...] = ()  # the glossary's terms in the Russian, and how each came out
-    names: tuple[NameUse, ...] = ()  # its people and places, and how each came out
+    """What the fidelity check found in the English (:class:`~ruen.Flag`)."""
+    paragraph: int = 0
+    """Which paragraph of the text (blank-line separated) it stands in, from 0."""
+    terms: tuple[TermUse, ...] = ()
+    """The glossary's terms in the Russian, and how each came out."""
+    names: tuple[NameUse, ...] = ()
+    """Its people and places, and how each came out (:class:`NameUse`)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -63,11 +86,17 @@ class Title:
     """A document's title: translated and checked like a sentence, never a key sentence."""
 
     ru: str
+    """The Russian title."""
     en: str | None
+    """Its English."""
     repaired: bool = False
+    """Whether the English is a better hypothesis than the model's own best."""
     flags: tuple[Flag, ...] = ()
+    """What the fidelity check found in the English."""
     terms: tuple[TermUse, ...] = ()
+    """The glossary's terms in the title, and how each came out."""
     names: tuple[NameUse, ...] = ()
+    """Its people and places, and how each came out."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,15 +112,25 @@ class Digest:
     """A whole announcement: every sentence with its translation, and the key ones marked."""
 
     sentences: list[SentenceRecord]
+    """Every sentence of the text, in order, each with its English and whether it is key."""
     model: str
+    """The model's name or path, as it was given."""
     k: int | float
+    """The key sentences asked for: a count (3) or a share of the sentences (0.3)."""
     settings: dict[str, Any] = field(default_factory=dict)
+    """What produced the digest (model fingerprint, backend, beam, summariser), so that it can be
+    reproduced.
+    """
     title: Title | None = None
+    """The document's title, translated and checked; None where it has none."""
     date: str | None = None
+    """The document's date, where it gives one (ISO 8601)."""
     url: str | None = None
-    id: str | None = None  # given with the document, or its file's path
-    # How the text was got, where a reader should know: bytes replaced, a page cut short.
+    """Where the document came from, where known."""
+    id: str | None = None
+    """The id given with the document, or its file's path."""
     notes: tuple[str, ...] = ()
+    """How the text was got, where a reader should know: bytes replaced, a page cut short."""
 
     @property
     def summary_en(self) -> list[str]:
@@ -127,13 +166,13 @@ class Digest:
 
         return to_markdown([self.to_dict()])
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pandas.DataFrame:
         """One row per sentence (``ruen[pandas]``): see :func:`ruen.to_pandas`."""
         from ruen.tables import to_pandas
 
         return to_pandas([self])
 
-    def to_arrow(self) -> Any:
+    def to_arrow(self) -> pyarrow.Table:
         """The rows of :meth:`to_pandas` as a ``pyarrow.Table`` (``ruen[arrow]``), which
         pandas and Polars both read."""
         from ruen.tables import to_arrow
@@ -163,7 +202,9 @@ class DocumentError:
     """A document of a corpus that could not be digested, and why: the run goes on."""
 
     id: str | None
+    """The document's id (its path, or the id given with it)."""
     error: str
+    """Why it could not be digested, in one line."""
 
     def __repr__(self) -> str:
         return f"<DocumentError {self.error}>"

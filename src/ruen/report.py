@@ -12,6 +12,7 @@ same.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from itertools import groupby
@@ -34,14 +35,23 @@ table.bilingual { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .bilingual th { text-align: left; font-size: .875rem; color: #666; padding: .25rem .5rem; }
 .bilingual td { vertical-align: top; padding: .5rem; border-top: 1px solid #eee;
                 overflow-wrap: anywhere; }
+/* A notebook's own table style (JupyterLab right-aligns every cell and stripes rows) must not
+   reach the report's: these rules are more specific than JupyterLab's. */
+table.bilingual th, table.bilingual td { text-align: left; }
+table.bilingual tbody tr { background: transparent; }
 .bilingual td[lang="ru"] { color: #333; }
 .s.key { background: var(--key); box-shadow: inset 3px 0 0 var(--key-edge); padding: 0 .15rem; }
 .flags { list-style: none; margin: .25rem 0 .5rem; padding: 0 0 0 .75rem;
          border-left: 2px solid var(--flag); }
 .flags li { color: var(--flag); font-size: .85rem; }
-.repaired { color: #1f6f43; font-size: .85rem; }
+.flags li.repaired, .repaired { color: #1f6f43; font-size: .85rem; }
 u.term { text-decoration: underline dotted #1f6f43; text-underline-offset: 2px; }
 footer { color: #666; font-size: .8rem; margin-top: 1rem; overflow-wrap: anywhere; }
+.notice { font-size: .875rem; color: #444; margin: .25rem 0 0; }
+.legend { font-size: .8rem; color: #555; margin: .25rem 0 0; padding: 0; list-style: none; }
+.legend li { display: inline; margin-right: .75rem; }
+.legend .flag-sample { color: var(--flag); }
+.summary a.to-text { font-size: .8rem; margin-left: .35rem; text-decoration: none; }
 footer code { font-size: .75rem; }
 nav ol { padding-left: 1.25rem; }
 @media (max-width: 640px) {
@@ -51,6 +61,21 @@ nav ol { padding-left: 1.25rem; }
   .bilingual tr, .bilingual td { display: block; width: 100%; }
   .bilingual td[lang="ru"] { border-top: 2px solid #ddd; }
   .bilingual td[lang="en"] { border-top: 0; padding-top: 0; }
+}
+/* Printed (or saved as PDF): the page's margins and background dropped, a paragraph's row never
+   split across pages, a headline never left at a page's foot, the key sentences' highlight
+   printed (browsers drop backgrounds unless told), and nothing that forces a page. */
+@media print {
+  @page { margin: 15mm; }
+  body { background: #fff; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  article { border: 0; padding: 0; margin: 0 0 1rem; }
+  .bilingual tr, .summary li, .flags { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, thead { break-after: avoid; page-break-after: avoid; }
+  .s.key { -webkit-print-color-adjust: exact; print-color-adjust: exact;
+           box-shadow: inset 3px 0 0 var(--key-edge); font-weight: 600; }
+  a.to-text { display: none; }
 }
 """
 CSP = (
@@ -67,18 +92,84 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and re.match(r"https?://", url) else None
 
 
-def to_html(results: Sequence[dict[str, Any]]) -> str:
+def to_html(results: Sequence[dict[str, Any]], *, generated: str | None = None) -> str:
     """One self-contained HTML page for one digest or a whole run."""
-    articles = [_article(n, result) for n, result in enumerate(results)]
-    nav = _nav(results)
-    head_title = _title_en(results[0]) if len(results) == 1 else f"ruen: {len(results)} documents"
+    head_title = (
+        _title_en(results[0]) if len(results) == 1 else f"ruen: {len(results)} announcements"
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(head_title)}</title><style>{STYLE}</style></head>\n"
-        f"<body><main>{nav}{''.join(articles)}</main></body></html>\n"
+        f"<body><main>{_body(results, 'd', generated)}</main></body></html>\n"
+    )
+
+
+def _body(results: Sequence[dict[str, Any]], prefix: str, generated: str | None) -> str:
+    """What a page and a notebook cell show: the heading of several digests (or none), the
+    notice, the legend, the articles, and their settings once where all share them."""
+    shared = _settings_footer(results)
+    articles = "".join(
+        _article(n, result, prefix, footer=not shared) for n, result in enumerate(results)
+    )
+    return f"{_page_header(results, prefix, generated)}{articles}{shared}"
+
+
+def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str | None) -> str:
+    """What a reader forwarded the page must know: that it is a machine translation, made
+    when, by which ruen and which model; and what the marks mean."""
+    from datetime import date
+
+    import ruen
+
+    models = sorted({str(r.get("model")) for r in results if r.get("model")})
+    made = generated or date.today().isoformat()
+    heading = ""
+    if len(results) > 1:
+        titles = "".join(
+            f'<li><a href="#{prefix}{n}">{_e(_title_en(r))}</a></li>' for n, r in enumerate(results)
+        )
+        heading = (
+            f"<h1>Digests of {len(results)} announcements</h1><nav><h2>Contents</h2>"
+            f"<ol>{titles}</ol></nav>"
+        )
+    by = f" with {_e(', '.join(models))}" if models else ""
+    notice = (
+        f'<p class="notice">Machine translation by ruen {_e(ruen.__version__)}{by}, made '
+        f"{_e(made)}: check figures, names and dates against the Russian before you quote "
+        "them.</p>"
+    )
+    legend = (
+        '<ul class="legend"><li><span class="s key">highlighted</span>: a key sentence</li>'
+        '<li><u class="term">underlined</u>: a glossary name</li>'
+        '<li class="flag-sample">red, under a sentence: a flag, something the English changed '
+        "or lost</li>"
+        '<li class="repaired">green: repaired, a better hypothesis of the model taken</li></ul>'
+    )
+    return f'<header class="page">{heading}{notice}{legend}</header>'
+
+
+def _settings_footer(results: Sequence[dict[str, Any]]) -> str:
+    """The settings that made the digests, once where every digest shares them (each
+    article carries its own where they differ)."""
+    done = [r for r in results if r.get("settings")]
+    if not done or len({_settings_line(r) for r in done}) != 1:
+        return ""
+    return f"<footer>Made by ruen: {_settings_line(done[0])}</footer>"
+
+
+def _settings_line(result: dict[str, Any]) -> str:
+    settings = result.get("settings", {})
+    signature = " ".join(
+        f"<code>{_e(value)}</code>"
+        for value in (settings.get("translation"), settings.get("summarizer"))
+        if value
+    )
+    return (
+        f"{signature}; mode {_e(settings.get('mode'))}, k {_e(result.get('k'))}, "
+        f"repair {'on' if settings.get('repair') else 'off'}."
     )
 
 
@@ -100,19 +191,24 @@ def scoped_style(scope: str = SCOPE) -> str:
     return re.sub(r"([^{}]+)\{", scoped, STYLE)
 
 
+_FRAGMENTS = itertools.count(1)
+
+
 def to_html_fragment(results: Sequence[dict[str, Any]]) -> str:
     """The digests' articles (and a table of contents for several) with the scoped CSS: what
-    a notebook shows for a :class:`~ruen.Digest`, or for :func:`show`."""
-    articles = "".join(_article(n, result) for n, result in enumerate(results))
-    nav = _nav(results)
+    a notebook shows for a :class:`~ruen.Digest`, or for :func:`show`. Each fragment's ids
+    are its own (``r3-d0``...), so that a notebook of several outputs has no id twice and a
+    contents link goes to its own output."""
+    prefix = f"r{next(_FRAGMENTS)}-d"
     return (
         f'<div class="ruen-report"><style>{scoped_style()}</style>'
-        f"<main>{nav}{articles}</main></div>"
+        f"<main>{_body(results, prefix, None)}</main></div>"
     )
 
 
 class Shown:
-    """Digests displayed as one page in a notebook (see :func:`show`)."""
+    """Digests shown as one page: in a notebook cell, the report with a table of contents;
+    ``to_html()`` for a file, ``_repr_markdown_()`` as Markdown (see :func:`show`)."""
 
     def __init__(self, results: list[dict[str, Any]]) -> None:
         self.results = results
@@ -125,6 +221,10 @@ class Shown:
 
     def __repr__(self) -> str:
         return f"<ruen report of {len(self.results)} digests>"
+
+    def to_html(self) -> str:
+        """The digests as one self-contained page (what ``--format html`` writes)."""
+        return to_html(self.results)
 
 
 def show(digests: Any) -> Shown:
@@ -140,21 +240,14 @@ def show(digests: Any) -> Shown:
     return Shown(results)
 
 
-def _nav(results: Sequence[dict[str, Any]]) -> str:
-    if len(results) < 2:
-        return ""
-    titles = [_title_en(result) for result in results]
-    items = "".join(f'<li><a href="#d{n}">{_e(t)}</a></li>' for n, t in enumerate(titles))
-    return f"<nav><h2>{len(results)} documents</h2><ol>{items}</ol></nav>"
-
-
 def _title_en(result: dict[str, Any]) -> str:
     title = result.get("title") or {}
     return title.get("en") or title.get("ru") or result.get("id") or "Digest"
 
 
-def _article(n: int, result: dict[str, Any]) -> str:
+def _article(n: int, result: dict[str, Any], prefix: str = "d", *, footer: bool = False) -> str:
     title = result.get("title")
+    anchor = f"{prefix}{n}"
     header = f"<h1>{_e(_title_en(result))}</h1>"
     if title:
         header += f'<p class="ru-title" lang="ru">{_e(title["ru"])}</p>'
@@ -165,51 +258,63 @@ def _article(n: int, result: dict[str, Any]) -> str:
         about.append(f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
     elif result.get("url"):
         about.append(_e(result["url"]))
-    if result.get("id"):
+    if result.get("id") and _title_en(result) != result["id"]:  # not said twice
         about.append(_e(result["id"]))
-    if about:
-        header += f'<p class="meta">{" · ".join(about)}</p>'
+    if result.get("error"):  # a document that could not be digested
+        if about:
+            header += f'<p class="meta">{" · ".join(about)}</p>'
+        error = str(result["error"])
+        error = error.removeprefix(f"{result.get('id')}: ") if result.get("id") else error
+        listed = f'<ul class="flags"><li class="flag">{_e(error)}</li></ul>'
+        return f'<article id="{anchor}"><header>{header}</header>{listed}</article>'
+    about.append(_flag_count(result))
+    header += f'<p class="meta">{" · ".join(about)}</p>'
     if result.get("notes"):
         header += "".join(f'<p class="meta note">Note: {_e(note)}</p>' for note in result["notes"])
-    if result.get("error"):  # a document that could not be digested
-        error = f'<ul class="flags"><li class="flag">{_e(result["error"])}</li></ul>'
-        return f'<article id="d{n}"><header>{header}</header>{error}</article>'
     records = result["sentences"]
     key = "".join(
-        f"<li>{_terms_marked(r['en'] or '', r.get('terms') or (), 'en')}{_flag_list(r)}</li>"
+        f"<li>{_terms_marked(r['en'] or '', r.get('terms') or (), 'en')}"
+        f'<a class="to-text" href="#{anchor}-en-{r["index"]}" title="where it stands in the '
+        f'text">¶</a>{_flag_list(r)}</li>'
         for r in records
         if r["selected"]
     )
     rows = []
     for _, paragraph in groupby(records, key=lambda r: r.get("paragraph", 0)):
         paragraph = list(paragraph)
-        ru = " ".join(_sentence(n, r, "ru") for r in paragraph)
-        en = " ".join(_sentence(n, r, "en") + _flag_list(r) for r in paragraph)
+        ru = " ".join(_sentence(anchor, r, "ru") for r in paragraph)
+        en = " ".join(_sentence(anchor, r, "en") + _flag_list(r) for r in paragraph)
         rows.append(f'<tr><td lang="ru">{ru}</td><td lang="en">{en}</td></tr>')
-    settings = result.get("settings", {})
-    signature = " ".join(
-        f"<code>{_e(value)}</code>"
-        for value in (settings.get("translation"), settings.get("summarizer"))
-        if value
-    )
-    footer = (
-        f"<footer>Made by ruen: {signature}; mode {_e(settings.get('mode'))}, "
-        f"k {_e(result.get('k'))}, repair {'on' if settings.get('repair') else 'off'}.</footer>"
-    )
     return (
-        f'<article id="d{n}"><header>{header}</header>'
+        f'<article id="{anchor}"><header>{header}</header>'
         f'<section class="summary"><h2>Key sentences</h2><ol>{key}</ol></section>'
         '<section class="text"><h2>Full text</h2><table class="bilingual">'
         '<thead><tr><th lang="ru">Русский</th><th>English</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>{footer}</article>"
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
+        + (f"<footer>Made by ruen: {_settings_line(result)}</footer>" if footer else "")
+        + "</article>"
     )
 
 
-def _sentence(n: int, record: dict[str, Any], lang: str) -> str:
+def _flag_count(result: dict[str, Any]) -> str:
+    """ "3 flags (number 2, name 1)", as the text format says it."""
+    records = [*result.get("sentences", ()), *([result["title"]] if result.get("title") else [])]
+    counts: dict[str, int] = {}
+    for record in records:
+        for flag in record.get("flags", ()):
+            counts[flag["kind"]] = counts.get(flag["kind"], 0) + 1
+    total = sum(counts.values())
+    if not total:
+        return "no flags"
+    kinds = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+    return f'<span class="flag-count">{total} flag{"s" if total != 1 else ""} ({_e(kinds)})</span>'
+
+
+def _sentence(anchor: str, record: dict[str, Any], lang: str) -> str:
     text = record[lang] if record[lang] is not None else "—"
     classes = "s key" if record["selected"] else "s"
     body = _terms_marked(text, record.get("terms") or (), lang)
-    return f'<span class="{classes}" id="d{n}-{lang}-{record["index"]}">{body}</span>'
+    return f'<span class="{classes}" id="{anchor}-{lang}-{record["index"]}">{body}</span>'
 
 
 def _terms_marked(text: str, terms: Sequence[dict[str, Any]], lang: str) -> str:

@@ -10,15 +10,29 @@ with its error, so that nothing drops out of a count unseen.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruen.errors import MissingExtraError
 from ruen.records import Digest, DocumentError
 
-COLUMNS = (
-    "id", "index", "paragraph", "start", "stop", "ru", "en", "selected", "score", "repaired",
-    "flag_kinds", "flag_messages", "terms", "error",
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+# One name and one type per column, whatever fails: a failed document's row has None in its
+# text and number columns, empty lists in its list columns, and its error as text.
+DOCUMENT_COLUMNS = ("id", "title_ru", "title_en", "date", "url", "model")
+SENTENCE_COLUMNS = (
+    "index", "paragraph", "start", "stop", "ru", "en", "selected", "score", "repaired",
 )  # fmt: skip
+LIST_COLUMNS = ("flags", "terms", "names")
+COLUMNS = (*DOCUMENT_COLUMNS, *SENTENCE_COLUMNS, *LIST_COLUMNS, "error")
+# The fields of each entry of a list column (Arrow's struct fields; dicts in pandas).
+FIELDS = {
+    "flags": ("kind", "source", "target", "message"),
+    "terms": ("source", "target", "how"),
+    "names": ("source", "lemma", "kind", "english", "how"),
+}
 
 
 def rows(digests: Iterable[Digest | DocumentError]) -> list[dict[str, Any]]:
@@ -26,14 +40,23 @@ def rows(digests: Iterable[Digest | DocumentError]) -> list[dict[str, Any]]:
     out = []
     for item in digests:
         if isinstance(item, DocumentError):
-            out.append({**dict.fromkeys(COLUMNS), "id": item.id, "error": item.error})
+            row = {**dict.fromkeys(COLUMNS), "id": item.id, "error": item.error}
+            out.append({**row, **{column: [] for column in LIST_COLUMNS}})
             continue
         if not isinstance(item, Digest):
             raise TypeError(f"to_pandas takes Digests, not {type(item).__name__}")
+        document = {
+            "id": item.id,
+            "title_ru": item.title.ru if item.title else None,
+            "title_en": item.title.en if item.title else None,
+            "date": item.date,
+            "url": item.url,
+            "model": item.model,
+        }
         for record in item.sentences:
             out.append(
                 {
-                    "id": item.id,
+                    **document,
                     "index": record.index,
                     "paragraph": record.paragraph,
                     "start": record.start,
@@ -43,45 +66,53 @@ def rows(digests: Iterable[Digest | DocumentError]) -> list[dict[str, Any]]:
                     "selected": record.selected,
                     "score": record.score,
                     "repaired": record.repaired,
-                    "flag_kinds": [flag.kind for flag in record.flags],
-                    "flag_messages": [flag.message for flag in record.flags],
-                    "terms": [f"{t.source} → {t.target} ({t.how})" for t in record.terms],
+                    "flags": [flag.to_dict() for flag in record.flags],
+                    "terms": [term.to_dict() for term in record.terms],
+                    "names": [name.to_dict() for name in record.names],
                     "error": None,
                 }
             )
     return out
 
 
-def to_pandas(digests: Iterable[Digest | DocumentError]) -> Any:
+def to_pandas(digests: Iterable[Digest | DocumentError]) -> pandas.DataFrame:
     """A ``pandas.DataFrame`` of every sentence of ``digests`` (``digest_many``'s output
-    will do), one row each: id, index, paragraph, start, stop, ru, en, selected, score,
-    repaired, flag kinds, flag messages, glossary terms; a document that failed is one row
-    with its ``error``."""
+    will do), one row each: its document's id, title (Russian and English), date, url and
+    model; the sentence's index, paragraph, offsets, Russian, English, whether it is key, its
+    score, whether repair changed it; its ``flags`` (a list of dicts: kind, source, target,
+    message), glossary ``terms`` (source, target, how) and ``names`` (source, lemma, kind,
+    english, how). A document that failed is one row with its ``error`` (text), ``pandas.NA``
+    in the other text and number columns, empty lists in the list columns.
+
+    >>> table = ruen.to_pandas(digests)  # doctest: +SKIP
+    >>> table[table.flags.str.len() > 0]  # doctest: +SKIP"""
     try:
         import pandas
     except ImportError:
         raise MissingExtraError("ruen.to_pandas", "pandas", "pandas") from None
     table = pandas.DataFrame(rows(digests), columns=list(COLUMNS))
-    # Nullable types: a failed document's row has no index or selection, and a mask such as
-    # table[table["selected"]] must still work (NA counts as not selected).
+    # Nullable types: a failed document's row has no index, selection or text (pandas.NA in
+    # each, never NaN in one and None in another), and a mask such as table[table["selected"]]
+    # must still work (NA counts as not selected).
     return table.astype(
         {"index": "Int64", "paragraph": "Int64", "start": "Int64", "stop": "Int64",
-         "selected": "boolean", "repaired": "boolean", "score": "Float64"}
+         "selected": "boolean", "repaired": "boolean", "score": "Float64",
+         **{column: "string" for column in (*DOCUMENT_COLUMNS, "ru", "en", "error")}}
     )  # fmt: skip
 
 
-def to_arrow(digests: Iterable[Digest | DocumentError]) -> Any:
-    """The rows of :func:`to_pandas` as a ``pyarrow.Table``."""
+def to_arrow(digests: Iterable[Digest | DocumentError]) -> pyarrow.Table:
+    """The rows of :func:`to_pandas` as a ``pyarrow.Table`` (the list columns as lists of
+    structs), which pandas and Polars both read."""
     try:
         import pyarrow
     except ImportError:
         raise MissingExtraError("ruen.to_arrow", "arrow", "pyarrow") from None
     text, number, flag = pyarrow.string(), pyarrow.int64(), pyarrow.bool_()
-    texts = pyarrow.list_(pyarrow.string())
-    schema = pyarrow.schema(
-        [("id", text), ("index", number), ("paragraph", number), ("start", number),
-         ("stop", number), ("ru", text), ("en", text), ("selected", flag),
-         ("score", pyarrow.float64()), ("repaired", flag), ("flag_kinds", texts),
-         ("flag_messages", texts), ("terms", texts), ("error", text)]
-    )  # fmt: skip
+    types = {**dict.fromkeys((*DOCUMENT_COLUMNS, "ru", "en", "error"), text),
+             **dict.fromkeys(("index", "paragraph", "start", "stop"), number),
+             "selected": flag, "repaired": flag, "score": pyarrow.float64()}  # fmt: skip
+    for column, names in FIELDS.items():
+        types[column] = pyarrow.list_(pyarrow.struct([(name, text) for name in names]))
+    schema = pyarrow.schema([(column, types[column]) for column in COLUMNS])
     return pyarrow.Table.from_pylist(rows(digests), schema=schema)

@@ -70,7 +70,7 @@ class _KeepExamples(argparse.HelpFormatter):
 EXAMPLES = {
     "digest": "ruen digest note.html --format html -o note-en.html --glossary ru-gov",
     "follow": "ruen follow sources.txt --store follow.sqlite -o new.jsonl",
-    "briefing": "ruen briefing --store follow.sqlite --since 24h --format html -o briefing.html",
+    "briefing": "ruen briefing --store f.sqlite --since 24h --format html -o today.html",
     "translate": "ruen translate note.txt --format json -o note.json",
     "split": "ruen split note.txt --format json",
     "summarize": "ruen summarize note.txt -k 0.3",

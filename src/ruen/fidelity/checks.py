@@ -47,9 +47,13 @@ class Flag:
     understands."""
 
     kind: str
+    """One of :data:`~ruen.fidelity.checks.KINDS` (``number``, ``date``, ``name``, ``term``...)."""
     source: str | None
+    """The span of the Russian it concerns, where there is one."""
     target: str | None
+    """The span of the English it concerns, where there is one."""
     message: str
+    """A line a reader understands."""
 
     def __repr__(self) -> str:
         return f"<Flag {self.kind}: {self.message}>"

@@ -58,15 +58,23 @@ def keep_names(
     if wanting and translator is not None and getattr(options, "repair", False):
         from ruen.glossary import Glossary, Term
 
+        terms: dict[str, Term] = {}  # one glossary for the document's wanted names
+        only: list[set[str]] = []
         for n in wanting:
-            terms = {
-                r.entity.head_lemma: Term(r.entity.head_lemma, spelling[_key(r)])
-                for r in found[n]
-                if _wants(r, spelling)
-            }
-            names = Glossary(list(terms.values()), keys=name_keys)
-            kept = translator.keep_terms([russian[n]], [english[n] or ""], names, options)
-            (text, uses) = kept[0]
+            lemmas = set()
+            for r in found[n]:
+                if _wants(r, spelling):
+                    terms.setdefault(
+                        r.entity.head_lemma, Term(r.entity.head_lemma, spelling[_key(r)])
+                    )
+                    lemmas.add(r.entity.head_lemma)
+            only.append(lemmas)
+        names = Glossary(list(terms.values()), keys=name_keys)
+        texts = [russian[n] for n in wanting]
+        kept = translator.keep_terms(
+            texts, [english[n] or "" for n in wanting], names, options, only=only
+        )  # all at once: batched decodes, not one per sentence
+        for n, (text, uses) in zip(wanting, kept):
             new[n] = text
             for use in uses:
                 how[(n, use.target)] = use.how

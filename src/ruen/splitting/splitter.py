@@ -49,8 +49,11 @@ class Span:
     """One sentence: ``text == source[start:stop]``."""
 
     start: int
+    """The sentence's first character's offset in the text."""
     stop: int
+    """The offset just past its last character."""
     text: str
+    """The sentence: ``source[start:stop]``."""
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:

@@ -22,6 +22,8 @@ from typing import Any, Protocol
 # Hypotheses a search for a better translation reads: repair's for a figure, the glossary's for
 # a term (the same width, so that one search serves both).
 NBEST = 8
+# Forced-prefix decodes CTranslate2 runs at once (sentences of one document, at most).
+PREFIX_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -398,27 +400,38 @@ class CTranslate2Engine:
         ``target_prefix``), or None where the prefix leaves the model no room."""
         tokenizer = self.tokenizer
         resolved = settings.resolved()
-        results: list[str | None] = []
-        for source, prefix in zip(self._source(texts), prefixes):
+        results: list[str | None] = [None] * len(texts)
+        # CTranslate2 takes one decoding length per call: the texts are decoded together
+        # wherever their lengths agree (with the model's defaults, the most new tokens fill
+        # the model's positions and the fewest are none, so every text agrees: one batched
+        # call, not one per text).
+        groups: dict[tuple[int, int], list[tuple[int, list[str], list[str]]]] = {}
+        for n, (source, prefix) in enumerate(zip(self._source(texts), prefixes)):
             target = tokenizer.convert_ids_to_tokens(target_ids(tokenizer, prefix))
             room = prefix_room(len(target), settings, limit)
             if room is None:
-                results.append(None)
                 continue
             longest, shortest = room
-            (found,) = self.translator.translate_batch(
-                [source],
-                target_prefix=[target],
+            # At least the prefix is always written: a minimum of none is the same as one of
+            # the prefix's length.
+            lengths = (len(target) + longest, len(target) + shortest if shortest else 0)
+            groups.setdefault(lengths, []).append((n, source, target))
+        for (most, fewest), group in groups.items():
+            found = self.translator.translate_batch(
+                [source for _, source, _ in group],
+                target_prefix=[target for _, _, target in group],
                 beam_size=int(resolved["beam_size"]),
-                max_decoding_length=len(target) + longest,
-                min_decoding_length=len(target) + shortest,
+                max_decoding_length=most,
+                min_decoding_length=fewest,
                 length_penalty=float(resolved["length_penalty"]),
                 max_input_length=0,
+                max_batch_size=PREFIX_BATCH,
             )
-            tokens = found.hypotheses[0]
-            results.append(
-                tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
-            )
+            for (n, _, _), result in zip(group, found):
+                tokens = result.hypotheses[0]
+                results[n] = tokenizer.decode(
+                    tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True
+                )
         release_freed_memory()
         return results
 

@@ -21,17 +21,28 @@ class TranslateOptions:
     (opus-mt-ru-en: beam 6, up to 512 tokens), as transformers does."""
 
     beam_size: int | None = None
+    """Beams searched; None: the model's own (opus-mt-ru-en: 6)."""
     max_new_tokens: int | None = None
+    """Tokens of English at most per sentence; None: the model's own (512)."""
     min_new_tokens: int | None = None
-    # Sentences sorted by length into batches of at most this many sentences and tokens.
+    """Tokens of English at least (the speed benchmarks force an output length with it); None: the
+    model's own.
+    """
     batch_size: int = 32
+    """Sentences per batch at most: sentences are sorted by length into batches of at most this
+    many sentences and ``max_batch_tokens`` tokens.
+    """
     max_batch_tokens: int = 4096
-    # Replace a translation that changed a figure, date, address or name, or left Russian
-    # in, by the best hypothesis of the model's n-best list that does so less.
+    """Tokens per batch at most."""
     repair: bool = False
-    # House names to keep (:class:`~ruen.Glossary`): enforced in the English where ``repair``
-    # is on, reported and flagged either way.
+    """Replace a translation that changed a figure, date, address or name, or left Russian in, by
+    the best hypothesis of the model's n-best list that does so less (``ruen digest`` does by
+    default).
+    """
     glossary: Glossary | None = None
+    """House names to keep (:class:`~ruen.Glossary`): enforced in the English where ``repair`` is
+    on, reported and flagged either way.
+    """
 
     def __post_init__(self) -> None:
         for name, lowest, optional in (

@@ -35,12 +35,20 @@ def apply_glossary(
     repairable: Callable[[str, str], int],
     limit: int,
     searched: dict[str, list[str]] | None = None,
+    only: dict[str, set[str]] | None = None,
 ) -> dict[str, tuple[TermUse, ...]]:
     """How each piece's terms got into its English; ``outputs`` is updated in place where
     enforcement changed a translation. ``enforce=False`` only reports (found or missing).
     ``searched`` holds n-best lists already made (by repair, at the same width), which the
-    first step reads instead of searching again."""
-    work = _Terms(engine, glossary, outputs, settings, {p: glossary.find(p) for p in pieces})
+    first step reads instead of searching again. ``only``: for a piece named there, the
+    terms (by their source) it is to keep, the glossary's other terms left alone in it."""
+    matches = {p: glossary.find(p) for p in pieces}
+    if only:
+        matches = {
+            p: [m for m in found if p not in only or m.term.source in only[p]]
+            for p, found in matches.items()
+        }
+    work = _Terms(engine, glossary, outputs, settings, matches)
     termed = [piece for piece in pieces if work.matches[piece]]
     for piece in termed:
         work.how[piece] = dict.fromkeys(work.held(piece, outputs[piece]), "found")

@@ -32,9 +32,13 @@ class Translation:
     digest, which sees the whole document)."""
 
     text: str
+    """The English."""
     repaired: bool = False
+    """Whether repair chose it over the model's own best."""
     terms: tuple[TermUse, ...] = ()
+    """How each glossary term of the Russian got into it."""
     names: tuple[Any, ...] = ()
+    """How each person and place did (set by the digest, which sees the whole document)."""
 
 
 _NOTHING = Translation("")
@@ -339,11 +343,15 @@ class Translator:
         english: list[str],
         glossary: Glossary,
         options: TranslateOptions | None = None,
+        *,
+        only: list[set[str]] | None = None,
     ) -> list[tuple[str, tuple[TermUse, ...]]]:
         """Each text's English with the glossary's terms kept, as translation keeps them (the
         n-best list, then a forced prefix), starting from the English given: the step that
-        keeps a document's people and places (``ruen.names.keep``). A text the model reads in
-        more than one piece keeps its English, its terms reported as they are."""
+        keeps a document's people and places (``ruen.names.keep``), all its sentences in
+        one batched call. ``only``: for each text, the terms (by source) it is to keep. A text
+        the model reads in more than one piece keeps its English, its terms reported as they
+        are."""
         chosen = TranslateOptions.build(options, {})
         settings = self.settings(chosen)
         batching = {
@@ -358,6 +366,7 @@ class Translator:
             and self.split_long(text) == [text]
         ]
         outputs = dict(zip(texts, english))
+        wanted = None if only is None else dict(zip(texts, only))
         uses = apply_glossary(
             self.engine,
             glossary,
@@ -368,6 +377,7 @@ class Translator:
             enforce=chosen.repair,
             repairable=_repairable,
             limit=self.max_input_tokens,
+            only=wanted,
         )
         as_is = {
             text: tuple(
@@ -375,6 +385,7 @@ class Translator:
                     m.text, m.term.target, "found" if glossary.held(outputs[text], m) else "missing"
                 )
                 for m in glossary.find(text)
+                if wanted is None or m.term.source in wanted[text]
             )
             for text in texts
             if text not in uses
