@@ -187,6 +187,32 @@ def worker(
     }
 
 
+def record_long(figures: dict, count: int, flagged: float | None) -> None:
+    """Save a long-notes run (the peak after each tenth of the notes) as the result the docs
+    and README show."""
+    from results import save
+
+    samples = figures["peak after each tenth"]
+    rows = [[f"{(n + 1) * count // 10:,} notes", peak] for n, peak in enumerate(samples)]
+    save(
+        "long_notes",
+        f"{count:,} notes through digest_many, every sentence repaired: peak MB as they pass",
+        ["notes done", "peak MB"],
+        rows,
+        signature=(
+            f"model:marian-real-size-random|backend:default|beam:4|tokens:30|"
+            f"flagged:{flagged if flagged is not None else 1.0}|"
+            f"{package_versions('ruen', 'ctranslate2')}"
+        ),
+        command=(
+            f"python benchmarks/corpus.py --worker long-notes --documents 2 --long {count} "
+            f"--flagged {flagged if flagged is not None else 1.0}"
+        ),
+        peak_mb=round(figures["peaks"]["process"]),
+        seconds=round(figures["seconds"]),
+    )
+
+
 def _long(system: str, count: int, options, load: dict) -> dict:
     """Memory on many notes, on one long text, and of the summariser alone."""
     import ruen
@@ -300,7 +326,16 @@ def main() -> None:
     parser.add_argument(
         "--repair-cost", action="store_true", help="digest_many at 0, 10 and 100 %% flagged"
     )
+    parser.add_argument(
+        "--record-long",
+        metavar="FILE",
+        help="save the figures a --worker long-notes run printed (its stdout) as the result",
+    )
     args = parser.parse_args()
+    if args.record_long:
+        figures = json.loads(Path(args.record_long).read_text(encoding="utf-8").splitlines()[-1])
+        record_long(figures, args.long or figures["items"], args.flagged)
+        return
     if args.worker:
         figures = worker(
             args.worker,
@@ -348,6 +383,11 @@ def main() -> None:
             f"digest_many on {args.documents} documents, ruen's defaults, by share repaired",
             ["sentences flagged", "documents/min", "× none flagged", "peak MB"],
             rows,
+            signature=(
+                f"model:marian-real-size-random|backend:default|beam:4|tokens:30|"
+                f"window:{args.window}|{package_versions('ruen', 'ctranslate2')}"
+            ),
+            command=f"python benchmarks/corpus.py --documents {args.documents} --repair-cost",
             chart={"x": "sentences flagged", "y": "documents/min", "ylabel": "documents/min"},
         )
     for budget in args.budgets:
@@ -362,6 +402,8 @@ def main() -> None:
         for system in ("long-notes", "long-text", "summarize"):
             r = measure(system, args.documents, args.window, args.long, flagged=1.0)
             print(f"{system} ({args.long}, every sentence flagged): {json.dumps(r)}", flush=True)
+            if system == "long-notes":
+                record_long(r, args.long, 1.0)
     versions = package_versions("ruen", "ctranslate2", "distributed")
     setup = (
         f"model:marian-real-size-random|backend:default|repair:on|beam:4|tokens:30|"

@@ -368,6 +368,7 @@ def main() -> None:
     print(
         "| corrupted pairs | | " + " | ".join(str(totals[c]) for c in totals) + f" | {count} | | |"
     )
+    table = []
     for name, (version, _) in [*systems.items(), ("ruen, a new flag", ("", None))]:
         hits = new_flag if name == "ruen, a new flag" else caught[name]
         rates = [100 * hits[c] / totals[c] for c in totals]
@@ -379,6 +380,12 @@ def main() -> None:
             + " | ".join(f"{r:.1f} %" for r in rates)
             + f" | {overall:.1f} % | {sum(rates) / len(rates):.1f} % | {pace} |"
         )
+        table.append(
+            [f"{name} {version}".strip(),
+             round(100 * sum(flagged[name]) / n, 2) if name in flagged else None,
+             *[round(r, 1) for r in rates], round(overall, 1), round(sum(rates) / len(rates), 1),
+             round(speed[name]) if name in speed else None]
+        )  # fmt: skip
     number_kinds = [c for c in totals if c in list(CORRUPTIONS)[:4]]
     numbers_total = sum(totals[c] for c in number_kinds)
     print("\nOn the four number corruptions alone (detection at false alarms):")
@@ -397,6 +404,19 @@ def main() -> None:
         f"{name.split()[0]}:{version}" for name, (version, _) in list(systems.items())[1:]
     )
     print(f"\nsignature: {signature}")
+    from results import save
+
+    save(
+        "fidelity",
+        "Corruptions caught and false alarms on human references",
+        ["checker", "false alarms %", *[f"{c} %" for c in totals], "all corruptions %",
+         "mean of kinds %", "pairs/s"],
+        table,
+        signature=signature,
+        command="python benchmarks/fidelity.py",
+        pairs=n,
+        corruptions=count,
+    )  # fmt: skip
     if args.show_flags:
         for (set_name, ru, en), flags in flagged_refs:
             verdict = judged.get((set_name, en), "not judged")

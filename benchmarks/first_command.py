@@ -55,6 +55,7 @@ def main() -> None:
     cache = WORK / "ruen-cache" / "ctranslate2"
     fresh = not cache.is_dir() or not any(cache.iterdir())
     seconds, peak, stderr = run()  # the default: converts once where nothing is converted yet
+    first = {"fresh": fresh, "seconds": round(seconds, 1), "peak_mb": round(peak)}
     if fresh:
         print(f"first run, converting once: {seconds:.1f} s, peak {peak:.0f} MB")
         print("".join(f"  stderr: {line}\n" for line in stderr.splitlines()))
@@ -79,6 +80,18 @@ def main() -> None:
     versions = package_versions("ruen", "ctranslate2", "transformers", "torch")
     setup = f"model:marian-real-size-random|tokens:30|beam:default|rounds:best-of-{args.rounds}"
     print(f"signature: {setup}|{versions}")
+    from results import save
+
+    save(
+        "first_command",
+        "README's first command: seconds and peak MB, before and now",
+        ["README's first command", "seconds", "peak MB"],
+        [[name, round(r[0], 1), round(r[1])] for name, r in results.items()],
+        signature=f"{setup}|{versions}",
+        command="python benchmarks/first_command.py"
+        + (f" --rounds {args.rounds}" if args.rounds != 2 else ""),
+        first_run=first,
+    )
 
 
 if __name__ == "__main__":

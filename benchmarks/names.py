@@ -202,11 +202,11 @@ LOAD = {
 
 
 def memory(code: str) -> float:
-    """The MB a finder adds to a fresh Python process that has imported ruen."""
-    script = (
-        "import resource, ruen; base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-        f"{code}; print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)"
-    )
+    """The MB a finder adds to a fresh Python process that has imported ruen: its peak RSS
+    (VmHWM, which starts afresh at exec; ru_maxrss would count the benchmark's own process,
+    which the child was forked from) after the finder ran, less that after ``import ruen``."""
+    peak = "int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
+    script = f"import ruen; base = {peak}; {code}; print(({peak} - base) / 1024)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True)  # fmt: skip
     return float(out.stdout.strip().splitlines()[-1])
@@ -300,21 +300,37 @@ def main() -> None:
     versions = f"ruen:{ruen.__version__}|targets:natasha-ner|seed:{SEED}|pairs:{len(rows)}"
     print(f"\n{len(picked)} people and places located in the references, corrupted; "
           f"signature: {versions}")  # fmt: skip
-    save("names", "People and places: false alarms on references, corruptions caught", columns,
-         table, signature=versions, command="python benchmarks/names.py",
-         chart={"x": "finder", "y": ["false alarms %", "caught %"], "ylabel": "%"})  # fmt: skip
+    about = {"signature": versions, "chart": {"x": "finder", "y": ["false alarms %", "caught %"],
+             "ylabel": "%"}}  # fmt: skip
+    title = "People and places: false alarms on references, corruptions caught"
+    save("names", title, columns, table, command="python benchmarks/names.py --no-cost", **about)
     print(f"peak MB of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     if args.no_cost:
         return
     plain, named = cost(args.documents)
+    ratio = named["seconds"] / plain["seconds"]
     print(
-        f"\nBenchmark documents (120 WMT documents, {plain['sentences']} sentences), the "
-        "real-size random model, ruen's defaults but beam 4 and 30 tokens forced (corpus.py): "
-        f"{plain['seconds']:.1f} s without names, {named['seconds']:.1f} s with them "
-        f"({named['names']} people and places, {named['kept']} kept by n-best or prefix): "
-        f"{named['seconds'] / plain['seconds']:.2f}× (target ≤ 1.25×); peak "
-        f"{plain['peak MB']:.0f} and {named['peak MB']:.0f} MB"
+        f"\nBenchmark documents ({args.documents} WMT documents, {plain['sentences']} sentences), "
+        "the real-size random model, ruen's defaults but beam 4 and 30 tokens forced "
+        f"(corpus.py): {plain['seconds']:.1f} s without names, {named['seconds']:.1f} s with "
+        f"them ({named['names']} people and places, {named['kept']} kept by n-best or prefix): "
+        f"{ratio:.2f}× (target ≤ 1.25×); peak {plain['peak MB']:.0f} and "
+        f"{named['peak MB']:.0f} MB"
     )
+    cost_figures = {
+        "documents": args.documents,
+        "sentences": plain["sentences"],
+        "seconds_without": round(plain["seconds"], 1),
+        "seconds_with": round(named["seconds"], 1),
+        "ratio": round(ratio, 2),
+        "names": named["names"],
+        "kept": named["kept"],
+        "peak_mb": [round(plain["peak MB"]), round(named["peak MB"])],
+    }
+    command = "python benchmarks/names.py" + (
+        f" --documents {args.documents}" if args.documents != 120 else ""
+    )
+    save("names", title, columns, table, command=command, cost=cost_figures, **about)
 
 
 if __name__ == "__main__":

@@ -20,13 +20,26 @@ RESULTS = ROOT / "docs" / "pages" / "benchmarks"
 CHARTS = ROOT / "docs" / "pages" / "img" / "charts"
 
 
-def save(name: str, title: str, columns: list[str], rows: list[list[Any]], **about: Any) -> Path:
-    """Write one result table (and what the run was: ``signature``, ``chart``...) as JSON,
-    then draw its chart."""
+def save(
+    name: str,
+    title: str,
+    columns: list[str],
+    rows: list[list[Any]],
+    *,
+    signature: str,
+    command: str,
+    **about: Any,
+) -> Path:
+    """Write one result table as JSON, with what reproduces it (``signature``: the data,
+    settings and versions; ``command``: the command line that ran it) and anything else the
+    run knows (``chart``, headline figures...), then draw its chart. The site shows the table
+    from this file (``<!-- ruen: results NAME -->``), and README's headline figures are read
+    from these files (``benchmarks/headline.py``)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     data = {"name": name, "title": title, "measured": date.today().isoformat(),
-            "columns": columns, "rows": rows, **about}  # fmt: skip
+            "signature": signature, "command": command, "columns": columns, "rows": rows,
+            **about}  # fmt: skip
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     draw(path)
     return path

@@ -161,6 +161,26 @@ def main() -> None:
         + f"|python:{sys.version.split()[0]}"
     )
     print(f"\nsignature: {signature}")
+    from results import save
+
+    corpora = list(FILES)
+    table = []
+    for name, by_corpus in results.items():
+        f1 = [by_corpus[c]["f1"] for c in corpora]
+        gold = sum(by_corpus[c]["sentences_per_s"] * by_corpus[c]["seconds"] for c in corpora)
+        elapsed = sum(by_corpus[c]["seconds"] for c in corpora)
+        lost = sum(int(by_corpus[c]["lost"]) for c in corpora)
+        mean = round(sum(f1) / len(f1), 1)
+        table.append([name, *[round(v, 2) for v in f1], mean, round(gold / elapsed), lost])
+    save(
+        "segmentation",
+        "Russian sentence splitting: exact-sentence F1 on the UD treebanks",
+        ["splitter", *corpora, "mean F1", "sentences/s", "lost docs"],
+        table,
+        signature=signature,
+        command="python benchmarks/segmentation.py",
+        chart={"x": "splitter", "y": "mean F1", "ylabel": "mean exact-sentence F1"},
+    )
     if args.json:
         args.json.write_text(json.dumps({"signature": signature, "results": results}, indent=2))
 

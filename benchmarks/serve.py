@@ -190,6 +190,7 @@ def main() -> None:
         ["clients", "p50 s", "p95 s", "sentences/s", "% of digest_many", "server peak MB"],
         rows,
         signature=signature,
+        command="python benchmarks/serve.py " + " ".join(sys.argv[1:]),
         chart={"x": "clients", "y": "sentences/s", "ylabel": "sentences/s"},
     )
 

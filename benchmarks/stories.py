@@ -90,8 +90,9 @@ def reprints(docs: list[list[str]], rng: random.Random) -> list[tuple[int, str, 
     return made
 
 
-def sweep(docs: list[list[str]], made: list[tuple[int, str, str]]) -> None:
+def sweep(docs: list[list[str]], made: list[tuple[int, str, str]]) -> list[list]:
     day = datetime(2026, 11, 30)
+    table = []
     kinds = sorted({kind for _, kind, _ in made})
     print("| containment | false merges | " + " | ".join(kinds) + " | all reprints |")
     print("|---|---|" + "---|" * (len(kinds) + 1))
@@ -116,7 +117,10 @@ def sweep(docs: list[list[str]], made: list[tuple[int, str, str]]) -> None:
         cells = " | ".join(f"{100 * found[k] / total[k]:.1f} %" for k in kinds)
         share = 100 * sum(found.values()) / sum(total.values())
         print(f"| {threshold:.1f} | {false} | {cells} | {share:.1f} % |")
+        shares = [round(100 * found[k] / total[k], 1) for k in kinds]
+        table.append([threshold, false, *shares, round(share, 1)])
     print(f"\n{len(docs)} stories, {len(made)} reprints ({len(made) // len(kinds)} of each kind)")
+    return [["containment", "false merges", *[f"{k} %" for k in kinds], "all reprints %"], table]
 
 
 def speed(docs: list[list[str]], count: int, rng: random.Random) -> None:
@@ -327,18 +331,32 @@ def main() -> None:
     rng = random.Random(args.seed)
     docs = originals()
     made = reprints(docs, rng)
-    sweep(docs, made)
+    columns, table = sweep(docs, made)
     if args.same_story:
         same_story(docs, made)
     if args.speed:
         speed(docs, args.speed, rng)
     from importlib.metadata import version
 
-    print(
-        f"\nsignature: data:wmt21+wmt22|shingle:{stories.SHINGLE_WORDS}w|perm:{stories.NUM_PERM}|"
+    from results import save
+
+    signature = (
+        f"data:wmt21+wmt22|shingle:{stories.SHINGLE_WORDS}w|perm:{stories.NUM_PERM}|"
         f"bands:{stories.BANDS}|seed:{args.seed}|rensa:{version('rensa')}|"
         f"python:{sys.version.split()[0]}"
     )
+    print(f"\nsignature: {signature}")
+    shipped = next(row for row in table if row[0] == stories.CONTAINMENT)
+    save(
+        "stories",
+        f"Reprints found and false merges, {len(docs)} WMT stories, by containment threshold",
+        columns,
+        table,
+        signature=signature,
+        command="python benchmarks/stories.py --speed 0",
+        shipped={"containment": stories.CONTAINMENT, "false_merges": shipped[1],
+                 "reprints_found": shipped[-1]},
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -187,6 +187,19 @@ def main() -> None:
         f"summarizer:{summarization.SIGNATURE}|" + "|".join(versions)
     )
     print(f"\nsignature: {signature}")
+    from results import save
+
+    keys = ("r1", "r2", "rlsum", "precision", "recall", "f1")
+    save(
+        "summarization",
+        f"Extractive summaries on {len(articles)} BBC News articles",
+        ["system", "R1", "R2", "RLsum", "sentence P", "sentence R", "sentence F1", "ms/article"],
+        [[name, *[round(r[k], 2) for k in keys], round(r["ms_per_article"], 1)]
+         for name, r in results.items()],
+        signature=signature,
+        command="python benchmarks/summarization.py",
+        chart={"x": "system", "y": "R2", "ylabel": "ROUGE-2 F1"},
+    )  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps({"signature": signature, "results": results}, indent=2))
 

@@ -265,13 +265,6 @@ def main() -> None:
             [system, *(round(results[system][b]["per_second"], 2) for b in args.beams),
              round(peak)]
         )  # fmt: skip
-    save(
-        "translate_speed",
-        "Sentences per second, real-size random model, 2 CPU cores",
-        ["system", *(f"beam {b}" for b in args.beams), "peak MB"],
-        rows,
-        chart={"x": "system", "y": [f"beam {b}" for b in args.beams], "ylabel": "sentences/s"},
-    )
     if "hf-batch32" in results and "ruen-ct2" in results:
         for beam in args.beams:
             ratio = (
@@ -306,6 +299,17 @@ def main() -> None:
         f"rounds:best-of-{args.rounds}|cpus:{len(os.sched_getaffinity(0))}|{versions}"
     )
     print(f"\nsignature: {signature}")
+    command = "python benchmarks/translate_speed.py " + " ".join(sys.argv[1:])
+    save(
+        "translate_speed",
+        "Sentences per second, real-size random model, 2 CPU cores",
+        ["system", *(f"beam {b}" for b in args.beams), "peak MB"],
+        rows,
+        signature=signature,
+        command=command.strip(),
+        chart={"x": "system", "y": [f"beam {b}" for b in args.beams], "ylabel": "sentences/s"},
+        documents={system: round(r["per_minute"], 2) for system, r in documents_result.items()},
+    )
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -11,10 +11,35 @@ import re
 MARKER = "<!-- ruen: cli-reference -->"
 
 
+RESULTS = re.compile(r"<!-- ruen: results (\w+) -->")
+
+
 def on_page_markdown(markdown: str, **_: object) -> str:
+    markdown = RESULTS.sub(lambda found: results_table(found.group(1)), markdown)
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, cli_reference())
+
+
+def results_table(name: str) -> str:
+    """A benchmark's table, from the JSON its last run saved (``benchmarks/results.py``), with
+    its chart, date, signature and command: the page can never show other figures than the
+    run's own."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "pages" / "benchmarks" / f"{name}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    cell = lambda v: "" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))  # noqa: E731
+    out = ["| " + " | ".join(data["columns"]) + " |", "|" + "---|" * len(data["columns"])]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in data["rows"]]
+    if data.get("chart"):
+        out += ["", f"![{data['title']}](img/charts/{name}.png)"]
+    out += [
+        "",
+        f"Measured {data['measured']} with `{data['command']}`; signature: `{data['signature']}`.",
+    ]
+    return "\n".join(out)
 
 
 def cli_reference() -> str:

@@ -191,6 +191,45 @@ def test_every_command_help_ends_with_an_example() -> None:
         assert EXAMPLES[name].startswith(f"ruen {name}")
 
 
+def test_every_command_says_what_it_does_and_every_option_has_help() -> None:
+    import argparse
+
+    from ruen.cli.parser import build_parser, every_command
+
+    parser = build_parser()
+    assert "example: ruen digest" in parser.format_help()  # ruen --help too
+    for name, sub in every_command(parser):
+        assert sub.description, f"ruen {name} has no description"
+        for action in sub._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                continue
+            assert action.help, f"ruen {name} {action.option_strings or action.dest}: no help"
+            if action.option_strings and action.default not in (None, False, [], "==SUPPRESS=="):
+                shown = action.help % {"default": action.default} if "%(" in action.help else ""
+                assert "default" in action.help.lower() or shown, (
+                    f"ruen {name} {action.option_strings}: its default is not said"
+                )
+        assert not any(
+            a.metavar and a.metavar.isupper() and "_" in a.metavar for a in sub._actions
+        ), f"ruen {name}: a metavar made from a variable's name"
+
+
+def test_a_bad_option_is_answered_by_its_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruen", "digest", "--nope", "x"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "ruen digest: error: unrecognized arguments: --nope (see ruen digest --help)"
+    ]
+    zero = subprocess.run(
+        [sys.executable, "-m", "ruen", "summarize", "-k", "0", "x"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert zero.returncode == 2 and "1 or more" in zero.stderr
+
+
 def test_tab_completion_completes_commands() -> None:
     pytest.importorskip("argcomplete", reason="argcomplete comes with ruen[completion]")
     read, write = os.pipe()

@@ -277,7 +277,67 @@ def _plain_title(text: str) -> tuple[str | None, str]:
 def parse_text(text: str) -> tuple[str, str | None, str | None, str | None]:
     text, url, date = _metadata(normalise(text))
     title, body = _plain_title(text)
-    return body, title, date, url
+    title, body, signed = _act(title, body)
+    return body, title, date or signed, url
+
+
+# An official act as kremlin.ru and pravo.gov.ru publish it opens with its kind in capitals
+# (УКАЗ), its issuer (ПРЕЗИДЕНТА РОССИЙСКОЙ ФЕДЕРАЦИИ) and its subject (О ..., Об ...), and
+# closes with the place, the date and the number it was signed under.
+ACT_KINDS = {
+    "УКАЗ": "Указ",
+    "РАСПОРЯЖЕНИЕ": "Распоряжение",
+    "ПОСТАНОВЛЕНИЕ": "Постановление",
+    "ПРИКАЗ": "Приказ",
+    "ФЕДЕРАЛЬНЫЙ ЗАКОН": "Федеральный закон",
+    "ФЕДЕРАЛЬНЫЙ КОНСТИТУЦИОННЫЙ ЗАКОН": "Федеральный конституционный закон",
+    "ЗАКОН": "Закон",
+}
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря")  # fmt: skip
+_SIGNED = re.compile(rf"^\s*(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}}) (?:года|г\.)\s*$", re.M)
+_NUMBER_LINE = re.compile(r"^\s*N\s*([\w/-]+)\s*$", re.M)
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def _act(title: str | None, body: str) -> tuple[str | None, str, str | None]:
+    """An act's title as a reader cites it ("Указ Президента Российской Федерации от 25 июля
+    2002 г. N 780 «О внесении изменений ...»", not "УКАЗ"), the text without the heading
+    lines the title now holds, and the date it was signed (ISO), where the text is an act."""
+    kind = ACT_KINDS.get(" ".join((title or "").split()))
+    if kind is None:
+        return title, body, None
+    blocks = _PARAGRAPH_BREAK.split(body.strip("\n"))
+    issuer = ""
+    if blocks and blocks[0].strip().isupper():  # ПРЕЗИДЕНТА РОССИЙСКОЙ ФЕДЕРАЦИИ
+        issuer = " ".join(w.capitalize() if w.lower() not in _LOWER else w.lower()
+                          for w in blocks.pop(0).split())  # fmt: skip
+    subject = None
+    for n, block in enumerate(blocks[:3]):
+        if re.match(r"\s*(?:О|Об|Обо)\s", block):
+            subject = " ".join(block.split())
+            del blocks[n]
+            break
+    signed = number = None
+    tail = body[-400:]
+    if dates := _SIGNED.findall(tail):
+        day, month, year = dates[-1]
+        signed = f"{year}-{_MONTHS.index(month) + 1:02d}-{int(day):02d}"
+    if numbers := _NUMBER_LINE.findall(tail):
+        number = numbers[-1]
+    cited = " ".join(part for part in (kind, issuer) if part)
+    if signed:
+        day, month, year = dates[-1]
+        cited += f" от {int(day)} {month} {year} г."
+    if number:
+        cited += f" N {number}"
+    if subject:
+        quoted = subject[:1] in '«"' and subject[-1:] in '»"'
+        cited += " «" + (subject[1:-1] if quoted else subject) + "»"
+    return cited, "\n\n".join(blocks), signed
+
+
+_LOWER = frozenset({"и", "по", "при", "в", "на", "о", "об", "для"})
 
 
 def parse_markdown(text: str) -> tuple[str, str | None, str | None, str | None]:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from ruen.cli.commands import EXIT_ERROR
-from ruen.cli.parser import build_parser
+from ruen.cli.parser import build_parser, chosen
 from ruen.errors import RuenError
 
 __all__ = ["build_parser", "main"]
@@ -23,7 +23,10 @@ __all__ = ["build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _complete(parser)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command it was given to, with that command's help
+        words = list(sys.argv[1:] if argv is None else argv)
+        chosen(parser, words).error(f"unrecognized arguments: {' '.join(unknown)}")
     _say_what_the_library_logs()
     if not hasattr(args, "run"):
         parser.print_help(sys.stderr)

@@ -148,7 +148,11 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             for flag in record["flags"]:
                 print(f"  ! {flag['kind']}: {flag['message']}", file=out)
     if not args.quiet:
-        print(f"ruen check: {len(pairs)} pairs, {len(results)} flagged", file=sys.stderr)
+        print(
+            f"ruen check: {len(pairs)} pair{'s' if len(pairs) != 1 else ''}, "
+            f"{len(results)} flagged",
+            file=sys.stderr,
+        )
     return 1 if results else 0
 
 
@@ -241,7 +245,7 @@ def cmd_models_download(args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_models_info(args: argparse.Namespace, out: TextIO) -> None:
     name = args.name or ruen.default_model()
-    path = ruen.resolve_model(name, revision=args.revision)
+    path = ruen.resolve_model(name, revision=args.revision, download=False)  # never fetches
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
     generation_path = path / "generation_config.json"
     generation = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,17 +29,22 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
     if args.resume and (args.format != "jsonl" or args.output in (None, "-")):
         raise RuenError("--resume needs --format jsonl and --output FILE")
     done = corpus.completed(args.output) if args.resume else set()
-    inputs = (
-        item
+    skipped = [0]
+
+    def unfinished() -> Iterator[Any]:
         for item in corpus.documents(
             args.files,
             input_format=args.input_format,
             glob=args.glob,
             id_field=args.id_field,
             text_field=args.text_field,
-        )
-        if _label(item) not in done
-    )
+        ):
+            if _label(item) in done:
+                skipped[0] += 1
+            else:
+                yield item
+
+    inputs = unfinished()
     client, cluster = _dask(args)
     failed = total = 0
     try:
@@ -49,6 +55,12 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
             client.close()
         if cluster is not None:
             cluster.close()
+    if args.resume and not args.quiet:  # say what --resume left out, never silently
+        print(
+            f"ruen: --resume: {skipped[0]} document{'s' if skipped[0] != 1 else ''} already in "
+            f"{args.output} skipped, {total} digested now",
+            file=sys.stderr,
+        )
     if failed and (_single(args) or failed == total):
         return EXIT_ERROR  # nothing was digested: the run failed
     return 1 if failed else 0

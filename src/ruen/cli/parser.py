@@ -12,7 +12,7 @@ import inspect
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any, NoReturn, TextIO
 
@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ruen",
         description="Russian announcements into English: split, translate (MarianMT), summarise.",
+        epilog="example: ruen digest examples/mpt_egov_conference_2020_ru.txt -o digest.html\n\n"
+        "Each command's --help lists its options and ends with an example.\n"
+        "The documentation: README.md, and the site in docs/ (mkdocs build -f\n"
+        "docs/mkdocs.yml).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ruen {ruen.__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -84,12 +89,27 @@ EXAMPLES = {
 
 
 def every_command(parser: argparse.ArgumentParser, prefix: str = "") -> Any:
-    """(name, parser) of every subcommand, nested ones as "models download"."""
+    """(name, parser) of every subcommand, nested ones as "models download" (an alias, such
+    as ``summarise``, not again)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
+            seen: set[int] = set()
             for name, sub in action.choices.items():
+                if id(sub) in seen:
+                    continue
+                seen.add(id(sub))
                 yield f"{prefix}{name}", sub
                 yield from every_command(sub, f"{prefix}{name} ")
+
+
+def chosen(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The (sub)command's parser that ``argv`` names: the one whose usage an error shows."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for n, word in enumerate(argv):
+                if word in action.choices:
+                    return chosen(action.choices[word], argv[n + 1 :])
+    return parser
 
 
 Command = Callable[[argparse.Namespace, TextIO], Any]
@@ -108,13 +128,20 @@ def _add_digest(subparsers: Subparsers, run: Command) -> None:
         "digest",
         parents=[_files(), report, _model(), _summary(), _digesting(), _glossary()],
         help="key sentences in English and the full translation",
+        description="Digest each document: its title, its key sentences in English and the "
+        "full translation, every sentence checked (figures, dates, names, addresses) and "
+        "repaired from the model's n-best list where it changed one. Files, directories (an "
+        "archive), JSON lines or standard input. Exit 0 when every document was digested, 1 "
+        "when some failed (each says why), 2 when the run could not start.",
     )
     archive = p.add_argument_group("archives")
     archive.add_argument(
         "--glob", default="*", help='files of a directory to read, recursively (default "*")'
     )
-    archive.add_argument("--id-field", default="id", help="jsonl: the field of the id")
-    archive.add_argument("--text-field", default="text", help="jsonl: the field of the text")
+    archive.add_argument("--id-field", default="id", help="jsonl: the field of the id (default id)")
+    archive.add_argument(
+        "--text-field", default="text", help="jsonl: the field of the text (default text)"
+    )
     archive.add_argument(
         "--resume",
         action="store_true",
@@ -195,6 +222,10 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "briefing",
         help="the stories ruen follow digested in a period, each once, with its sources",
+        description="The stories ruen follow digested in a period, newest first by when "
+        "ruen first saw them, each once however many outlets told it: its headline and key "
+        "sentences, the people, places and bodies it names, every outlet with its time and "
+        "link; then what failed. Reads the store beside a running ruen follow.",
     )
     p.add_argument(
         "--store", metavar="FILE", help="the follow store (default: the user's data folder)"
@@ -214,8 +245,16 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
 def _add_translate(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "translate",
-        parents=[_files(), _output_options(("text", "json", "jsonl")), _model(), _glossary()],
+        parents=[
+            _files(),
+            _output_options(("text", "json", "jsonl"), "text: one English line per sentence"),
+            _model(),
+            _glossary(),
+        ],
         help="translate sentence by sentence",
+        description="Translate each document sentence by sentence (or line by line, --lines): "
+        "one English line per sentence, nothing dropped, sentences too long for the model cut "
+        "at clause boundaries.",
     )
     p.add_argument(
         "--lines",
@@ -234,8 +273,13 @@ def _add_translate(subparsers: Subparsers, run: Command) -> None:
 def _add_split(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "split",
-        parents=[_files(), _output_options(("text", "json", "jsonl"))],
+        parents=[
+            _files(),
+            _output_options(("text", "json", "jsonl"), "json: each sentence with its offsets"),
+        ],
         help="split into sentences",
+        description="Split Russian text into sentences, one per line; each a verbatim piece "
+        "of the input (json gives its start and stop offsets). Needs no model.",
     )
     p.set_defaults(run=run)
 
@@ -243,17 +287,32 @@ def _add_split(subparsers: Subparsers, run: Command) -> None:
 def _add_summarize(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "summarize",
-        parents=[_files(), _output_options(("text", "json", "jsonl")), _summary()],
+        aliases=["summarise"],
+        parents=[
+            _files(),
+            _output_options(("text", "json", "jsonl"), "json: each key sentence with its score"),
+            _summary(),
+        ],
         help="key sentences of the source text (no model needed)",
+        description="The key sentences of each document, in its own language, in document "
+        "order (TextRank over the sentences; the digest's summariser). Needs no model.",
     )
-    p.add_argument("--lang", choices=("ru", "en"), default="ru")
+    p.add_argument(
+        "--lang",
+        choices=("ru", "en"),
+        default="ru",
+        help="the text's language: its stop words and stemmer (default ru)",
+    )
     p.set_defaults(run=run)
 
 
 def _add_check(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
         "check",
-        parents=[_output_options(("text", "json", "jsonl")), _glossary()],
+        parents=[
+            _output_options(("text", "json", "jsonl"), "text: each flagged pair, its flags"),
+            _glossary(),
+        ],
         help="flag changed figures, names, addresses in any translation (TSV or two files)",
         description="Check Russian-English pairs: one TSV file of ru<TAB>en (a header row "
         "naming ru and en columns is optional) or two files aligned line by line, in UTF-8 "
@@ -267,7 +326,12 @@ def _add_check(subparsers: Subparsers, run: Command) -> None:
 
 def _add_eval(subparsers: Subparsers, run: Command) -> None:
     p = subparsers.add_parser(
-        "eval", parents=[_model()], help="score a model on the benchmark set (BLEU, chrF, ...)"
+        "eval",
+        parents=[_model()],
+        help="score a model on the benchmark set (BLEU, chrF, ...)",
+        description="Score a model on the benchmark set of this clone: BLEU and chrF "
+        "(sacrebleu), sentence segmentation F1, summary ROUGE and speed; writes report.json "
+        "and report.md.",
     )
     p.add_argument(
         "--data",
@@ -280,7 +344,11 @@ def _add_eval(subparsers: Subparsers, run: Command) -> None:
         default=None,
         help="at most this many sentences per set (a quick look)",
     )
-    p.add_argument("--report-dir", default="ruen-eval", help="where report.json/.md go")
+    p.add_argument(
+        "--report-dir",
+        default="ruen-eval",
+        help="where report.json and report.md go (default ruen-eval)",
+    )
     p.set_defaults(run=run, output=None)
 
 
@@ -302,6 +370,7 @@ def _add_serve(subparsers: Subparsers, run: Command) -> None:
         dest="inter_threads",
         type=_positive,
         default=None,
+        metavar="N",
         help="translations run at once (ctranslate2; default one per core), or torch's threads",
     )
     p.add_argument(
@@ -341,17 +410,37 @@ def _add_serve(subparsers: Subparsers, run: Command) -> None:
 
 
 def _add_models(subparsers: Subparsers, download: Command, info: Command) -> None:
-    models = subparsers.add_parser("models", help="download or inspect models")
+    models = subparsers.add_parser(
+        "models",
+        help="download or inspect models",
+        description="Download a model on a connected machine, or say where one is and how it "
+        "is set up.",
+    )
     commands = models.add_subparsers(title="models commands", metavar="COMMAND")
-    p = commands.add_parser("download", help="fetch a model (needs a network)")
-    p.add_argument("name", nargs="?", default=ruen.default_model())
+    p = commands.add_parser(
+        "download",
+        help="fetch a model (needs a network)",
+        description="Fetch a MarianMT model from the Hugging Face hub into its cache (or --to "
+        "a folder to copy to a machine without a network).",
+    )
+    p.add_argument(
+        "name", nargs="?", default=ruen.default_model(), help="hub id (default %(default)s)"
+    )
     p.add_argument("--to", metavar="DIR", help="write the files here instead of the HF cache")
-    p.add_argument("--revision", default=None)
+    revision = "a branch, tag or commit of the model's repository (default: main)"
+    p.add_argument("--revision", default=None, help=revision)
     p.set_defaults(run=download, output=None)
-    p = commands.add_parser("info", help="where a model is and its settings")
-    p.add_argument("name", nargs="?", default=None)
-    p.add_argument("--revision", default=None)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = commands.add_parser(
+        "info",
+        help="where a model is and its settings",
+        description="Where a model is (a folder, the cache), its shape and its generation "
+        "defaults; offline, only what is on this machine.",
+    )
+    p.add_argument(
+        "name", nargs="?", default=None, help="hub id or folder (default: $RUEN_MODEL or ruen's)"
+    )
+    p.add_argument("--revision", default=None, help=revision)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="default text")
     p.set_defaults(run=info, output=None)
     models.set_defaults(run=_needs_subcommand(models), output=None)
 
@@ -392,7 +481,11 @@ def _model() -> argparse.ArgumentParser:
         help="auto (default): ctranslate2 int8 where ruen[fast] is installed, else "
         "transformers; transformers: exactly the model's own generate",
     )
-    model.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    model.add_argument(
+        "--device",
+        default="auto",
+        help="auto (default: a GPU where there is one), cpu, cuda or cuda:N",
+    )
     model.add_argument(
         "--beam-size",
         type=_positive,
@@ -423,15 +516,29 @@ def _model() -> argparse.ArgumentParser:
         help="SQLite file that keeps translations across runs ($RUEN_CACHE)",
     )
     model.add_argument(
-        "--batch-size", type=_positive, default=_default(TranslateOptions, "batch_size")
+        "--batch-size",
+        type=_positive,
+        default=_default(TranslateOptions, "batch_size"),
+        help="sentences per batch at most (default %(default)d)",
     )
     model.add_argument(
         "--max-batch-tokens",
         type=_positive,
         default=_default(TranslateOptions, "max_batch_tokens"),
+        help="source tokens per batch at most (default %(default)d)",
     )
-    model.add_argument("--max-new-tokens", type=_positive, default=None)
-    model.add_argument("--min-new-tokens", type=_non_negative, default=None)
+    model.add_argument(
+        "--max-new-tokens",
+        type=_positive,
+        default=None,
+        help="English tokens per sentence at most (default: the model's, 512)",
+    )
+    model.add_argument(
+        "--min-new-tokens",
+        type=_non_negative,
+        default=None,
+        help="English tokens per sentence at least (default: the model's, 0)",
+    )
     model.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return model
 
@@ -495,7 +602,8 @@ def _summary() -> argparse.ArgumentParser:
 
 def _output_options(formats: tuple[str, ...], about: str | None = None) -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--format", choices=formats, default="text", help=about)
+    said = f"default text; {about}" if about else "default text"
+    options.add_argument("--format", choices=formats, default="text", help=said)
     options.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
     return options
 
@@ -555,6 +663,8 @@ def _count_or_share(text: str) -> int | float:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-    if value < 0 or (isinstance(value, float) and value >= 1):
-        raise argparse.ArgumentTypeError(f"a count (0 or more) or a share below 1, not {text}")
+    if value <= 0 or (isinstance(value, float) and value >= 1):
+        raise argparse.ArgumentTypeError(
+            f"a count of key sentences (1 or more) or a share between 0 and 1, not {text}"
+        )
     return value

@@ -40,7 +40,7 @@ def _how_to_get(name: str) -> str:
     return (
         f"on a connected machine run `ruen models download {name}` "
         "(or `ruen models download NAME --to DIR` and copy DIR here), "
-        "or pass --model PATH to a local MarianMT directory"
+        "then set RUEN_MODEL=PATH (or pass --model PATH) to the model's folder"
     )
 
 
@@ -79,10 +79,14 @@ def check_model_dir(path: Path) -> dict[str, Any]:
 
 
 def resolve_model(
-    model: str | os.PathLike[str] | None = None, *, revision: str | None = None
+    model: str | os.PathLike[str] | None = None,
+    *,
+    revision: str | None = None,
+    download: bool = True,
 ) -> Path:
     """The local directory of ``model``: the directory itself, or the hub id's snapshot in the
-    Hugging Face cache, downloading it when allowed (not with ``HF_HUB_OFFLINE=1``)."""
+    Hugging Face cache, downloading it when allowed (not with ``HF_HUB_OFFLINE=1``, nor with
+    ``download=False``: what is on this machine only, as ``ruen models info`` asks)."""
     name = os.fspath(model) if model is not None else default_model()
     candidate = Path(name).expanduser()
     if candidate.is_dir():
@@ -92,10 +96,10 @@ def resolve_model(
         raise InvalidModelError(f"{name} is a file; --model needs a MarianMT directory or a hub id")
     if _looks_like_path(name):
         raise ModelNotAvailableError(f"model directory {name} does not exist")
-    return _snapshot(name, revision=revision)
+    return _snapshot(name, revision=revision, download=download)
 
 
-def _snapshot(repo_id: str, *, revision: str | None) -> Path:
+def _snapshot(repo_id: str, *, revision: str | None, download: bool = True) -> Path:
     from huggingface_hub import snapshot_download
 
     patterns = [*DOWNLOAD_FILES, *WEIGHT_FILES]
@@ -111,6 +115,11 @@ def _snapshot(repo_id: str, *, revision: str | None) -> Path:
         raise
     except Exception:  # not in the cache (or an incomplete copy): try the network below
         pass
+    if not download:
+        raise ModelNotAvailableError(
+            f"model {repo_id} is not on this machine (not in the Hugging Face cache): "
+            + _how_to_get(repo_id)
+        )
     if _offline():
         raise ModelNotAvailableError(
             f"model {repo_id} is not in the Hugging Face cache and HF_HUB_OFFLINE is set: "
