@@ -213,3 +213,17 @@ def test_applied_glossary_terms_are_underlined_and_escaped() -> None:
     assert underlined.count((about, "ministry of finance")) == 2
     assert "Federal Tax Service" not in page.split("<tbody>")[1]  # a missing term is not marked
     assert "<b>" not in page and "&lt;b&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        ("Helsinki-NLP/opus-mt-ru-en", "Helsinki-NLP/opus-mt-ru-en"),
+        ("/home/analyst/models/opus-mt-ru-en-ct2/", "opus-mt-ru-en-ct2"),
+        ("./tiny-marian", "tiny-marian"),
+    ],
+)
+def test_the_notice_names_a_folder_model_by_its_folder(model: str, shown: str) -> None:
+    header = report._page_header([{"model": model}], "", "2026-12-03")
+    assert f"with {shown}, made 2026-12-03" in header
+    assert "/home/analyst" not in header

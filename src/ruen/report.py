@@ -124,7 +124,8 @@ def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str 
 
     import ruen
 
-    models = sorted({str(r.get("model")) for r in results if r.get("model")})
+    # A model given as a folder is named by the folder, not by where it lies on one machine.
+    models = sorted({_model_name(str(r["model"])) for r in results if r.get("model")})
     made = generated or date.today().isoformat()
     heading = ""
     if len(results) > 1:
@@ -149,6 +150,12 @@ def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str 
         '<li class="repaired">green: repaired, a better hypothesis of the model taken</li></ul>'
     )
     return f'<header class="page">{heading}{notice}{legend}</header>'
+
+
+def _model_name(model: str) -> str:
+    if model.count("/") > 1 or model[:1] in "./~":  # a folder, not a hub id
+        return model.rstrip("/").rsplit("/", 1)[-1]
+    return model
 
 
 def _settings_footer(results: Sequence[dict[str, Any]]) -> str:
