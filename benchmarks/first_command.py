@@ -5,8 +5,8 @@ The model has opus-mt-ru-en's real shape with random weights (translate_speed.py
 one setting differs from the defaults: exactly 30 output tokens (min = max new tokens), since
 random weights would otherwise stop at random lengths. Everything else is the default (the
 model's beam 6, repair on). Each run is a fresh `ruen` process, timed from start to exit with
-its peak RSS (os.wait4); the CTranslate2 conversion is done once beforehand and reported apart
-(a user pays it once).
+its own peak RSS (VmHWM, tests/memory.py); the CTranslate2 conversion is done once beforehand
+and reported apart (a user pays it once).
 
     python benchmarks/first_command.py [--rounds 2]
 """
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.memory import run_ruen
+
 from translate_speed import MODEL, ROOT, WORK, build_model, package_versions
 
 EXAMPLE = ROOT / "examples" / "mpt_egov_conference_2020_ru.txt"
@@ -29,22 +30,11 @@ FORCED = ("--max-new-tokens", "30", "--min-new-tokens", "30")
 
 def run(*backend: str) -> tuple[float, float, str]:
     """(seconds, peak MB, stderr) of one `ruen digest` process."""
-    command = [sys.executable, "-m", "ruen", "digest", "--model", str(MODEL), *FORCED]
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "HF_HUB_OFFLINE": "1"}
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [*command, *backend, str(EXAMPLE)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ruen digest {' '.join(backend)} failed:\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, stderr
+    done = run_ruen("digest", "--model", str(MODEL), *FORCED, *backend, str(EXAMPLE), env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"ruen digest {' '.join(backend)} failed:\n{done.stderr[-2000:]}")
+    return done.seconds, done.peak_mb, done.stderr
 
 
 def main() -> None:

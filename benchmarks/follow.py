@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +34,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.memory import run_ruen
+
 from corpus import CHANGED
 from results import save
 from ruen.evaluation import read_tsv
@@ -141,17 +143,12 @@ def site(base: str, texts: list[list[str]], extra: list[str] = ()) -> dict[str, 
 
 def follow(sources: Path, store: Path, out: Path) -> tuple[float, float, str]:
     settings = [f"--{k.replace('_', '-')}={v}" for k, v in CHANGED.items()]
-    command = [sys.executable, "-m", "ruen", "follow", str(sources), "--store", str(store),
-               "-o", str(out), "--model", str(MODEL), "--device", "cpu", *settings]  # fmt: skip
     env = {**os.environ, "RUEN_CACHE_DIR": str(WORK / "ruen-cache"), "HF_HUB_OFFLINE": "1"}
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"ruen follow failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, stderr.strip().splitlines()[-1]
+    done = run_ruen("follow", str(sources), "--store", str(store), "-o", str(out), "--model",
+                    str(MODEL), "--device", "cpu", *settings, env=env)  # fmt: skip
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"ruen follow failed:\n{done.stderr[-3000:]}")
+    return done.seconds, done.peak_mb, done.stderr.strip().splitlines()[-1]
 
 
 def main() -> None:
