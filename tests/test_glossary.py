@@ -14,7 +14,7 @@ from ruen.glossary import Glossary, Term
 from tests.conftest import EXAMPLE, ROOT, run_cli
 
 FORMS = ROOT / "tests" / "data" / "glossary_forms.tsv"
-FAST = {"max_new_tokens": 12, "beam_size": 2}
+FAST = {"max_new_tokens": 24, "beam_size": 2}
 RU_GOV = Glossary.load("ru-gov")
 TERM_TEXT = (
     "Минфин России сообщил о бюджете.\n\nПозиция Минфина не изменилась.\n\n"
@@ -266,9 +266,11 @@ def test_of_and_for_are_one_preposition_in_a_ministry_name() -> None:
 def test_a_prefix_longer_than_the_model_can_hold_is_a_flag_not_a_crash(
     tiny_model: Path, backend: str
 ) -> None:
-    """A forced prefix past the model's 512 positions: the term is reported missing."""
+    """A forced prefix past the model's 512 positions, or past the English's own bound
+    (max_new_tokens counts the prefix: it is part of the English): the term is reported
+    missing. Within the bound, the English begins with the prefix and keeps the bound."""
     translator = ruen.load_translator(tiny_model, backend=backend)
-    settings = translator.settings(max_new_tokens=8)
+    settings = translator.settings(max_new_tokens=16)
     long_prefix = " ".join(["word"] * 600) + " Ministry of Finance"
     assert translator.engine.translate_prefixed(
         ["Минфин сообщил."], [long_prefix], settings, translator.max_input_tokens
@@ -277,6 +279,11 @@ def test_a_prefix_longer_than_the_model_can_hold_is_a_flag_not_a_crash(
         ["Минфин сообщил."], ["Ministry of Finance"], settings, translator.max_input_tokens
     )
     assert short[0].startswith("Ministry of Finance")
+    assert len(translator.tokenizer(text_target=short[0])["input_ids"]) <= 16 + 1  # + </s>
+    tight = translator.settings(max_new_tokens=2)
+    assert translator.engine.translate_prefixed(
+        ["Минфин сообщил."], ["Ministry of Finance"], tight, translator.max_input_tokens
+    ) == [None]
 
 
 @pytest.mark.parametrize(

@@ -268,15 +268,20 @@ def target_ids(tokenizer: Any, text: str) -> list[int]:
 
 
 def prefix_room(prefix: int, settings: GenerationSettings, limit: int) -> tuple[int, int] | None:
-    """(most, fewest) new tokens after a forced prefix of ``prefix`` tokens: the settings'
-    own, within the model's ``limit`` of positions (the start and end tokens take two);
-    None where the prefix leaves no room."""
+    """(most, fewest) new tokens after a forced prefix of ``prefix`` tokens, None where the
+    prefix leaves no room.
+
+    The prefix is part of the English, so the settings' bounds hold for the whole of it, as
+    they did for the first pass: at most ``max_tokens`` with the prefix, at least
+    ``min_tokens``. (Counting them after the prefix let a forced decode write a sentence
+    longer than the user's bound, and on random weights, whose English tokenises back to ten
+    times its length, cost 300-step decodes.) Within the model's ``limit`` of positions (the
+    start and end tokens take two)."""
     resolved = settings.resolved()
-    room = limit - 2 - prefix
+    room = min(limit - 2, int(resolved["max_tokens"])) - prefix
     if room < 1:
         return None
-    longest = min(int(resolved["max_tokens"]), room)
-    return longest, min(int(resolved["min_tokens"]), longest)
+    return room, min(max(0, int(resolved["min_tokens"]) - prefix), room)
 
 
 def release_freed_memory() -> None:

@@ -76,6 +76,10 @@ class Translator:
         self.fingerprint = fingerprint(path)
         self.memory_cache = MemoryCache()
         self.persistent_cache = persistent_cache
+        # The n-best lists repair searched in the last call, by settings and piece: keeping a
+        # document's names (keep_terms) reads them instead of searching the same sentences
+        # again. Replaced at each call, so it holds one window's lists at most.
+        self._searched: dict[tuple[GenerationSettings, str], list[str]] = {}
         # What ruen.load_translator was given, for loading the same model elsewhere.
         self.load_arguments: dict[str, Any] = {"model": str(path)}
 
@@ -248,6 +252,7 @@ class Translator:
         repaired = (
             self._repair(pieces, outputs, settings, batching, scope, searched) if repair else set()
         )
+        self._searched = {(settings, piece): found for piece, found in searched.items()}
         uses = (
             apply_glossary(
                 self.engine,
@@ -367,6 +372,8 @@ class Translator:
         ]
         outputs = dict(zip(texts, english))
         wanted = None if only is None else dict(zip(texts, only))
+        last = self._searched
+        searched = {t: last[(settings, t)] for t in whole if (settings, t) in last}
         uses = apply_glossary(
             self.engine,
             glossary,
@@ -377,6 +384,7 @@ class Translator:
             enforce=chosen.repair,
             repairable=_repairable,
             limit=self.max_input_tokens,
+            searched=searched,
             only=wanted,
         )
         as_is = {
