@@ -266,3 +266,19 @@ def test_check_with_ru_gov_leaves_the_un_kazakhstan_and_a_region_alone(tmp_path:
     result = run_cli("check", "--glossary", "ru-gov", str(pairs))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "term" not in result.stdout.lower().split("flags")[0] or "→" not in result.stdout
+
+
+def test_a_window_keeps_names_together_unless_two_documents_spell_one_person_two_ways() -> None:
+    from ruen.names.keep import _agreeing, _Document
+
+    def document(**terms: str) -> _Document:
+        return _Document([], None, {}, [], {}, [], terms=terms)
+
+    shoygu, shoigu, lavrov = (
+        document(Шойгу="Shoygu"),
+        document(Шойгу="Shoigu"),
+        document(Лавров="Lavrov", Шойгу="Shoygu"),
+    )
+    groups = _agreeing([shoygu, shoigu, lavrov])
+    assert [members for _, members in groups] == [[shoygu, lavrov], [shoigu]]
+    assert groups[0][0] == {"Шойгу": "Shoygu", "Лавров": "Lavrov"}

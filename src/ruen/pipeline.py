@@ -18,7 +18,7 @@ from typing import Any
 from ruen.documents import Document
 from ruen.errors import InputError
 from ruen.fidelity import Flag, check
-from ruen.names.keep import keep_names
+from ruen.names.keep import keep_names_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.splitting import Span, paragraphs, sentenize
 from ruen.summarization import SIGNATURE, score_sentences, summarize
@@ -220,16 +220,20 @@ class Work:
             texts = [text for plan in group for text in plan.texts]
             options = self.options_at(home)
             done = translator.translate_detailed(texts, options, progress=progress)
-            cursor = 0
+            cursor, work = 0, []
             for plan in group:
-                shares[id(plan)] = done[cursor : cursor + len(plan.texts)]
+                work.append((plan, done[cursor : cursor + len(plan.texts)], options))
                 cursor += len(plan.texts)
+            # People and places kept for the group at once, as it was translated (reading the
+            # n-best lists repair searched in this call).
+            for plan, share in zip(group, _kept(work, translator)):
+                shares[id(plan)] = share
         settings = self.settings(translator)
         for plan in pending:
             if isinstance(plan, DocumentError):
                 yield plan
                 continue
-            yield self.digest(plan, shares[id(plan)], translator.name, settings, translator)
+            yield self.digest(plan, shares[id(plan)], translator.name, settings, kept=True)
 
     def home(self, plan: Plan) -> str | None:
         """The state a document is about, where its glossary has states' bodies."""
@@ -264,11 +268,15 @@ class Work:
         model: str,
         settings: dict[str, Any],
         translator: Translator | None = None,
+        *,
+        kept: bool = False,
     ) -> Digest:
-        """The digest of one planned document, from the translations of its texts."""
+        """The digest of one planned document, from the translations of its texts (``kept``:
+        with its people and places kept already, as :meth:`finish` keeps a window's)."""
         document = plan.document
         options = self.options_at(self.home(plan))
-        done = _kept(plan, done, translator, options)
+        if not kept:
+            (done,) = _kept([(plan, done, options)], translator)
         headline, done = (done[:1], done[1:]) if document.title else ([], done)
         results: list[Translation | None] = [None] * len(plan.spans)
         for i, result in zip(plan.wanted, done):
@@ -319,14 +327,18 @@ class Work:
 
 
 def _kept(
-    plan: Plan, done: list[Translation], translator: Translator | None, options: TranslateOptions
-) -> list[Translation]:
-    """The document's translations with its people and places kept, one spelling per person
-    (``ruen.names.keep``), each saying how its names got in."""
-    english, names = keep_names(
-        plan.texts, [result.text for result in done], translator=translator, options=options
+    work: list[tuple[Plan, list[Translation], TranslateOptions]], translator: Translator | None
+) -> list[list[Translation]]:
+    """Each document's translations with its people and places kept, one spelling per person
+    (``ruen.names.keep``), each saying how its names got in; the decodes of all in one call."""
+    kept = keep_names_many(
+        [(plan.texts, [result.text for result in done], options) for plan, done, options in work],
+        translator=translator,
     )
-    return [replace(r, text=e, names=n) for r, e, n in zip(done, english, names)]
+    return [
+        [replace(r, text=e, names=n) for r, e, n in zip(done, english, names)]
+        for (_, done, _), (english, names) in zip(work, kept)
+    ]
 
 
 def _flags(ru: str, result: Translation | None, glossary: Any) -> tuple[Flag, ...]:

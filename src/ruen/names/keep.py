@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ruen.records import NameUse
@@ -42,59 +43,122 @@ def keep_names(
 ) -> tuple[list[str | None], list[tuple[NameUse, ...]]]:
     """The English of a document's sentences with its people and places kept (where
     ``options.repair`` and a ``translator`` allow), and what each sentence's names became."""
+    return keep_names_many([(russian, english, options)], translator=translator)[0]
+
+
+@dataclass
+class _Document:
+    """One document's names as keeping them goes: what each sentence renders, the document's
+    spelling of each, the sentences that want one and the names (by lemma) each wants."""
+
+    russian: Sequence[str]
+    options: Any
+    house: dict
+    found: list[list[Any]]
+    spelling: dict[tuple[str, str], str]
+    english: list[str | None]
+    wanting: list[int] = field(default_factory=list)
+    wants: list[set[str]] = field(default_factory=list)
+    terms: dict[str, Any] = field(default_factory=dict)
+    how: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
+def keep_names_many(
+    documents: Sequence[tuple[Sequence[str], Sequence[str | None], Any]],
+    *,
+    translator: Any = None,
+) -> list[tuple[list[str | None], list[tuple[NameUse, ...]]]]:
+    """:func:`keep_names` of each (russian, english, options), the decodes of all of them in
+    one batched call wherever their spellings agree (always, unless two documents spell one
+    person two ways): digest_many's window keeps names as it translates, together, since a
+    call per document left the model small batches (40 benchmark documents, every name
+    wanting, on the real-size random model: 67 s that way, 46 s together)."""
     from ruen.names.check import available, renderings
 
     if not available():
-        return list(english), [()] * len(russian)
-    house = house_entries(getattr(options, "glossary", None))
-    found = [
-        renderings(ru, en, house=house) if en is not None else []
-        for ru, en in zip(russian, english)
-    ]
-    spelling = _spellings(found, house)
-    wanting = [n for n, rendered in enumerate(found) if any(_wants(r, spelling) for r in rendered)]
-    new = list(english)
-    how: dict[tuple[int, str], str] = {}
-    if wanting and translator is not None and getattr(options, "repair", False):
-        from ruen.glossary import Glossary, Term
+        return [(list(english), [()] * len(russian)) for russian, english, _ in documents]
+    states = []
+    for russian, english, options in documents:
+        house = house_entries(getattr(options, "glossary", None))
+        found = [
+            renderings(ru, en, house=house) if en is not None else []
+            for ru, en in zip(russian, english)
+        ]
+        state = _Document(russian, options, house, found, _spellings(found, house), list(english))
+        for n, rendered in enumerate(found):
+            wanted = {r.entity.head_lemma for r in rendered if _wants(r, state.spelling)}
+            if wanted:
+                state.wanting.append(n)
+                state.wants.append(wanted)
+                for r in rendered:
+                    if _wants(r, state.spelling):
+                        state.terms.setdefault(r.entity.head_lemma, state.spelling[_key(r)])
+        states.append(state)
+    if translator is not None:
+        keeping = [s for s in states if s.wanting and getattr(s.options, "repair", False)]
+        for spelled, members in _agreeing(keeping):
+            _keep(translator, spelled, members)
+    return [_records(state) for state in states]
 
-        terms: dict[str, Term] = {}  # one glossary for the document's wanted names
-        only: list[set[str]] = []
-        for n in wanting:
-            lemmas = set()
-            for r in found[n]:
-                if _wants(r, spelling):
-                    terms.setdefault(
-                        r.entity.head_lemma, Term(r.entity.head_lemma, spelling[_key(r)])
-                    )
-                    lemmas.add(r.entity.head_lemma)
-            only.append(lemmas)
-        names = Glossary(list(terms.values()), keys=name_keys)
-        texts = [russian[n] for n in wanting]
-        kept = translator.keep_terms(
-            texts, [english[n] or "" for n in wanting], names, options, only=only
-        )  # all at once: batched decodes, not one per sentence
-        for n, (text, uses) in zip(wanting, kept):
-            new[n] = text
-            for use in uses:
-                how[(n, use.target)] = use.how
-            found[n] = renderings(russian[n], text, house=house)
+
+def _agreeing(states: list[_Document]) -> list[tuple[dict[str, str], list[_Document]]]:
+    """The documents in groups whose spellings of a name (by lemma) agree."""
+    groups: list[tuple[dict[str, str], list[_Document]]] = []
+    for state in states:
+        for spelled, members in groups:
+            if all(spelled.get(lemma, target) == target for lemma, target in state.terms.items()):
+                spelled.update(state.terms)
+                members.append(state)
+                break
+        else:
+            groups.append((dict(state.terms), [state]))
+    return groups
+
+
+def _keep(translator: Any, spelled: dict[str, str], members: list[_Document]) -> None:
+    """The wanted names put into the English of ``members``' sentences, in one call."""
+    from ruen.glossary import Glossary, Term
+
+    names = Glossary([Term(lemma, target) for lemma, target in spelled.items()], keys=name_keys)
+    where = [(state, n) for state in members for n in state.wanting]
+    kept = translator.keep_terms(
+        [state.russian[n] for state, n in where],
+        [state.english[n] or "" for state, n in where],
+        names,
+        members[0].options,
+        only=[wanted for state in members for wanted in state.wants],
+    )  # all at once: batched decodes, not one per sentence or per document
+    for (state, n), (text, uses) in zip(where, kept):
+        state.english[n] = text
+        for use in uses:
+            state.how[(n, use.target)] = use.how
+        state.found[n] = _rendered(state, n)
+
+
+def _rendered(state: _Document, n: int) -> list[Any]:
+    from ruen.names.check import renderings
+
+    return renderings(state.russian[n], state.english[n], house=state.house)
+
+
+def _records(state: _Document) -> tuple[list[str | None], list[tuple[NameUse, ...]]]:
+    """The document's English and what each sentence's names became."""
     records = []
-    for n, rendered in enumerate(found):
+    for n, rendered in enumerate(state.found):
         uses = []
         for r in rendered:
-            chosen = spelling[_key(r)]
+            chosen = state.spelling[_key(r)]
             if r.how == "missing":
-                state = how.get((n, chosen), "missing")
-                state = "missing" if state == "found" else state
+                found = state.how.get((n, chosen), "missing")
+                found = "missing" if found == "found" else found
             elif r.entity.kind == "person" and (r.english or "").lower() != chosen.lower():
-                state = "missing"  # another spelling than the document's
+                found = "missing"  # another spelling than the document's
             else:
-                state = how.get((n, chosen), "found")
-            english_form = r.english if r.english and state != "missing" else chosen
-            uses.append(NameUse(r.entity.text, r.entity.lemma, r.entity.kind, english_form, state))
+                found = state.how.get((n, chosen), "found")
+            english_form = r.english if r.english and found != "missing" else chosen
+            uses.append(NameUse(r.entity.text, r.entity.lemma, r.entity.kind, english_form, found))
         records.append(tuple(uses))
-    return new, records
+    return state.english, records
 
 
 def name_keys(word: str) -> frozenset[str]:

@@ -421,22 +421,31 @@ class CTranslate2Engine:
             # the prefix's length.
             lengths = (len(target) + longest, len(target) + shortest if shortest else 0)
             groups.setdefault(lengths, []).append((n, source, target))
+        beam = int(resolved["beam_size"])
         for (most, fewest), group in groups.items():
-            found = self.translator.translate_batch(
-                [source for _, source, _ in group],
-                target_prefix=[target for _, _, target in group],
-                beam_size=int(resolved["beam_size"]),
-                max_decoding_length=most,
-                min_decoding_length=fewest,
-                length_penalty=float(resolved["length_penalty"]),
-                max_input_length=0,
-                max_batch_size=PREFIX_BATCH,
-            )
-            for (n, _, _), result in zip(group, found):
-                tokens = result.hypotheses[0]
-                results[n] = tokenizer.decode(
-                    tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True
+            # Under the bounds translate keeps (beams, and beams times source tokens, per
+            # batch): a window's prefixed decodes in batches of 16 long sentences took a
+            # 40-document run's peak from 393 to 559 MB.
+            for members in _length_classes([source for _, source, _ in group]):
+                chosen = [group[i] for i in members]
+                longest = max(len(source) for _, source, _ in chosen)
+                per_batch = max(1, min(PREFIX_BATCH, self.MAX_HYPOTHESES // beam,
+                                       self.MAX_HYPOTHESIS_TOKENS // (beam * longest)))  # fmt: skip
+                found = self.translator.translate_batch(
+                    [source for _, source, _ in chosen],
+                    target_prefix=[target for _, _, target in chosen],
+                    beam_size=beam,
+                    max_decoding_length=most,
+                    min_decoding_length=fewest,
+                    length_penalty=float(resolved["length_penalty"]),
+                    max_input_length=0,
+                    max_batch_size=per_batch,
                 )
+                for (n, _, _), result in zip(chosen, found):
+                    tokens = result.hypotheses[0]
+                    results[n] = tokenizer.decode(
+                        tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True
+                    )
         release_freed_memory()
         return results
 

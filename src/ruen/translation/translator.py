@@ -78,7 +78,7 @@ class Translator:
         self.persistent_cache = persistent_cache
         # The n-best lists repair searched in the last call, by settings and piece: keeping a
         # document's names (keep_terms) reads them instead of searching the same sentences
-        # again. Replaced at each call, so it holds one window's lists at most.
+        # again. Emptied at each call, so it holds one window's lists at most.
         self._searched: dict[tuple[GenerationSettings, str], list[str]] = {}
         # What ruen.load_translator was given, for loading the same model elsewhere.
         self.load_arguments: dict[str, Any] = {"model": str(path)}
@@ -221,6 +221,7 @@ class Translator:
         glossary: Glossary | None,
     ) -> Iterator[Translation]:
         scope = translation_scope(self.fingerprint, self.backend, self.compute_type, settings.key())
+        self._searched = {}  # this call's lists only
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
             unique = [text for text in dict.fromkeys(inputs) if text]
@@ -252,7 +253,7 @@ class Translator:
         repaired = (
             self._repair(pieces, outputs, settings, batching, scope, searched) if repair else set()
         )
-        self._searched = {(settings, piece): found for piece, found in searched.items()}
+        self._searched.update(((settings, piece), found) for piece, found in searched.items())
         uses = (
             apply_glossary(
                 self.engine,
@@ -372,8 +373,9 @@ class Translator:
         ]
         outputs = dict(zip(texts, english))
         wanted = None if only is None else dict(zip(texts, only))
-        last = self._searched
-        searched = {t: last[(settings, t)] for t in whole if (settings, t) in last}
+        last = self._searched  # keyed as translation reads a text: its spaces normalised
+        keys = {t: (settings, " ".join(t.split())) for t in whole}
+        searched = {t: last[keys[t]] for t in whole if keys[t] in last}
         uses = apply_glossary(
             self.engine,
             glossary,
