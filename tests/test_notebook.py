@@ -182,3 +182,16 @@ def test_the_example_notebook_runs_and_shows_the_report(browser, tmp_path: Path)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "notebook.png"), full_page=True)
     page.close()
+
+
+def test_the_example_notebook_is_stored_with_its_outputs() -> None:
+    """A reader sees what a run gives before running anything (docs/notebook.py stores it)."""
+    import tempfile
+
+    cells = json.loads(NOTEBOOK.read_text("utf-8"))["cells"]
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    assert code and all(cell["outputs"] for cell in code)
+    outputs = [output for cell in code for output in cell["outputs"]]
+    assert not [output for output in outputs if output["output_type"] == "error"]
+    assert any("text/html" in output.get("data", {}) for output in outputs)  # the report
+    assert tempfile.gettempdir() + "/" not in json.dumps(outputs)  # no machine's own folder
