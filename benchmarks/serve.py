@@ -164,7 +164,8 @@ def main() -> None:
         rate = r["sentences"] / r["seconds"]
         share = round(100 * rate / base_rate)
         rows.append(
-            [f"{clients} clients", round(r["p50"], 2), round(r["p95"], 2), round(rate, 1), share,
+            [f"{clients} clients", round(r["p50"], 2), round(r["p95"], 2), round(r["p99"], 2),
+             round(rate, 1), share, round(100 * r["busy_share"], 1), r["failed"], r["hung"],
              round(r["peak_mb"])]
         )  # fmt: skip
         print(
@@ -182,15 +183,26 @@ def main() -> None:
     versions = package_versions("ruen", "ctranslate2", "fastapi", "uvicorn")
     signature = f"model:marian-real-size-random|ct2:int8|beam:4|tokens:30|{versions}"
     print(f"\nsignature: {signature}")
-    rows.append(["digest_many, one process", None, None, round(base_rate, 1), 100,
-                 round(base["peaks"]["process"])])  # fmt: skip
+    rows.append(["digest_many, one process", None, None, None, round(base_rate, 1), 100, None,
+                 None, None, round(base["peaks"]["process"])])  # fmt: skip
     save(
         "serve",
         f"ruen serve under load: {len(docs)} documents, 2 CPU cores",
-        ["clients", "p50 s", "p95 s", "sentences/s", "% of digest_many", "server peak MB"],
+        [
+            "clients",
+            "p50 s",
+            "p95 s",
+            "p99 s",
+            "sentences/s",
+            "% of digest_many",
+            "503 % of tries",
+            "failures",
+            "hangs",
+            "server peak MB",
+        ],
         rows,
         signature=signature,
-        command="python benchmarks/serve.py " + " ".join(sys.argv[1:]),
+        command=" ".join(["python benchmarks/serve.py", *sys.argv[1:]]),
         chart={"x": "clients", "y": "sentences/s", "ylabel": "sentences/s"},
     )
 

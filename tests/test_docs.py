@@ -180,6 +180,25 @@ def test_readme_is_the_short_front_page() -> None:
         assert (ROOT / page).is_file(), page
 
 
+def test_headline_figures_are_the_saved_results() -> None:
+    """README's and the home page's figures are what the benchmarks saved, and every saved
+    result says how to reproduce it (sacrebleu's signature, the command)."""
+    import json
+
+    for path in sorted((DOCS / "pages" / "benchmarks").glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        assert data.get("signature") and data.get("command", "").startswith("python "), path.name
+        assert data["rows"] and all(len(r) == len(data["columns"]) for r in data["rows"]), path
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "headline.py"), "--check"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    for page in (ROOT / "README.md", DOCS / "pages" / "index.md"):
+        body = page.read_text("utf-8").split("<!-- headline: start -->")[1]
+        assert body.count("\n| ") >= 8, page.name  # the table is there, not just its markers
+
+
 def test_every_command_help_ends_with_an_example() -> None:
     from ruen.cli.parser import EXAMPLES, build_parser, every_command
 

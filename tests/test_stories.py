@@ -78,7 +78,7 @@ def test_short_texts_are_compared_only_whole() -> None:
 
 def test_the_index_costs_no_scientific_stack() -> None:
     """The index is built in every ``ruen follow`` run beside the model, under a memory target:
-    datasketch's import of scipy took 49 MB of it (stories.py says why rensa)."""
+    datasketch imports scipy, 43 MB more in such a process (stories.py says why rensa)."""
     import subprocess
     import sys
 

@@ -9,7 +9,7 @@ share of the shorter text's shingles that the other holds. Containment, not Jacc
 because a reprint cut to half of the original keeps nearly all of its shingles inside it while
 their Jaccard similarity falls to a half. Identical texts are caught first by a hash.
 
-Why rensa, not datasketch: datasketch imports scipy when it is imported, 49 MB of a ``ruen
+Why rensa, not datasketch: datasketch imports scipy when it is imported, 43 MB of a ``ruen
 follow`` run's memory budget; rensa (Rust) takes 1 MB, hashes two to two and a half times as
 fast, and gives the same answers on the benchmark's stories and reprints.
 
