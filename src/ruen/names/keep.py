@@ -86,13 +86,12 @@ def keep_names_many(
         ]
         state = _Document(russian, options, house, found, _spellings(found, house), list(english))
         for n, rendered in enumerate(found):
-            wanted = {r.entity.head_lemma for r in rendered if _wants(r, state.spelling)}
+            wanted = [r for r in rendered if _wants(r, state.spelling)]
             if wanted:
                 state.wanting.append(n)
-                state.wants.append(wanted)
-                for r in rendered:
-                    if _wants(r, state.spelling):
-                        state.terms.setdefault(r.entity.head_lemma, state.spelling[_key(r)])
+                state.wants.append({r.entity.head_lemma for r in wanted})
+                for r in wanted:
+                    state.terms.setdefault(r.entity.head_lemma, state.spelling[_key(r)])
         states.append(state)
     if translator is not None:
         keeping = [s for s in states if s.wanting and getattr(s.options, "repair", False)]
@@ -118,6 +117,7 @@ def _agreeing(states: list[_Document]) -> list[tuple[dict[str, str], list[_Docum
 def _keep(translator: Any, spelled: dict[str, str], members: list[_Document]) -> None:
     """The wanted names put into the English of ``members``' sentences, in one call."""
     from ruen.glossary import Glossary, Term
+    from ruen.names.check import renderings
 
     names = Glossary([Term(lemma, target) for lemma, target in spelled.items()], keys=name_keys)
     where = [(state, n) for state in members for n in state.wanting]
@@ -132,13 +132,7 @@ def _keep(translator: Any, spelled: dict[str, str], members: list[_Document]) ->
         state.english[n] = text
         for use in uses:
             state.how[(n, use.target)] = use.how
-        state.found[n] = _rendered(state, n)
-
-
-def _rendered(state: _Document, n: int) -> list[Any]:
-    from ruen.names.check import renderings
-
-    return renderings(state.russian[n], state.english[n], house=state.house)
+        state.found[n] = renderings(state.russian[n], text, house=state.house)
 
 
 def _records(state: _Document) -> tuple[list[str | None], list[tuple[NameUse, ...]]]:

@@ -429,8 +429,7 @@ class CTranslate2Engine:
             for members in _length_classes([source for _, source, _ in group]):
                 chosen = [group[i] for i in members]
                 longest = max(len(source) for _, source, _ in chosen)
-                per_batch = max(1, min(PREFIX_BATCH, self.MAX_HYPOTHESES // beam,
-                                       self.MAX_HYPOTHESIS_TOKENS // (beam * longest)))  # fmt: skip
+                per_batch = max(1, min(PREFIX_BATCH, self._batch_bound(beam, longest)))
                 found = self.translator.translate_batch(
                     [source for _, source, _ in chosen],
                     target_prefix=[target for _, _, target in chosen],
@@ -448,6 +447,11 @@ class CTranslate2Engine:
                     )
         release_freed_memory()
         return results
+
+    def _batch_bound(self, beam: int, longest: int) -> int:
+        """Sentences a batch may hold at ``beam`` beams whose longest source has ``longest``
+        tokens: within the beams and the beams times source tokens a batch holds at most."""
+        return min(self.MAX_HYPOTHESES // beam, self.MAX_HYPOTHESIS_TOKENS // (beam * longest))
 
     def _source(self, texts: list[str]) -> list[list[str]]:
         tokenizer = self.tokenizer
@@ -501,8 +505,7 @@ class CTranslate2Engine:
                 1,
                 min(
                     batch_size,
-                    self.MAX_HYPOTHESES // beam,
-                    self.MAX_HYPOTHESIS_TOKENS // (beam * longest),
+                    self._batch_bound(beam, longest),
                     max_batch_tokens // longest,
                     -(-len(members) // self.inter_threads),
                 ),
