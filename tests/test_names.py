@@ -36,6 +36,32 @@ ACTS = sorted((ROOT / "tests" / "data" / "acts").glob("*.txt"))
         ("Курс составил 75 долларов США за баррель.", []),  # the currency, not the country
         ("Вера в успех помогла команде.", []),  # a common word at a sentence's start
         ("Роман «Война и мир» вышел в 1869 году.", []),  # a title in quotation marks
+        # Found since the benchmark's misses were read (names.py): a name pymorphy3 guesses
+        # from a word it cut a prefix from; after a declined honorific or a ruler's title;
+        # a second capital after Мак; an adjective after a first name that is no epithet;
+        # two places' nouns side by side; a person's initial; a sentence opened by a surname
+        # and its verb; a ship named after a person; a capital further into a quotation.
+        ("Сама же Винтур появляется в кадре лишь на короткое время.",
+         [("Винтур", "person", "Винтур")]),
+        ("Опухоль в правом легком г-жи Пью растет.", [("Пью", "person", "Пью")]),
+        ("В 1350-е гг. король Конмин был наконец свободен.", [("Конмин", "person", "Конмин")]),
+        ("Директор Джерри МакНейлли установил условия.",
+         [("Джерри МакНейлли", "person", "МакНейлли")]),
+        ("В Супер-продакшн победил Николай Виханский.",
+         [("Николай Виханский", "person", "Виханский")]),
+        ("Королем стал Людовик Немецкий.", [("Людовик Немецкий", "person", "Людовик")]),
+        ("Договор обеспечивал ограниченную защиту Монако Францией.",
+         [("Монако", "place", "Монако"), ("Францией", "place", "Франция")]),
+        ("Об этом заявил госсекретарь М. Помпео.", [("Помпео", "person", "Помпео")]),
+        ("Кузьминов выиграл два заезда второго этапа.", [("Кузьминов", "person", "Кузьминов")]),
+        ("Крючков также отметил, что ревакцинация нужна.", [("Крючков", "person", "Крючков")]),
+        ("Машина загорелась, и водитель отошел от нее.", []),  # a common noun as the subject
+        ("В 1725 году корабль был выведен из состава Балтфлота.", []),  # a compound body
+        ("В параде участвовал большой десантный корабль \"Петр Моргунов\".",
+         [("Петр Моргунов", "person", "Моргунов")]),
+        ("Санкции временно \"остановили Лукашенко\", сказал он.",
+         [("Лукашенко", "person", "Лукашенко")]),
+        ("Кузьминов выиграл два заезда на \"Игора Драйв\".", [("Кузьминов", "person", "Кузьминов")]),
     ],
 )  # fmt: skip
 def test_people_and_places_with_their_nominative(ru: str, expected: list) -> None:
@@ -53,6 +79,13 @@ SOUND = [  # (Russian, English): real references and their kind, each name rende
     ("Мохаммед бин Салман посетил Эр-Рияд.", "Mohammed bin Salman visited Riyadh."),
     ("Сергей Лавров прибыл в Пекин.", "Sergey Lavrov arrived in Beijing."),
     ("Сергей Лавров прибыл в Пекин.", "Sergei Lavrov arrived in Beijing."),
+    # English letters Russian does not hear (PUD): kn, wr, a French final consonant
+    ("И, возможно, популярности Найтли это имя вошло в число популярных.", "And, perhaps, Knightley's popularity made it a top name."),
+    ("Райт родился в городе Пул, в Дорсете.", "Wright was born in Poole, Dorset."),
+    ("Бушар потерпела сокрушительное поражение в трех сетах.", "Bouchard suffered a shocking three-set loss."),
+    ("Жозеф Дарнан был расстрелян в октябре 1945 года.", "Joseph Darnand was executed in October 1945."),
+    # a listed name in a spelling the list lacks that sounds the same
+    ("Франция объединила экономику Камеруна со своей.", "France integrated the economy of Cameroun with its own."),
 ]  # fmt: skip
 
 
@@ -75,6 +108,16 @@ def test_names_rendered_as_people_render_them_pass(ru: str, en: str) -> None:
          "Анкаре (Анкара) is not in the English: expected Ankara"),
         ("Си Цзиньпин и Кисида обсудили торговлю.", "Xi Jinping and Kishimoto discussed trade.",
          "expected Kishida"),
+        # a listed name is another name where it only looks alike; a listed phrase's common
+        # noun is not the name; a transliterated case form of two words
+        ("Литва и Польша подписали соглашение.", "Latvia and Poland signed an agreement.",
+         "expected Lithuania"),
+        ("Примерами являются острова Лайн в Тихом океане.", "Examples are the Line Islands in the Ocean.",
+         "expected Pacific"),
+        ("Титулы включают звание посла больниц Нью-Йорка.", "His titles include ambassador for Nyu-Yorka hospitals.",
+         "expected New York"),
+        ("Прозвище дали Артем Дзюба и его друзья.", "The nickname was given by Artem Cup and his friends.",
+         "expected Dzyuba"),
     ],
 )  # fmt: skip
 def test_a_swapped_dropped_or_case_form_name_is_flagged(ru: str, en: str, message: str) -> None:

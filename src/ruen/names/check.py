@@ -136,20 +136,37 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     found = _transliterated(entity, english)
     if found is not None and found != carried:
         return Rendering(entity, found, expected, "transliterated")
+    if entry is not None and len(entity.words) > 1 and _common(entity.head):
+        # A listed phrase ending in a common noun ("Тихом океане", "Китайской Народной
+        # Республики") missing from the English: that noun sounds like a word of any sentence.
+        return Rendering(entity, None, expected, "missing", carried)
     # A name of Russian make sounds the same or is another name (Zakharova, Zakharchenko);
     # a borrowed one may sound a little different (Мухаммед, Mohammed).
-    russian = (
+    # So does a listed name: its usual spellings were not found, and a look-alike is another
+    # name (Литва, Latvia; Рейн, Rhône); a spelling the list lacks still sounds the same.
+    russian = entry is not None or (
         entity.kind != "place"
         and entity.known
         and _RUSSIAN_SURNAME.search(entity.head_lemma.lower())
     )
+    # A word of three letters is no name of five ("Cup", Дзюба without its ending); Jim is Джим.
+    shortest = 4 if len(entity.head_lemma) > 4 else min(3, len(entity.head_lemma))
     for form in _forms(entity):
         for word in english.candidates:
-            if carried and carried in word.split():
+            if carried and set(carried.split()) & set(word.split()):
+                continue
+            if len(word) < shortest:
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
     return Rendering(entity, None, expected, "missing", carried)
+
+
+def _common(word: str) -> bool:
+    """A common noun, written small or one that names of bodies and states capitalise."""
+    from ruen.names.entities import INSTITUTIONS, nominatives
+
+    return word[:1].islower() or nominatives(word)[0] in INSTITUTIONS
 
 
 def _entry(entity: Entity, house: dict | None) -> Listed | None:
@@ -183,7 +200,7 @@ def alike(russian: str, latin: str) -> bool:
     if sounds_alike(russian, latin) >= SOUNDS_ALIKE:
         return True
     ours = {consonants(r) for r in heard(russian)}
-    return any(len(c) >= 3 and c in ours for c in map(consonants, readings(latin)))
+    return any(len(c) >= 4 and c in ours for c in map(consonants, readings(latin)))
 
 
 def _transliterated(entity: Entity, english: English) -> str | None:

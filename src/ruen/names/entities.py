@@ -41,7 +41,11 @@ def _words(section: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n\r]\s*|:\s*(?=[«\"„“\-–—]))[«\"„“(\-–—\s]*$")
+# A sentence's start; not after a person's initial ("М. Помпео").
+_SENTENCE_START = re.compile(
+    r"(?:^|(?<![\s(][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])\.\s+|[!?…]\s+|[\n\r]\s*|:\s*(?=[«\"„“\-–—]))"
+    r"[«\"„“(\-–—\s]*$"
+)
 # A title in quotation marks (a work, a party, a company: «Единая Россия», «Ред Булл»), not a
 # quotation of a sentence, which may name people.
 _QUOTED = re.compile(r"«(?:[^«»\s]+\s){0,3}[^«»\s.!?]+»|\"(?:[^\"\s]+\s){0,3}[^\"\s.!?]+\"")
@@ -49,6 +53,10 @@ _QUOTED = re.compile(r"«(?:[^«»\s]+\s){0,3}[^«»\s.!?]+»|\"(?:[^\"\s]+\s){0
 _OBLIQUE = re.compile(r"(?:[уюеиыйо]|ой|ом|ем|ым|им|ого|его|ому|ему|ую|ами|ями|ах|ях)$")
 # A surname of -ов, -ев, -ин declined as an adjective: Евменовым, Пурясеву.
 _POSSESSIVE_SURNAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын)(?:ым|ой|ою|ом|а|у|ых|ыми)$")
+# The prefixes of surnames written with a second capital (МакНейлли, ДиКаприо, ЛеБрон).
+_NAME_PREFIX = re.compile(r"^(?:Мак|Мк|Ди|Де|Ле|Ла|Дю)(?=[А-ЯЁ][а-яё]{2,}$)")
+# Endings of Russian surnames in the nominative (Моргунов, Быков, Виханский).
+_SURNAME_SHAPE = re.compile(r"(?:ов|ев|ёв|ин|ын|ский|цкий|ая)$")
 # Currencies named by their country: "долларов США", "долл. США".
 _CURRENCY = re.compile(r"^(?:доллар\w*|долл|фунт\w*|крон\w*|франк\w*|юан\w*)$", re.IGNORECASE)
 # Nouns for people that official texts capitalise: a title, not a name.
@@ -104,6 +112,8 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
         return None  # "Супер-продакшн": a brand, not a name ("Жолио-Кюри" is)
     parses = analyzer().parse(word)  # type: ignore[attr-defined]
     best = parses[0]
+    if _compound(best):
+        return None
     if best.tag.POS in ("ADJF", "PRTF") and (
         initial or following[:1].isupper() or _agrees(best, following)
     ):
@@ -123,12 +133,19 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
             return None  # at a sentence's start, a word that may be a common one ("Вера в
             # успех", "Литой корпус")
         nominative = parse.inflect({"nomn"}) or parse
-        known = type(parse.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
+        known = _in_dictionary(parse)
         return kind, _capitalised(nominative.word, word), known
     if initial:
         return None
     if _unknown(parses):
         return "name", word, False  # an unknown capitalised word mid-sentence: a foreign name
+    if best.tag.POS in ("VERB", "INFN", "GRND", "PRTS", "ADJS", "INTJ") and not any(
+        "impr" in p.tag.grammemes
+        for p in parses  # "Александр М., Напомните мне": an address
+    ):
+        # Russian capitalises no verb or short form mid-sentence: a name that looks like one
+        # ("подвиги Досса", "г-жи Пью").
+        return "name", word, False
     if best.tag.POS in ("ADJF", "PRTF") and _POSSESSIVE_SURNAME.match(word):
         # Capitalised mid-sentence, declined like an adjective of -ов/-ин and agreeing with
         # nothing ("с Евменовым проследовал"): a surname the dictionary does not know.
@@ -182,7 +199,7 @@ def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
     if gender:
         named.sort(key=lambda p: p.tag.gender != gender and "ms-f" not in p.tag.grammemes)
     found = []
-    guessed = all(type(p.methods_stack[0][0]).__name__ != "DictionaryAnalyzer" for p in parses)
+    guessed = not any(_in_dictionary(p) for p in parses)
     if guessed and not _OBLIQUE.search(word.lower()) and not word.lower().endswith(("а", "я")):
         # A surname the dictionary does not know, read only as another word's case (Пурясев as
         # the genitive of Пурясевы), is its own nominative; one in -а or -я is a man's
@@ -203,13 +220,34 @@ def nominatives(word: str, gender: str | None = None) -> tuple[str, ...]:
 
 def _unknown(parses: list) -> bool:
     """The dictionary does not know the word: its readings are all guessed."""
-    return all(
-        type(m[0]).__name__ != "DictionaryAnalyzer" for p in parses for m in p.methods_stack[:1]
+    return not any(_in_dictionary(p) for p in parses)
+
+
+COMPOUND_PREFIXES = _words("compound_prefixes")
+
+
+def _compound(parse: object) -> bool:
+    """Whether the dictionary read a word as a shortened word and a common one (Госсуд)."""
+    stack = parse.methods_stack  # type: ignore[attr-defined]
+    return any(
+        type(method[0]).__name__ == "UnknownPrefixAnalyzer" and method[1] in COMPOUND_PREFIXES
+        for method in stack[1:]
+    )
+
+
+def _in_dictionary(parse: object) -> bool:
+    """Whether a reading is the dictionary's own, not a guess: pymorphy3 also answers from the
+    dictionary for a word it cut an unknown prefix from (Гвардиолы as гвард + иолы, Винтур)."""
+    stack = parse.methods_stack  # type: ignore[attr-defined]
+    return type(stack[0][0]).__name__ == "DictionaryAnalyzer" and not any(
+        type(method[0]).__name__ == "UnknownPrefixAnalyzer" for method in stack[1:]
     )
 
 
 def _capitalised(word: str, like: str) -> str:
     """``word`` capitalised as ``like`` is (pymorphy3 answers in lower case)."""
+    if word.lower() == like.lower():
+        return like  # the word itself, inner capitals kept (МакНейлли)
     parts, model = word.split("-"), like.split("-")
     return "-".join(
         part.capitalize() if i < len(model) and model[i][:1].isupper() else part
@@ -244,12 +282,19 @@ def _find(ru: str) -> tuple[Entity, ...]:
             continue
         # Capitalised, and no capital inside a part: "УрФО", "КамАЗ" are abbreviations.
         capital = all(
-            part[:1].isupper() and not any(c.isupper() for c in part[1:])
+            part[:1].isupper() and not any(c.isupper() for c in _NAME_PREFIX.sub("", part)[1:])
             for part in word.split("-")
             if part
         )
-        inside = any(a <= match.start() < b for a, b in quoted)
-        inside = inside or ru[max(0, match.start() - 1) : match.start()] in ("'", "’")
+        quote = next(((a, b) for a, b in quoted if a <= match.start() < b), None)
+        inside = quote is not None or ru[max(0, match.start() - 1) : match.start()] in ("'", "’")
+        # A title capitalises its first word; a capital further in is a name ("остановили
+        # Лукашенко", "политикой одного Китая"), and so is a title of first name and surname
+        # (the ship «Петр Моргунов»).
+        named_inside = quote is not None and (
+            ru[quote[0] : match.start()].strip('«"„“ ') != ""
+            or _all_people(ru[quote[0] : quote[1]])
+        )
         reading = None
         before = words[n - 1] if n else None
         after = words[n + 1].group() if n + 1 < len(words) else ""
@@ -267,7 +312,7 @@ def _find(ru: str) -> tuple[Entity, ...]:
             found.append(_place_phrase(ru, match, words[n + 1]))
             taken.add(n + 1)
             continue
-        elif listed_here(word) and not inside:
+        elif listed_here(word) and (not inside or named_inside):
             reading = _listed_reading(word)
             best = analyzer().parse(word)[0]  # type: ignore[attr-defined]
             if (
@@ -283,30 +328,46 @@ def _find(ru: str) -> tuple[Entity, ...]:
             following = after if after and _adjacent(ru, match, words[n + 1]) else ""
             reading = _reading(word, initial, following)
             named = bool(run) and _adjacent(ru, run[-1][0], match) and _is_first_name(run[-1])
-            titled = (
-                before is not None
-                and _adjacent(ru, before, match)
-                and (before.group().lower() in HONORIFICS)
+            title = _title(before) if before and _adjacent(ru, before, match) else ""
+            titled = title in HONORIFICS or (
+                reading is None
+                and title in RULERS
+                and before.group()[:1].islower()
+                and not _adjective(word)
             )
             if (reading is None or reading[0] == "place") and (named or titled):
                 # After a first name or "г-жа", a capitalised word is a surname, whatever
                 # else the dictionary says it is ("Эмили Блант", "г-жа Пью").
+                reading = ("name", word, False)
+            elif reading is None and initial and _named_subject(match, words[n + 1 : n + 4], ru):
+                # A sentence opened by a surname the dictionary does not know, or knows as a
+                # surname beside a word's plural ("Кузьминов выиграл", "Крючков также
+                # отметил"): a singular verb agrees with no other reading.
                 reading = ("name", word, False)
             elif reading is None and not initial and _bare_noun(word, following):
                 # Russian capitalises a noun mid-sentence only as a name: a surname that is
                 # also a word for a being ("Кеша", "Блант"), unless it is a title or agrees
                 # with the words after it.
                 reading = ("name", word, False)
+        elif capital and named_inside and word not in TITLES:
+            initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
+            following = after if after and _adjacent(ru, match, words[n + 1]) else ""
+            reading = _reading(word, initial, following)
+            if reading is not None and (reading[0] != "person" or not reading[2]):
+                reading = None
+            if reading is None and run and _adjacent(ru, run[-1][0], match):
+                reading = ("name", word, False)  # the surname after a first name («Петр Моргунов»)
         if reading is None:
             close()
             continue
         if run and (
             not _adjacent(ru, run[-1][0], match)
             or _kind(run[-1][1][0]) != _kind(reading[0])
+            or (reading[0] == run[-1][1][0] == "place" and not _adjective(run[-1][0].group()))
             or (_is_first_name((match, reading)) and not _is_first_name(run[-1]))
         ):
             close()  # a first name after a surname begins another person ("Льва Толстого
-            # Софье Толстой")
+            # Софье Толстой"); a place's noun after another, another place ("Монако Францией")
         run.append((match, reading))
     close()
     return tuple(sorted(found, key=lambda entity: entity.start))
@@ -323,6 +384,13 @@ GENERIC_ADJECTIVES = _words("generic_adjectives")
 
 # Words before a surname: what follows them is a person.
 HONORIFICS = _words("honorifics")
+RULERS = _words("rulers")
+EPITHETS = _words("epithets")
+
+
+def _title(word: re.Match[str]) -> str:
+    """The nominative of a word before a name ("г-жи", "Г-жа": г-жа)."""
+    return analyzer().parse(word.group().lower())[0].normal_form  # type: ignore[attr-defined]
 
 
 # Endings only a case other than the nominative gives a name (Эрдоганом, Захаровой, Лавровым).
@@ -346,8 +414,58 @@ def oblique(word: str) -> bool:
     likely = [p for p in parses if p.score >= LIKELY * best]
     if not all(p.tag.case not in (None, "nomn") and "Fixd" not in p.tag.grammemes for p in likely):
         return False
-    known = all(type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer" for p in likely)
+    known = all(_in_dictionary(p) for p in likely)
     return known or bool(_CASE_ENDING.search(lower))
+
+
+def _all_people(title: str) -> bool:
+    """Whether a title in quotation marks is a first name the dictionary knows and surnames
+    and nothing else («Петр Моргунов»)."""
+    words = _WORD.findall(title)
+    if len(words) < 2 or not all(word[:1].isupper() for word in words):
+        return False
+    first = analyzer().parse(words[0])  # type: ignore[attr-defined]
+    return (
+        any("Name" in p.tag.grammemes and _in_dictionary(p) for p in first[:2])
+        and all(
+            _SURNAME_SHAPE.search(word)
+            or any(p.tag.grammemes & PERSON for p in analyzer().parse(word)[:3])  # type: ignore[attr-defined]
+            for word in words[1:]
+        )
+    )
+
+
+def _named_subject(word: re.Match[str], after: list[re.Match[str]], text: str) -> bool:
+    """Whether a word opening a sentence is a person's name by the verb after it: the word is
+    unknown to the dictionary or a surname to it, and the first word after it that is no adverb
+    or particle is a verb in the third person singular or the singular past of a person."""
+    parses = analyzer().parse(word.group())  # type: ignore[attr-defined]
+    if not (_unknown(parses) or any("Surn" in p.tag.grammemes for p in parses)):
+        return False
+    if any(
+        p.tag.POS == "NOUN" and p.tag.case == "nomn" and not p.tag.grammemes & PERSON
+        for p in parses
+    ):
+        return False  # a common noun may be the subject ("Машина загорелась")
+    previous = word
+    for match in after:
+        if not _adjacent(text, previous, match):
+            return False
+        previous = match
+        tag = analyzer().parse(match.group())[0].tag  # type: ignore[attr-defined]
+        if tag.POS in ("ADVB", "PRCL"):
+            continue
+        return (
+            tag.POS == "VERB"
+            and tag.number == "sing"
+            and (tag.person == "3per" or (tag.tense == "past" and tag.gender in ("masc", "femn")))
+        )
+    return False
+
+
+def _adjective(word: str) -> bool:
+    """Whether a word is read first as an adjective ("Священной Римской")."""
+    return analyzer().parse(word)[0].tag.POS in ("ADJF", "PRTF")  # type: ignore[attr-defined]
 
 
 def _verb(word: str) -> bool:
@@ -462,7 +580,12 @@ def _entity(
         for match, item in reversed(run):
             parses = analyzer().parse(match.group())  # type: ignore[attr-defined]
             surname = any("Surn" in p.tag.grammemes for p in parses[:4])
-            if surname or parses[0].tag.POS not in ("ADJF", "NUMR"):
+            best = parses[0]
+            epithet = best.tag.POS == "NUMR" or (
+                best.tag.POS == "ADJF"
+                and ("Anum" in best.tag.grammemes or best.normal_form.capitalize() in EPITHETS)
+            )
+            if surname or not epithet:  # any other adjective is a surname ("Виханский")
                 head, reading = match, item
                 break
     gender = None

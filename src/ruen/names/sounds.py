@@ -36,6 +36,8 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ph", ("f", "p")),  # Greek ph; the aspirated p of Khmer and Thai romanisation
     ("th", ("t", "f")),  # Russian reads Greek th as ф: Фракия, Thrace
     ("ck", ("k",)),
+    ("kn", ("n", "kn")),  # English kn: Knightley, Knott
+    ("wr", ("r",)),  # English wr: Wright
     ("gh", ("g", "")),
     ("qu", ("kv", "k")),
     ("cz", ("ch",)),  # Polish
@@ -47,9 +49,9 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ou", ("u", "au", "o")),
     ("au", ("o", "av", "au")),
     ("ea", ("i", "e", "ea")),
-    ("eu", ("y", "e", "u")),  # Korean eu: ы
+    ("eu", ("y", "e", "u", "oy")),  # Korean eu: ы; German eu: Beust, Бойст
     ("eo", ("e", "o")),  # Korean eo
-    ("ae", ("e", "ae")),
+    ("ae", ("e", "ae", "")),  # Michael, Майкл
     ("ay", ("ey", "ay", "ei")),
     ("ey", ("ey", "i", "ei")),
     ("c", ("k", "s", "ts")),
@@ -109,15 +111,18 @@ def coarse(latin: str) -> str:
 
 # Latin and Greek nominative endings Russian drops: Augustus is Август, Pyrrhus Пирр, Pius Пий.
 _CLASSICAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:us|os|as|es)$")
+# French final consonants Russian does not hear: Bouchard, Бушар; Hortefeux, Ортефё.
+_SILENT_END = re.compile(r"(?:(?<=[aeiou][rn])d|(?<=[aeo]u)x|(?<=[aeo]i)s|(?<=[a-z]{2}[eo])t)$")
 
 
 @functools.lru_cache(maxsize=4096)
 def readings(word: str) -> frozenset[str]:
     """The ways Russian may have heard a foreign spelling, in the coarse alphabet."""
     letters = re.sub(r"[^a-z]", "", ascii_letters(word))
-    stem = _CLASSICAL_ENDING.sub("", letters)
     found = _readings(letters)
-    return found | _readings(stem) if stem != letters else found
+    for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)} - {letters}:
+        found |= _readings(stem)
+    return found
 
 
 def _readings(letters: str) -> frozenset[str]:
