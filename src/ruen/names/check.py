@@ -12,6 +12,7 @@ English ("Zakharovoy") is flagged as such.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -103,8 +104,18 @@ def renderings(
     """How each person and place of ``ru`` came out in ``en``."""
     if not _CAPITAL_CYRILLIC.search(ru):
         return []
+    if house is None and entities is None:
+        return list(_renderings(ru, en))
     english = English(en)
     return [_render(entity, english, house) for entity in (entities or find(ru))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _renderings(ru: str, en: str) -> tuple[Rendering, ...]:
+    """:func:`renderings` without a house list, remembered: repair checks each hypothesis,
+    and keeping names reads the chosen one again."""
+    english = English(en)
+    return tuple(_render(entity, english, None) for entity in find(ru))
 
 
 # A surname of Russian make: transliterated, never heard (a different surname of one of

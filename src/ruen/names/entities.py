@@ -516,13 +516,20 @@ def _listed_phrases(
     "Тихом океане", "Китайской Народной Республики"): (first word, last word, entity)."""
     import itertools
 
-    from ruen.names.spellings import listed
+    from ruen.names.spellings import _key, listed, phrase_starts
 
     found: list[tuple[int, int, Entity]] = []
     n = 0
     while n < len(words):
         first = words[n]
-        if not first.group()[:1].isupper() or any(a <= first.start() < b for a, b in quoted):
+        if (
+            not first.group()[:1].isupper()
+            or any(a <= first.start() < b for a, b in quoted)
+            or not any(
+                _key(form)[:1] and _key(form)[0] in phrase_starts()
+                for form in nominatives(first.group())[:3]
+            )
+        ):
             n += 1
             continue
         for size in (4, 3, 2):

@@ -66,6 +66,13 @@ def listed(words: list[str], extra: dict[tuple[str, ...], Listed] | None = None)
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def phrase_starts() -> frozenset[str]:
+    """The first words of the shipped names of more than one word ("тихий" of Тихий океан):
+    a span of a text is looked up as such a name only where it starts with one."""
+    return frozenset(key[0] for key in shipped() if len(key) > 1)
+
+
 def kind_of(word: str) -> str:
     """Whether a listed name is a person or a place."""
     entry = listed([word])

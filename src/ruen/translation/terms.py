@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ruen.glossary import Glossary, TermMatch, TermUse
-from ruen.translation.engines import NBEST, Engine, GenerationSettings
+from ruen.translation.engines import NBEST, Engine, GenerationSettings, prefix_room, target_ids
 
-MAX_PREFIX_ROUNDS = 6  # forced decodes per sentence: one or two per missing term, at most 6
+MAX_PREFIX_ROUNDS = 6  # forced decodes per sentence: one or two per round of terms, at most 6
 _WORD_START = re.compile(r"(?<!\S)\S")
 
 
@@ -110,12 +110,18 @@ class _Terms:
     def from_prefix(self, termed: list[str], limit: int) -> None:
         """(b): for the first term still missing in each piece, a decode forced to begin with
         the English up to where that term's rendering starts, then the term; a round per
-        term, within the model's ``limit`` of positions."""
+        term, within the model's ``limit`` of positions. Terms of which the English holds no
+        word at all (a name the model dropped) go in together: each placed where it stands
+        in the Russian, the decode forced up to the last of them, one decode for them all
+        (a decode costs the same however long its prefix: CTranslate2 steps through it). A
+        term whose rendering went wrong is cut out by a decode of its own, as the English
+        after it is written anew."""
         settled = dict.fromkeys(termed, 0)  # the English before this offset is fixed
         given_up: dict[str, set[int]] = {piece: set() for piece in termed}
         tight: set[tuple[str, int]] = set()  # tried once, now cut right after what is fixed
+        single: set[str] = set()  # its terms together did not hold: one at a time
         for _ in range(MAX_PREFIX_ROUNDS):
-            work = []
+            work: list[tuple[str, list[int]]] = []
             for piece in termed:
                 missing = [
                     i
@@ -123,34 +129,96 @@ class _Terms:
                     if i not in self.how[piece] and i not in given_up[piece]
                 ]
                 if missing:
-                    work.append((piece, missing[0]))
+                    work.append((piece, self._together(piece, missing, settled, single, tight)))
             if not work:
                 return
-            prefixes, cuts = [], []
-            for piece, i in work:
-                english, term = self.outputs[piece], self.matches[piece][i]
-                cut = settled[piece] if (piece, i) in tight else None
-                cut = _cut(english, term, piece, settled[piece]) if cut is None else cut
-                cuts.append(cut)
-                prefixes.append(f"{english[:cut].rstrip()} {term.term.target}".lstrip())
+            planned = [self._prefix(piece, group, settled, tight, limit) for piece, group in work]
+            work = [(piece, group) for piece, group, _, _ in planned]
+            cuts = [cut for _, _, cut, _ in planned]
+            prefixes = [prefix for _, _, _, prefix in planned]
             texts = [piece for piece, _ in work]
             decoded = self.engine.translate_prefixed(texts, prefixes, self.settings, limit)
-            for (piece, i), cut, prefix, output in zip(work, cuts, prefixes, decoded):
+            for (piece, group), cut, prefix, output in zip(work, cuts, prefixes, decoded):
                 english = None if output is None else (_after(prefix, output) or output)
                 held = set() if english is None else set(self.held(piece, english))
-                if i not in held or not held >= set(self.how[piece]):
+                if not held >= set(group) or not held >= set(self.how[piece]):
                     # No room for the prefix, the term did not hold, or a term an earlier
                     # step put in was lost (what the model wrote need not read back the same
                     # when tokenised again): keep the English, and try once more with only
                     # what is fixed before the term.
-                    if cut > settled[piece] and (piece, i) not in tight:
+                    i = group[0]
+                    if len(group) > 1:
+                        single.add(piece)
+                    elif cut > settled[piece] and (piece, i) not in tight:
                         tight.add((piece, i))
                     else:
                         given_up[piece].add(i)
                     continue
                 self.take(piece, english, "prefix")
-                self.how[piece][i] = "prefix"
+                for i in group:
+                    self.how[piece][i] = "prefix"
                 settled[piece] = len(prefix)
+
+    def _prefix(
+        self,
+        piece: str,
+        group: list[int],
+        settled: dict[str, int],
+        tight: set[tuple[str, int]],
+        limit: int,
+    ) -> tuple[str, list[int], int, str]:
+        """(piece, the terms it puts in, the cut before the first, the forced prefix): each
+        term at its cut in the English, as many of them as leave the model room; a term
+        alone that leaves none is cut right after what is fixed, at once (a round spent
+        learning that it has no room cost a small batch's decode)."""
+        english = self.outputs[piece]
+        while True:
+            if (piece, group[0]) in tight:
+                at = [settled[piece]]
+            else:
+                at = []
+                for i in group:
+                    after = max([settled[piece], *at])
+                    at.append(_cut(english, self.matches[piece][i], piece, after))
+            parts, previous = [], 0
+            for i, cut in zip(group, at):
+                parts += [english[previous:cut].strip(), self.matches[piece][i].term.target]
+                previous = cut
+            prefix = " ".join(part for part in parts if part)
+            if self._fits(prefix, limit) or (piece, group[0]) in tight:
+                return piece, group, at[0], prefix
+            if len(group) > 1:
+                group = group[:-1]
+            elif at[0] > settled[piece]:
+                tight.add((piece, group[0]))
+            else:
+                return piece, group, at[0], prefix
+
+    def _fits(self, prefix: str, limit: int) -> bool:
+        """Whether a forced prefix leaves the model room (``engines.prefix_room``)."""
+        tokens = target_ids(self.engine.tokenizer, prefix)  # type: ignore[attr-defined]
+        return prefix_room(len(tokens), self.settings, limit) is not None
+
+    def _together(
+        self,
+        piece: str,
+        missing: list[int],
+        settled: dict[str, int],
+        single: set[str],
+        tight: set[tuple[str, int]],
+    ) -> list[int]:
+        """The missing terms one decode puts in: the first, and with it the ones after it,
+        while none of them has a word in the English after what is fixed."""
+        if piece in single or (piece, missing[0]) in tight:
+            return missing[:1]
+        rest = self.outputs[piece][settled[piece] :].lower()
+        words = set(re.findall(r"[\w'’-]+", rest))
+        group = []
+        for i in missing:
+            if self.matches[piece][i].term.target.split()[0].lower() in words:
+                break
+            group.append(i)
+        return group or missing[:1]
 
 
 def _after(prefix: str, output: str) -> str | None:
