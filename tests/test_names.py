@@ -325,3 +325,27 @@ def test_a_window_keeps_names_together_unless_two_documents_spell_one_person_two
     groups = _agreeing([shoygu, shoigu, lavrov])
     assert [members for _, members in groups] == [[shoygu, lavrov], [shoigu]]
     assert groups[0][0] == {"Шойгу": "Shoygu", "Лавров": "Lavrov"}
+
+
+def test_the_names_a_sentence_dropped_go_in_with_one_decode(tiny_model: Path) -> None:
+    """A forced decode costs as much however long its prefix, so the people and places a
+    sentence dropped are put in together: each where it stands in the Russian, one decode."""
+    translator = ruen.load_translator(tiny_model)
+    calls: list[list[tuple[str, str]]] = []
+    prefixed = translator.engine.translate_prefixed
+
+    def counting(texts, prefixes, *args, **kwargs):
+        calls.append(list(zip(texts, prefixes)))
+        return prefixed(texts, prefixes, *args, **kwargs)
+
+    translator.engine.translate_prefixed = counting
+    note = "Сергей Лавров и Мария Захарова прибыли."
+    digest = ruen.digest(note, translator=translator, max_new_tokens=60, beam_size=2)
+    kept = [n for n in digest.sentences[0].names if n.how == "prefix"]
+    assert len(kept) >= 2  # the tiny model writes no name: every one forced
+    assert len(calls) == 1 and len(calls[0]) == 1  # one decode for all of them
+    prefix = calls[0][0][1]
+    positions = [prefix.index(n.english) for n in kept]
+    assert positions == sorted(positions)  # in the Russian's order
+    for name in kept:
+        assert name.english in digest.sentences[0].en

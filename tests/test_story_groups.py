@@ -31,6 +31,8 @@ def pair(n: int) -> tuple[ruen.Document, ruen.Document, bool]:
 PYATIGORSK = 9  # stapravda.ru and stavropolye.tv on Pyatigorsk's quarantine: one story
 BREST_GOMEL = 51  # "Погода в Бресте на 17 мая", "Погода в Гомеле на 17 мая": two
 NOVEMBER = 21  # "Прогноз погоды на 8 ноября", "... на 18 ноября": two
+VOSTRETSOV = 1  # a deputy's comment on a kidnapping in Libya, and the kidnapping: two
+POKLONSKAYA = 76  # Poklonskaya on her cases in Ukraine, told by two outlets: one
 
 
 def test_two_outlets_own_words_are_one_story_and_the_weather_of_two_cities_is_not() -> None:
@@ -42,6 +44,17 @@ def test_two_outlets_own_words_are_one_story_and_the_weather_of_two_cities_is_no
     a, b = Telling.of(first.text, first.title), Telling.of(second.text, second.title)
     assert story_groups.similarity(a, b) > story_groups.THRESHOLD  # the words alone would merge
     assert a.title_names == {"брест"} and b.title_names == {"гомель"}  # the names tell them apart
+
+
+def test_a_person_one_headline_names_must_be_in_the_other_telling() -> None:
+    first, second, same = pair(VOSTRETSOV)
+    assert not same and "вострецов" in Telling.of(first.text, first.title).title_people
+    assert story_groups.similarity(*(Telling.of(d.text, d.title) for d in (first, second))) > (
+        story_groups.THRESHOLD
+    )  # their words overlap as one story's would: the person tells them apart
+    assert not ruen.same_story(first, second)
+    first, second, same = pair(POKLONSKAYA)
+    assert same and ruen.same_story(first, second)
 
 
 def test_headlines_with_different_dates_are_two_stories() -> None:

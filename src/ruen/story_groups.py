@@ -4,8 +4,11 @@
 reprint check cannot: TASS, RIA and a ministry's own site each writing up one event. Two
 texts are taken for one story when
 
-1. **at least half the names in each headline are in the other text** (a headline naming no
-   one passes): the who and where of an event are the words outlets do not paraphrase. The
+1. **at least half the names in each headline are in the other text, and every person it
+   names** (a headline naming no one passes): the who and where of an event are the words
+   outlets do not paraphrase, and a person is the who (a deputy's comment on a kidnapping is
+   another story than the kidnapping: precision 0.851 to 0.870 on the dev pairs,
+   cross-validated, recall unchanged). The
    hard cases of the crowd-labelled pairs (``benchmarks/stories.py``) are the same topic on
    different events: the weather in Brest and in Gomel, one party's two decisions, one
    minister's two speeches, two mattresses of one maker; the names of one headline missing
@@ -134,6 +137,15 @@ def names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def people(headline: str) -> frozenset[str]:
+    """The people a headline names (by ``ruen.names``), each as :func:`names` reads its
+    surname."""
+    from ruen.names.entities import find
+
+    found = (_name(entity.head, False) for entity in find(headline) if entity.kind == "person")
+    return frozenset(name for name in found if name)
+
+
 def dates(text: str) -> frozenset[tuple[int, str]]:
     """The days of the month a text names ("8 ноября": (8, "ноя"))."""
     return frozenset((int(day), month.lower()[:3]) for day, month in _DATE.findall(text))
@@ -156,6 +168,9 @@ class Telling:
     # The TF-IDF vector: sorted piece numbers and their weights (unit length).
     numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    # The people its headline names (their surnames, as :func:`names` reads them): the who of
+    # the event, which the other telling must name too.
+    title_people: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def heavy(self) -> np.ndarray:
@@ -199,6 +214,7 @@ class Telling:
             dates(headline),
             numbers[order],
             weights,
+            title_people=people(headline),
         )
 
 
@@ -214,9 +230,10 @@ def similarity(first: Telling, second: Telling) -> float:
 
 def _names_agree(first: Telling, second: Telling) -> bool:
     """Whether at least :data:`NAMES_SHARED` of each headline's names are in the other text
-    (a headline that names no one agrees with any)."""
+    (a headline that names no one agrees with any), and every person it names."""
     return all(
         len(a.title_names & b.text_names) >= NAMES_SHARED * len(a.title_names)
+        and a.title_people <= b.text_names
         for a, b in ((first, second), (second, first))
     )
 
