@@ -153,6 +153,18 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
     return None
 
 
+def _read_at(
+    text: str, words: list[re.Match[str]], n: int
+) -> tuple[bool, str, tuple[str, str, bool] | None]:
+    """Whether word ``n`` opens a sentence, the word right after it (where no punctuation
+    parts them), and its :func:`_reading`."""
+    match = words[n]
+    initial = bool(_SENTENCE_START.search(text, 0, match.start()))
+    after = words[n + 1] if n + 1 < len(words) else None
+    following = after.group() if after is not None and _adjacent(text, match, after) else ""
+    return initial, following, _reading(match.group(), initial, following)
+
+
 def _agrees(parse: object, following: str) -> bool:
     """Whether ``following`` may be a noun in the case and number of an adjective ``parse``."""
     if not following:
@@ -324,9 +336,7 @@ def _find(ru: str) -> tuple[Entity, ...]:
                 reading = None  # "Крутой подъём": a common word may open a sentence
                 # ("Песков заявил", a listed name before a verb, does)
         elif capital and not inside and word not in TITLES:
-            initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
-            following = after if after and _adjacent(ru, match, words[n + 1]) else ""
-            reading = _reading(word, initial, following)
+            initial, following, reading = _read_at(ru, words, n)
             named = bool(run) and _adjacent(ru, run[-1][0], match) and _is_first_name(run[-1])
             title = _title(before) if before and _adjacent(ru, before, match) else ""
             titled = title in HONORIFICS or (
@@ -350,9 +360,7 @@ def _find(ru: str) -> tuple[Entity, ...]:
                 # with the words after it.
                 reading = ("name", word, False)
         elif capital and named_inside and word not in TITLES:
-            initial = bool(_SENTENCE_START.search(ru, 0, match.start()))
-            following = after if after and _adjacent(ru, match, words[n + 1]) else ""
-            reading = _reading(word, initial, following)
+            reading = _read_at(ru, words, n)[2]
             if reading is not None and (reading[0] != "person" or not reading[2]):
                 reading = None
             if reading is None and run and _adjacent(ru, run[-1][0], match):

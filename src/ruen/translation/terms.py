@@ -132,13 +132,16 @@ class _Terms:
                     work.append((piece, self._together(piece, missing, settled, single, tight)))
             if not work:
                 return
-            planned = [self._prefix(piece, group, settled, tight, limit) for piece, group in work]
-            work = [(piece, group) for piece, group, _, _ in planned]
-            cuts = [cut for _, _, cut, _ in planned]
-            prefixes = [prefix for _, _, _, prefix in planned]
-            texts = [piece for piece, _ in work]
-            decoded = self.engine.translate_prefixed(texts, prefixes, self.settings, limit)
-            for (piece, group), cut, prefix, output in zip(work, cuts, prefixes, decoded):
+            planned = [
+                (piece, *self._prefix(piece, group, settled, tight, limit)) for piece, group in work
+            ]
+            decoded = self.engine.translate_prefixed(
+                [piece for piece, *_ in planned],
+                [prefix for *_, prefix in planned],
+                self.settings,
+                limit,
+            )
+            for (piece, group, cut, prefix), output in zip(planned, decoded):
                 english = None if output is None else (_after(prefix, output) or output)
                 held = set() if english is None else set(self.held(piece, english))
                 if not held >= set(group) or not held >= set(self.how[piece]):
@@ -166,8 +169,8 @@ class _Terms:
         settled: dict[str, int],
         tight: set[tuple[str, int]],
         limit: int,
-    ) -> tuple[str, list[int], int, str]:
-        """(piece, the terms it puts in, the cut before the first, the forced prefix): each
+    ) -> tuple[list[int], int, str]:
+        """(the terms it puts in, the cut before the first, the forced prefix): each
         term at its cut in the English, as many of them as leave the model room; a term
         alone that leaves none is cut right after what is fixed, at once (a round spent
         learning that it has no room cost a small batch's decode)."""
@@ -186,13 +189,13 @@ class _Terms:
                 previous = cut
             prefix = " ".join(part for part in parts if part)
             if self._fits(prefix, limit) or (piece, group[0]) in tight:
-                return piece, group, at[0], prefix
+                return group, at[0], prefix
             if len(group) > 1:
                 group = group[:-1]
             elif at[0] > settled[piece]:
                 tight.add((piece, group[0]))
             else:
-                return piece, group, at[0], prefix
+                return group, at[0], prefix
 
     def _fits(self, prefix: str, limit: int) -> bool:
         """Whether a forced prefix leaves the model room (``engines.prefix_room``)."""
