@@ -443,12 +443,30 @@ def _all_people(title: str) -> bool:
     )
 
 
+def _oblique_surname(word: str, parses: list) -> bool:
+    """A word shaped like a surname in the nominative (-ов, -ев, -ин) that the dictionary
+    reads only as a thing's genitive plural ("Пушков": of пушок): before a singular verb it
+    is the subject, so the name ("Пушков назвал"); people in the genitive open a sentence as
+    its object ("Депутатов возмутил закон")."""
+    return bool(re.search(r"(?:ов|ев|ёв|ин|ын)$", word)) and all(
+        p.tag.POS == "NOUN"
+        and p.tag.case == "gent"
+        and p.tag.number == "plur"
+        and "inan" in p.tag.grammemes
+        for p in parses
+    )
+
+
 def _named_subject(word: re.Match[str], after: list[re.Match[str]], text: str) -> bool:
     """Whether a word opening a sentence is a person's name by the verb after it: the word is
     unknown to the dictionary or a surname to it, and the first word after it that is no adverb
     or particle is a verb in the third person singular or the singular past of a person."""
     parses = analyzer().parse(word.group())  # type: ignore[attr-defined]
-    if not (_unknown(parses) or any("Surn" in p.tag.grammemes for p in parses)):
+    if not (
+        _unknown(parses)
+        or any("Surn" in p.tag.grammemes for p in parses)
+        or _oblique_surname(word.group(), parses)
+    ):
         return False
     if any(
         p.tag.POS == "NOUN" and p.tag.case == "nomn" and not p.tag.grammemes & PERSON
