@@ -361,8 +361,11 @@ def _holds(telling: Telling, name: str) -> bool:
 
 
 def _closest(name: str, names_: frozenset[str]) -> bool:
-    from rapidfuzz.distance import OSA
-    from rapidfuzz.process import extractOne
+    try:
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import extractOne
+    except ImportError:
+        raise MissingExtraError("telling one story from another", "follow", "rapidfuzz") from None
 
     return extractOne(name, names_, scorer=OSA.distance, score_cutoff=1) is not None
 
@@ -406,7 +409,8 @@ def same_story(
     threshold: float = THRESHOLD,
 ) -> bool:
     """Whether two texts (``Document``s, whose titles count as headlines, or plain texts)
-    report one story: their headlines' names and dates agree and their words overlap.
+    report one story: their headlines' names and dates agree, their words overlap and each
+    headline is told in the other text.
 
     >>> same_story(a, b)  # doctest: +SKIP
     """
