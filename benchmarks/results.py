@@ -60,7 +60,9 @@ def draw(path: Path, out: Path = CHARTS) -> Path | None:
     columns = data["columns"]
     labels = [str(row[columns.index(chart["x"])]) for row in data["rows"]]
     series = chart["y"] if isinstance(chart["y"], list) else [chart["y"]]
-    figure, axes = pyplot.subplots(figsize=(7, 0.5 * len(labels) + 1.4), dpi=110)
+    figure, axes = pyplot.subplots(
+        figsize=(7, 0.5 * len(labels) + 1.6), dpi=110, layout="constrained"
+    )
     height = 0.8 / len(series)
     for k, column in enumerate(series):
         values = [row[columns.index(column)] for row in data["rows"]]
@@ -73,9 +75,8 @@ def draw(path: Path, out: Path = CHARTS) -> Path | None:
     axes.set_title(data["title"], fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.margins(x=0.15)
-    if len(series) > 1:
-        axes.legend(fontsize=8, frameon=False)
-    figure.tight_layout()
+    if len(series) > 1:  # below the axes, where it covers no bar
+        figure.legend(loc="outside lower center", ncols=len(series), fontsize=8, frameon=False)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{data['name']}.png"
     figure.savefig(target, metadata={"Software": None})
