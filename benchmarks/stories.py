@@ -302,22 +302,21 @@ def grouping_cost(docs: list[list[str]], made: list[tuple[int, str, str]], n: in
     telling: pieces, names), in a fresh grouping and with pymorphy3's caches cold; then the
     memory the grouping holds (tracemalloc, a third pass: it slows what it watches); the
     second pass, timed too, finds pymorphy3's readings of the words remembered, as a
-    long-running ``ruen follow`` does. The
-    originals come from 40 outlets, the reprints from 40 others, those under the header and
-    footer from the one outlet whose header it is (an outlet's boilerplate is its own: two
-    of its items are never one story). Printed with it: how many reprints joined their
-    original's story, and how many texts joined another document's (WMT documents of one news
-    day, some telling one event: the grouping above)."""
+    long-running ``ruen follow`` does. The originals come from 40 outlets, the reprints from
+    40 others, those under the header and footer from the one outlet whose header it is (an
+    outlet's boilerplate is its own: two of its items are never one story). Printed with it:
+    how many reprints joined their original's story, and how many texts joined another
+    document's (WMT documents of one news day, some telling one event: the grouping above)."""
     import tracemalloc
 
     from ruen import story_groups as sg
 
     texts = [("\n\n".join(s[1:]) or s[0], s[0], i, f"outlet {i % 40}") for i, s in enumerate(docs)]
+    headed = ("boilerplate", "all at once")  # the kinds under HEADER and FOOTER
     texts += [
-        (text, None, i, "Регион-Инфо" if HEADER in text.replace("\n", " ") or kind == "all at once"
-         else f"reprinter {k % 40}")
+        (text, None, i, "Регион-Инфо" if kind in headed else f"reprinter {k % 40}")
         for k, (i, kind, text) in enumerate(made)
-    ]  # fmt: skip
+    ]
     texts = (texts * (n // len(texts) + 1))[:n]
     sg._background()  # the table loads once per process
 

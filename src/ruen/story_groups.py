@@ -233,7 +233,7 @@ class Telling:
     @property
     def lead(self) -> str:
         """The headline and the start of the text: what is compared."""
-        return (f"{self.title}.\n{self.text}" if self.title else self.text)[:LEAD_CHARACTERS]
+        return _lead(self.title, self.text)
 
     @cached_property
     def title_names(self) -> frozenset[str]:
@@ -295,9 +295,8 @@ class Telling:
         published: datetime | None = None,
     ) -> Telling:
         title = title or ""
-        lead = (f"{title}.\n{text}" if title else text)[:LEAD_CHARACTERS]
         table, documents = _background()
-        counts = pieces(lead)
+        counts = pieces(_lead(title, text))
         numbers = np.fromiter(
             (_VOCABULARY.setdefault(p, len(_VOCABULARY)) for p in counts),
             dtype=np.int64,
@@ -311,6 +310,10 @@ class Telling:
         order = np.argsort(numbers)
         weights = weights[order] / (np.linalg.norm(weights) or 1.0)
         return cls(title, text, source, published, numbers[order], weights)
+
+
+def _lead(title: str, text: str) -> str:
+    return (f"{title}.\n{text}" if title else text)[:LEAD_CHARACTERS]
 
 
 def _first_sentence(text: str) -> str:

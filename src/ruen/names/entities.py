@@ -444,11 +444,11 @@ def _all_people(title: str) -> bool:
 
 
 def _oblique_surname(word: str, parses: list) -> bool:
-    """A word shaped like a surname in the nominative (-ов, -ев, -ин) that the dictionary
+    """A word shaped like a surname in the nominative (-ов, -ев, -ин...) that the dictionary
     reads only as a thing's genitive plural ("Пушков": of пушок): before a singular verb it
     is the subject, so the name ("Пушков назвал"); people in the genitive open a sentence as
     its object ("Депутатов возмутил закон")."""
-    return bool(re.search(r"(?:ов|ев|ёв|ин|ын)$", word)) and all(
+    return bool(_SURNAME_SHAPE.search(word)) and all(
         p.tag.POS == "NOUN"
         and p.tag.case == "gent"
         and p.tag.number == "plur"
