@@ -1,9 +1,10 @@
 """Build a MarianMT model with random weights, for tests and benchmarks, without a network.
 
-The layout is exactly that of Helsinki-NLP/opus-mt-ru-en (source.spm, target.spm, a shared
-vocab.json with </s> = 0, <unk> = 1 and <pad> last, config.json, generation_config.json and
+The layout is exactly that of Helsinki-NLP/opus-mt-ru-en (source.spm for the Russian and
+target.spm for the English, two different SentencePiece models; a shared vocab.json with
+</s> = 0, <unk> = 1 and <pad> last, config.json, generation_config.json and
 model.safetensors), so everything ruen does with it is what it does with the real model; only the
-weights are random. The SentencePiece model is trained on real Russian and English sentences
+weights are random. The SentencePiece models are trained on real Russian and English sentences
 (``tests/data/pud_ru_en_300.tsv``).
 
     python models/build_tiny_marian.py OUT_DIR            # tiny: about 1 MB, for tests
@@ -42,15 +43,16 @@ TINY_SIZE = {
 }
 
 
-def read_corpus(path: Path = CORPUS) -> list[str]:
+def read_corpus(path: Path = CORPUS) -> tuple[list[str], list[str]]:
+    """The corpus's Russian and English sides."""
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [text for row in rows for text in (row["ru"], row["en"])]
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [row["ru"] for row in rows], [row["en"] for row in rows]
 
 
-def train_spm(lines: list[str], out_dir: Path, vocab_size: int) -> list[str]:
-    """Train one SentencePiece model for both languages (opus-mt-ru-en shares its vocabulary);
-    return its pieces in id order, </s> first and <unk> second as in Marian."""
+def train_spm(lines: list[str], model_file: Path, vocab_size: int) -> list[str]:
+    """Train one SentencePiece model on ``lines`` and return its pieces in id order, </s>
+    first and <unk> second as in Marian."""
     import sentencepiece as spm
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,7 +60,7 @@ def train_spm(lines: list[str], out_dir: Path, vocab_size: int) -> list[str]:
         text.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spm.SentencePieceTrainer.train(
             input=str(text),
-            model_prefix=str(out_dir / "spm"),
+            model_prefix=str(Path(tmp) / "spm"),
             vocab_size=vocab_size,
             model_type="unigram",
             character_coverage=1.0,
@@ -69,20 +71,27 @@ def train_spm(lines: list[str], out_dir: Path, vocab_size: int) -> list[str]:
             num_threads=1,
             minloglevel=2,
         )
-    model_file = out_dir / "spm.model"
-    for name in ("source.spm", "target.spm"):
-        (out_dir / name).write_bytes(model_file.read_bytes())
-    model_file.unlink()
-    (out_dir / "spm.vocab").unlink()
-    processor = spm.SentencePieceProcessor(model_file=str(out_dir / "source.spm"))
+        model_file.write_bytes((Path(tmp) / "spm.model").read_bytes())
+    processor = spm.SentencePieceProcessor(model_file=str(model_file))
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def train_spms(out_dir: Path, vocab_size: int) -> list[str]:
+    """source.spm trained on the Russian and target.spm on the English, as opus-mt-ru-en has
+    them: two different models over one shared vocabulary (vocab.json), so that a Russian
+    text cut by the English model (a tokenizer left in target mode) gives other pieces, as it
+    does with the real model. Returns the shared vocabulary's pieces in id order."""
+    russian, english = read_corpus()
+    source = train_spm(russian, out_dir / "source.spm", vocab_size)
+    target = train_spm(english, out_dir / "target.spm", vocab_size)
+    return list(dict.fromkeys(source + target))
 
 
 def build(
     out_dir: str | Path,
     *,
     real_size: bool = False,
-    spm_vocab_size: int = 1000,
+    spm_vocab_size: int = 600,
     max_length: int = 512,
     num_beams: int = 6,
     seed: int = 0,
@@ -93,7 +102,7 @@ def build(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pieces = train_spm(read_corpus(), out, spm_vocab_size)
+    pieces = train_spms(out, spm_vocab_size)
     vocab = {piece: i for i, piece in enumerate(pieces)}
     shape = dict(REAL_SIZE if real_size else TINY_SIZE)
     vocab_size = shape.pop("vocab_size", len(pieces) + 1)

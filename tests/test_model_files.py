@@ -68,7 +68,7 @@ def test_cache_keys_are_pinned() -> None:
         "f" * 64 + '|ctranslate2|int8|{"beam_size": 4, "length_penalty": 1.0, '
         '"max_tokens": 29, "min_tokens": 0}'
     )
-    assert repair_scope(scope, 8) == scope + "|repair:8"
+    assert repair_scope(scope, 8, "0123abcd") == scope + "|repair:8|check:0123abcd"
     defaults = GenerationSettings(defaults=OPUS_DEFAULTS).key()
     assert defaults == (
         '{"beam_size": 6, "length_penalty": 1.0, "max_tokens": 510, "min_tokens": 0}'

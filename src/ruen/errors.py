@@ -33,3 +33,8 @@ class MissingExtraError(RuenError, ImportError):
         )
         self.extra = extra
         self.module = module
+
+
+class InternalError(RuenError):
+    """A fault inside ruen, not in what the user gave it: reported as ruen's own, with the
+    step it happened in, never as a bad option (and worth a bug report)."""

@@ -9,14 +9,15 @@ neighbouring documents are translated together, and each digest is finished from
 
 from __future__ import annotations
 
+import logging
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruen.documents import Document
-from ruen.errors import InputError
+from ruen.errors import InputError, InternalError
 from ruen.fidelity import Flag, check
 from ruen.names.keep import keep_names_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
@@ -31,6 +32,7 @@ MODES = ("summarise-first", "translate-first")
 WINDOW = 256
 
 DocumentLike = str | Document | Mapping[str, Any]
+logger = logging.getLogger("ruen")
 
 
 def digest(
@@ -166,6 +168,17 @@ class Plan:
         return title + [self.spans[i].text for i in self.wanted]
 
 
+@dataclass
+class Translated:
+    """What :meth:`Work.translate` made of some plans (by ``id`` of the plan): each one's
+    translations, the fault of one that could not be translated, and a note where a step was
+    skipped for it."""
+
+    shares: dict[int, list[Translation]] = field(default_factory=dict)
+    faults: dict[int, InternalError] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Work:
     """What every document of a run is digested with: plan each document, translate the
@@ -210,30 +223,101 @@ class Work:
     ) -> Iterator[Digest | DocumentError]:
         """Translate the sentences of all ``pending`` documents in one call (one a state, where
         a shipped glossary's names depend on whose documents they are), then build each
-        digest from its share, in order."""
-        plans = [plan for plan in pending if isinstance(plan, Plan)]
-        groups: dict[str | None, list[Plan]] = {}
-        for plan in plans:
-            groups.setdefault(self.home(plan), []).append(plan)
-        shares: dict[int, list[Translation]] = {}
-        for home, group in groups.items():
-            texts = [text for plan in group for text in plan.texts]
-            options = self.options_at(home)
-            done = translator.translate_detailed(texts, options, progress=progress)
-            cursor, work = 0, []
-            for plan in group:
-                work.append((plan, done[cursor : cursor + len(plan.texts)], options))
-                cursor += len(plan.texts)
-            # People and places kept for the group at once, as it was translated (reading the
-            # n-best lists repair searched in this call).
-            for plan, share in zip(group, _kept(work, translator)):
-                shares[id(plan)] = share
+        digest from its share, in order.
+
+        Whatever fails inside one document's steps ends no run: a window that fails together
+        is done again a document at a time, so that only the document at fault is lost; its
+        names step, where that is what fails, is skipped with a note in its digest; else it
+        gets an error that names the step (``on_error="record"``: a DocumentError, and the
+        run goes on)."""
+        translated = self.translate(
+            [p for p in pending if isinstance(p, Plan)], translator, progress
+        )
         settings = self.settings(translator)
         for plan in pending:
             if isinstance(plan, DocumentError):
                 yield plan
-                continue
-            yield self.digest(plan, shares[id(plan)], translator.name, settings, kept=True)
+            else:
+                yield self.complete(plan, translated, translator.name, settings)
+
+    def translate(
+        self,
+        plans: list[Plan],
+        translator: Translator,
+        progress: Callable[[int], object] | None = None,
+    ) -> Translated:
+        """Every model call of ``plans``: their texts translated together (one call a state,
+        where a shipped glossary's names depend on whose documents they are) and their people
+        and places kept. The only step that calls the model: ``digest_many``, the Dask
+        workers and ``ruen serve``'s batcher all call it, and :meth:`complete` the rest."""
+        groups: dict[str | None, list[Plan]] = {}
+        for plan in plans:
+            groups.setdefault(self.home(plan), []).append(plan)
+        translated = Translated()
+        for home, group in groups.items():
+            self._translate(group, home, translator, progress, translated)
+        return translated
+
+    def complete(
+        self, plan: Plan, translated: Translated, model: str, settings: dict[str, Any]
+    ) -> Digest | DocumentError:
+        """The digest of a plan from its share of :meth:`translate`; the error that says
+        which step failed inside, where one did (raised where ``on_error="raise"``)."""
+        fault = translated.faults.get(id(plan))
+        if fault is None:
+            try:
+                made = self.digest(plan, translated.shares[id(plan)], model, settings, kept=True)
+            except Exception as exc:
+                fault = _fault(plan, "finishing the digest", exc)
+            else:
+                note = translated.notes.get(id(plan))
+                return replace(made, notes=(*made.notes, note)) if note else made
+        if self.on_error == "raise":
+            raise fault from fault.__cause__
+        return DocumentError(plan.id, str(fault))
+
+    def _translate(
+        self,
+        group: list[Plan],
+        home: str | None,
+        translator: Translator,
+        progress: Callable[[int], object] | None,
+        translated: Translated,
+    ) -> None:
+        """The group's translations with its people and places kept, into ``translated``;
+        where that fails, each document alone, and for a document alone whose names fail, its
+        translations without them (with a note that says so); a document that cannot be
+        translated gets its fault."""
+        options = self.options_at(home)
+        try:
+            texts = [text for plan in group for text in plan.texts]
+            done = translator.translate_detailed(texts, options, progress=progress)
+        except Exception as exc:
+            if len(group) > 1:
+                for plan in group:
+                    self._translate([plan], home, translator, None, translated)
+            else:
+                translated.faults[id(group[0])] = _fault(group[0], "translating", exc)
+            return
+        cursor, work = 0, []
+        for plan in group:
+            work.append((plan, done[cursor : cursor + len(plan.texts)], options))
+            cursor += len(plan.texts)
+        try:
+            # People and places kept for the group at once, as it was translated (reading the
+            # n-best lists repair searched in this call).
+            kept = _kept(work, translator)
+        except Exception as exc:
+            if len(group) > 1:
+                for plan in group:
+                    self._translate([plan], home, translator, None, translated)
+                return
+            fault = _fault(group[0], "keeping people and places", exc)
+            logger.warning("%s", fault)
+            translated.notes[id(group[0])] = f"people and places not kept: {fault}"
+            kept = [done]
+        for plan, share in zip(group, kept):
+            translated.shares[id(plan)] = share
 
     def home(self, plan: Plan) -> str | None:
         """The state a document is about, where its glossary has states' bodies."""
@@ -324,6 +408,17 @@ class Work:
             id=plan.id,
             notes=document.notes,
         )
+
+
+def _fault(plan: Plan, step: str, exc: Exception) -> InternalError:
+    """An error that says which document and which step failed inside ruen, and why."""
+    where = f"{plan.id}: " if plan.id else ""
+    error = InternalError(
+        f"{where}internal error while {step}: {type(exc).__name__}: {exc} (a fault in ruen, "
+        "not in the input; please report it)"
+    )
+    error.__cause__ = exc
+    return error
 
 
 def _kept(

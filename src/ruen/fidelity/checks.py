@@ -13,6 +13,7 @@ the ways machine translation goes wrong is measured in ``benchmarks/fidelity.py`
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -25,6 +26,8 @@ from ruen.fidelity.numerals import roman_value
 if TYPE_CHECKING:
     from ruen.glossary import Glossary
 
+logger = logging.getLogger("ruen")
+
 KINDS = (
     "number",
     "date",
@@ -36,6 +39,7 @@ KINDS = (
     "brackets",
     "length",
     "term",
+    "unchecked",  # a check failed inside on this pair: what it checks was not checked
 )
 # The kinds a better hypothesis from the model's n-best list may mend (see translation.py).
 REPAIRABLE = frozenset({"number", "date", "url", "name", "untranslated"})
@@ -434,7 +438,8 @@ def check(ru: str, en: str, *, glossary: Glossary | None = None) -> list[Flag]:
     """Every warning about ``en`` as a translation of ``ru``; an empty list where none.
 
     Reference-free and deterministic, and never raises on any pair of strings: a check that
-    fails on some odd input is skipped for that pair rather than stopping a digest. With a
+    fails inside on some odd input is logged, and the pair carries an ``unchecked`` flag that
+    names it, rather than the digest stopping or the pair passing for checked. With a
     ``glossary`` (:class:`~ruen.Glossary`), a term of the Russian whose target (or a rendering
     the entry accepts) the English lacks is a ``term`` flag.
     """
@@ -445,8 +450,18 @@ def check(ru: str, en: str, *, glossary: Glossary | None = None) -> list[Flag]:
     for rule in rules:
         try:
             found = rule(ru, en)
-        except Exception:  # a checker must never break the digest it serves
-            continue
+        except Exception as exc:  # a checker must never break the digest it serves, nor
+            # pass for a clean check: the fault is logged, and the pair says it was not checked
+            name = getattr(rule, "__name__", type(rule).__name__)
+            logger.warning("internal error in %s on %r: %r", name, ru[:80], exc)
+            found = [
+                Flag(
+                    "unchecked",
+                    None,
+                    None,
+                    f"not checked by {name}: the check failed inside ruen ({type(exc).__name__})",
+                )
+            ]
         for flag in found:  # a span may hold a line break ("23\nоктября"); a message may not
             message = " ".join(flag.message.split())
             flags.append(flag if message == flag.message else replace(flag, message=message))

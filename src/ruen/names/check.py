@@ -107,7 +107,15 @@ def renderings(
     if house is None and entities is None:
         return list(_renderings(ru, en))
     english = English(en)
-    return [_render(entity, english, house) for entity in (entities or find(ru))]
+    rendered = (_render(entity, english, house) for entity in (entities or find(ru)))
+    return [r for r in rendered if _spellable(r)]
+
+
+def _spellable(rendering: Rendering) -> bool:
+    """Whether a reader could be told how to spell the name: a name whose expected spelling
+    holds no Latin letter (a sign, a letter that transliterates as nothing) is nothing to
+    flag, keep or force into the English."""
+    return bool(_LATIN_WORD.search(rendering.expected))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -115,7 +123,8 @@ def _renderings(ru: str, en: str) -> tuple[Rendering, ...]:
     """:func:`renderings` without a house list, remembered: repair checks each hypothesis,
     and keeping names reads the chosen one again."""
     english = English(en)
-    return tuple(_render(entity, english, None) for entity in find(ru))
+    rendered = (_render(entity, english, None) for entity in find(ru))
+    return tuple(r for r in rendered if _spellable(r))
 
 
 # A surname of Russian make: transliterated, never heard (a different surname of one of

@@ -165,6 +165,23 @@ def _read_at(
     return initial, following, _reading(match.group(), initial, following)
 
 
+# Letters a name cannot do without: a Russian word of none is a letter, a sign or an
+# abbreviation ("Ъ", Kommersant's sign; "Млн"), never a person or a place.
+_VOWEL = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+# A short capitalised word cut off by a full stop before a lower-case word: an abbreviation
+# ("Ген. прокурор", "Св. престол"), not a name ending its sentence.
+_ABBREVIATED = re.compile(r"\.\s*[а-яё]")
+
+
+def _not_a_name(text: str, word: re.Match[str]) -> bool:
+    """Whether a word cannot be a name whatever the dictionary guesses (a list may still name
+    it): one letter, a word without a vowel, or a short abbreviation."""
+    letters = word.group().replace("-", "")
+    if len(letters) < 2 or any(not _VOWEL.search(part) for part in word.group().split("-")):
+        return True
+    return len(letters) <= 4 and bool(_ABBREVIATED.match(text, word.end()))
+
+
 def _agrees(parse: object, following: str) -> bool:
     """Whether ``following`` may be a noun in the case and number of an adjective ``parse``."""
     if not following:
@@ -289,7 +306,7 @@ def _find(ru: str) -> tuple[Entity, ...]:
 
     for n, match in enumerate(words):
         word = match.group()
-        if n in taken:
+        if n in taken or (_not_a_name(ru, match) and not listed_here(word)):
             close()
             continue
         # Capitalised, and no capital inside a part: "УрФО", "КамАЗ" are abbreviations.

@@ -118,11 +118,13 @@ def create_app(
         wanted = request.model_dump()
         with service.admitted() as slot:
             work, plan = await run(lambda: service.plan(wanted), deadline)
-            done = await translated(slot, plan.texts, work.options, deadline)
+            future = slot.translate_plan(work, plan, deadline)
+            done = await _within(asyncio.wrap_future(future), deadline, limits)
             name, settings = service.translator.name, work.settings(service.translator)
+            # As digest_many completes a digest: an error inside (raised, on_error="raise")
+            # answers this request with an error and the server serves the next.
             result = await run(
-                lambda: work.digest(plan, done, name, settings, service.translator).to_dict(),
-                deadline,
+                lambda: work.complete(plan, done, name, settings).to_dict(), deadline
             )
         return JSONResponse(result)  # plain JSON data already: no second encoding pass
 

@@ -35,7 +35,7 @@ from ruen.documents import parse_document
 from ruen.errors import RuenError
 from ruen.fidelity import check
 from ruen.glossary import Glossary
-from ruen.pipeline import WINDOW, Plan, Work
+from ruen.pipeline import WINDOW, Plan, Translated, Work
 from ruen.translation import Translation, Translator
 from ruen.translation.options import TranslateOptions
 
@@ -73,8 +73,10 @@ class Refused(Exception):
 class _Job:
     texts: list[str]
     options: TranslateOptions
-    future: concurrent.futures.Future[list[Translation]]
+    future: concurrent.futures.Future[Any]
     deadline: float
+    work: Work | None = None  # a digest's: its plan translated as digest_many translates it
+    plan: Plan | None = None
 
 
 class Batcher:
@@ -107,6 +109,15 @@ class Batcher:
         self.jobs.put(_Job(texts, options, future, deadline))
         return future
 
+    def submit_plan(
+        self, work: Work, plan: Plan, deadline: float
+    ) -> concurrent.futures.Future[Translated]:
+        """A digest's plan, translated and its names kept by :meth:`Work.translate`, the
+        step every way of digesting shares (with the document's state's options)."""
+        future: concurrent.futures.Future[Translated] = concurrent.futures.Future()
+        self.jobs.put(_Job(plan.texts, work.options, future, deadline, work, plan))
+        return future
+
     def _run(self) -> None:
         while True:
             batch = [self.jobs.get()]
@@ -131,17 +142,27 @@ class Batcher:
                 self._translate(options, jobs)
 
     def _translate(self, options: TranslateOptions, jobs: list[_Job]) -> None:
-        texts = [text for job in jobs for text in job.texts]
+        plain = [job for job in jobs if job.work is None]
+        planned = [job for job in jobs if job.work is not None]
         try:
-            done = self.translator.translate_detailed(texts, options)
+            if plain:
+                texts = [text for job in plain for text in job.texts]
+                done = self.translator.translate_detailed(texts, options)
+                cursor = 0
+                for job in plain:
+                    job.future.set_result(done[cursor : cursor + len(job.texts)])
+                    cursor += len(job.texts)
+            if planned:
+                work = planned[0].work
+                assert work is not None
+                plans = [job.plan for job in planned if job.plan is not None]
+                translated = work.translate(plans, self.translator)
+                for job in planned:
+                    job.future.set_result(translated)
         except Exception as exc:  # handed to each waiting request, which answers 500
             for job in jobs:
-                job.future.set_exception(exc)
-            return
-        cursor = 0
-        for job in jobs:
-            job.future.set_result(done[cursor : cursor + len(job.texts)])
-            cursor += len(job.texts)
+                if not job.future.done():
+                    job.future.set_exception(exc)
 
 
 class Slot:
@@ -156,6 +177,13 @@ class Slot:
     ) -> concurrent.futures.Future[list[Translation]]:
         self.future = self.batcher.submit(texts, options, deadline)
         return self.future
+
+    def translate_plan(
+        self, work: Work, plan: Plan, deadline: float
+    ) -> concurrent.futures.Future[Translated]:
+        future = self.batcher.submit_plan(work, plan, deadline)
+        self.future = future
+        return future
 
 
 # --- the service -------------------------------------------------------------------------------

@@ -30,9 +30,11 @@ def translation_scope(fingerprint: str, backend: str, compute_type: str, setting
     return f"{fingerprint}|{backend}|{compute_type}|{settings}"
 
 
-def repair_scope(scope: str, candidates: int) -> str:
-    """What a cached repair choice is valid for: its translation scope and the n-best size."""
-    return f"{scope}|repair:{candidates}"
+def repair_scope(scope: str, candidates: int, checker: str) -> str:
+    """What a cached repair choice is valid for: its translation scope, the n-best size and
+    the version of the check that chose (``ruen.fidelity.checker_version``): a choice an older
+    check made is not one the current check would make."""
+    return f"{scope}|repair:{candidates}|check:{checker}"
 
 
 class MemoryCache:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ruen.translation.tokens import ModelTokens
+
 # Hypotheses a search for a better translation reads: repair's for a figure, the glossary's for
 # a term (the same width, so that one search serves both).
 NBEST = 8
@@ -163,9 +165,12 @@ class TransformersEngine:
 
     name = "transformers"
 
-    def __init__(self, model: Any, tokenizer: Any, device: str) -> None:
+    def __init__(
+        self, model: Any, tokenizer: Any, device: str, *, positions: int | None = None
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
+        self.tokens = ModelTokens(tokenizer, positions)
         self.device = device
         self.compute_type = str(next(model.parameters()).dtype).replace("torch.", "")
 
@@ -222,18 +227,22 @@ class TransformersEngine:
         options = settings.for_transformers()
         results: list[str | None] = []
         for text, prefix in zip(texts, prefixes):
-            target = target_ids(self.tokenizer, prefix)
+            target = self.tokens.target_ids(prefix)
             room = prefix_room(len(target), settings, limit)
             if room is None:
                 results.append(None)
                 continue
             longest, shortest = room
             options.update(max_new_tokens=longest + 1, min_new_tokens=shortest)
-            encoded = self.tokenizer([text], return_tensors="pt").to(self.device)
+            (ids,) = self.tokens.source_ids([text])
+            source = torch.tensor([ids], device=self.device)
+            mask = torch.ones_like(source)
             decoder = torch.tensor([[start, *target]], device=self.device)
             with torch.inference_mode(), quiet_transformers():
-                generated = self.model.generate(**encoded, decoder_input_ids=decoder, **options)
-            results.append(self.tokenizer.decode(generated[0], skip_special_tokens=True))
+                generated = self.model.generate(
+                    input_ids=source, attention_mask=mask, decoder_input_ids=decoder, **options
+                )
+            results.append(self.tokens.decode(generated[0].tolist()))
         return results
 
     def _generate(
@@ -247,7 +256,7 @@ class TransformersEngine:
         import torch
 
         # Tokenise once; each batch is padded from these ids, as the tokenizer would pad it.
-        ids = self.tokenizer(texts)["input_ids"]
+        ids = self.tokens.source_ids(texts)
         results: list[list[str]] = [[] for _ in texts]
         for batch in token_batches([len(row) for row in ids], batch_size, max_batch_tokens):
             encoded = self.tokenizer.pad(
@@ -259,12 +268,6 @@ class TransformersEngine:
             for k, i in enumerate(batch):
                 results[i] = decoded[k * n : (k + 1) * n]
         return results
-
-
-def target_ids(tokenizer: Any, text: str) -> list[int]:
-    """The target-side token ids of ``text``, without the end token: a prefix to go on from."""
-    ids = tokenizer(text_target=text, add_special_tokens=False, verbose=False)["input_ids"]
-    return [i for i in ids if i != tokenizer.eos_token_id]
 
 
 def prefix_room(prefix: int, settings: GenerationSettings, limit: int) -> tuple[int, int] | None:
@@ -330,6 +333,7 @@ class CTranslate2Engine:
         compute_type: str,
         inter_threads: int | None = None,
         intra_threads: int | None = None,
+        positions: int | None = None,
     ) -> None:
         import ctranslate2
 
@@ -338,6 +342,7 @@ class CTranslate2Engine:
         self.intra_threads = intra_threads if intra_threads is not None else default_intra
         self.path = path
         self.tokenizer = tokenizer
+        self.tokens = ModelTokens(tokenizer, positions)
         self.device = device
         self.compute_type = compute_type
         self.translator = ctranslate2.Translator(
@@ -403,7 +408,6 @@ class CTranslate2Engine:
     ) -> list[str | None]:
         """Each text's best translation that begins with its prefix (CTranslate2's
         ``target_prefix``), or None where the prefix leaves the model no room."""
-        tokenizer = self.tokenizer
         resolved = settings.resolved()
         results: list[str | None] = [None] * len(texts)
         # CTranslate2 takes one decoding length per call: the texts are decoded together
@@ -412,7 +416,7 @@ class CTranslate2Engine:
         # call, not one per text).
         groups: dict[tuple[int, int], list[tuple[int, list[str], list[str]]]] = {}
         for n, (source, prefix) in enumerate(zip(self._source(texts), prefixes)):
-            target = tokenizer.convert_ids_to_tokens(target_ids(tokenizer, prefix))
+            target = self.tokens.target_pieces(prefix)
             room = prefix_room(len(target), settings, limit)
             if room is None:
                 continue
@@ -437,14 +441,11 @@ class CTranslate2Engine:
                     max_decoding_length=most,
                     min_decoding_length=fewest,
                     length_penalty=float(resolved["length_penalty"]),
-                    max_input_length=0,
+                    max_input_length=self._positions,
                     max_batch_size=per_batch,
                 )
                 for (n, _, _), result in zip(chosen, found):
-                    tokens = result.hypotheses[0]
-                    results[n] = tokenizer.decode(
-                        tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True
-                    )
+                    results[n] = self.tokens.decode_pieces(result.hypotheses[0])
         release_freed_memory()
         return results
 
@@ -454,8 +455,13 @@ class CTranslate2Engine:
         return min(self.MAX_HYPOTHESES // beam, self.MAX_HYPOTHESIS_TOKENS // (beam * longest))
 
     def _source(self, texts: list[str]) -> list[list[str]]:
-        tokenizer = self.tokenizer
-        return [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(texts)["input_ids"]]
+        return self.tokens.source_pieces(texts)
+
+    @property
+    def _positions(self) -> int:
+        """CTranslate2's own length guard: the model's positions (``source_ids`` already
+        refuses a longer text, so this never truncates; 0, no guard, where unknown)."""
+        return self.tokens.positions or 0
 
     def _translate(
         self,
@@ -520,15 +526,9 @@ class CTranslate2Engine:
                 min_decoding_length=int(resolved["min_tokens"]),
                 length_penalty=float(resolved["length_penalty"]),
                 suppress_sequences=suppressed or None,
-                max_input_length=0,  # ruen cuts long sentences itself; never truncate here
+                max_input_length=self._positions,  # ruen cut longer ones before
             )
             for i, result in zip(members, found):
                 results[i] = result
         release_freed_memory()
-        return [
-            [
-                tokenizer.decode(tokenizer.convert_tokens_to_ids(tokens), skip_special_tokens=True)
-                for tokens in result.hypotheses
-            ]
-            for result in results
-        ]
+        return [[self.tokens.decode_pieces(tokens) for tokens in r.hypotheses] for r in results]

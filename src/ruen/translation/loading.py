@@ -201,6 +201,7 @@ def _load(
             # normaliser needs.
             warnings.filterwarnings("ignore", message=".*sacremoses")
             tokenizer = MarianTokenizer.from_pretrained(path)
+            positions = _positions(config, tokenizer)
             if backend == "ctranslate2":
                 engine: Engine = CTranslate2Engine(
                     convert_to_ctranslate2(path, compute_type),
@@ -209,25 +210,34 @@ def _load(
                     compute_type=compute_type,
                     inter_threads=inter_threads,
                     intra_threads=intra_threads,
+                    positions=positions,
                 )
             else:
-                engine = TransformersEngine(_load_torch_model(path, device), tokenizer, device)
+                engine = TransformersEngine(
+                    _load_torch_model(path, device), tokenizer, device, positions=positions
+                )
     except (InvalidModelError, MissingExtraError, ValueError):
         raise
     except Exception as exc:
         raise InvalidModelError(f"{path} could not be loaded as a MarianMT model: {exc}") from None
-    limits = [config.get("max_position_embeddings", 512)]
-    if isinstance(tokenizer.model_max_length, int) and tokenizer.model_max_length < 10**9:
-        limits.append(tokenizer.model_max_length)
     return Translator(
         name,
         path,
         tokenizer,
         engine,
         generation_defaults=generation,
-        max_input_tokens=min(limits),
+        max_input_tokens=_positions(config, tokenizer),
         persistent_cache=SQLiteCache(cache) if cache is not None else None,
     )
+
+
+def _positions(config: dict[str, Any], tokenizer: Any) -> int:
+    """The most source tokens the model reads: its position embeddings, or the tokenizer's
+    bound where that is lower."""
+    limits = [config.get("max_position_embeddings", 512)]
+    if isinstance(tokenizer.model_max_length, int) and tokenizer.model_max_length < 10**9:
+        limits.append(tokenizer.model_max_length)
+    return min(limits)
 
 
 def _load_torch_model(path: Path, device: str) -> Any:

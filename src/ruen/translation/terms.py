@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ruen.glossary import Glossary, TermMatch, TermUse
-from ruen.translation.engines import NBEST, Engine, GenerationSettings, prefix_room, target_ids
+from ruen.translation.engines import NBEST, Engine, GenerationSettings, prefix_room
 
 MAX_PREFIX_ROUNDS = 6  # forced decodes per sentence: one or two per round of terms, at most 6
 _WORD_START = re.compile(r"(?<!\S)\S")
@@ -199,7 +199,7 @@ class _Terms:
 
     def _fits(self, prefix: str, limit: int) -> bool:
         """Whether a forced prefix leaves the model room (``engines.prefix_room``)."""
-        tokens = target_ids(self.engine.tokenizer, prefix)  # type: ignore[attr-defined]
+        tokens = self.engine.tokens.target_ids(prefix)  # type: ignore[attr-defined]
         return prefix_room(len(tokens), self.settings, limit) is not None
 
     def _together(

@@ -5,6 +5,7 @@ The translator is made and cached by ``loading.py`` (:func:`ruen.load_translator
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ruen.fidelity import REPAIRABLE, check
+from ruen.fidelity import REPAIRABLE, check, checker_version
 from ruen.glossary import Glossary, TermUse
 from ruen.splitting import CLAUSE_SEPARATORS
 from ruen.translation.cache import MemoryCache, SQLiteCache, repair_scope, translation_scope
@@ -21,6 +22,7 @@ from ruen.translation.model_files import fingerprint
 from ruen.translation.options import TranslateOptions
 from ruen.translation.protection import assemble, segments
 from ruen.translation.terms import apply_glossary
+from ruen.translation.tokens import ModelTokens
 
 REPAIR_CANDIDATES = NBEST
 
@@ -70,6 +72,7 @@ class Translator:
         self.name = name
         self.path = path
         self.tokenizer = tokenizer
+        self.tokens = ModelTokens(tokenizer, max_input_tokens)
         self.engine = engine
         self.generation_defaults = generation_defaults
         self.max_input_tokens = max_input_tokens
@@ -79,7 +82,7 @@ class Translator:
         # The n-best lists repair searched in the last call, by settings and piece: keeping a
         # document's names (keep_terms) reads them instead of searching the same sentences
         # again. Emptied at each call, so it holds one window's lists at most.
-        self._searched: dict[tuple[GenerationSettings, str], list[str]] = {}
+        self._local = threading.local()
         # What ruen.load_translator was given, for loading the same model elsewhere.
         self.load_arguments: dict[str, Any] = {"model": str(path)}
 
@@ -88,6 +91,14 @@ class Translator:
             f"Translator({self.name!r}, backend={self.backend!r}, device={self.device!r}, "
             f"compute_type={self.compute_type!r})"
         )
+
+    @property
+    def _searched(self) -> dict[tuple[GenerationSettings, str], list[str]]:
+        """The n-best lists this thread's last call searched (a thread of its own each:
+        another thread's call must not empty them between translating and keeping names)."""
+        if not hasattr(self._local, "searched"):
+            self._local.searched = {}
+        return self._local.searched
 
     @property
     def backend(self) -> str:
@@ -221,7 +232,7 @@ class Translator:
         glossary: Glossary | None,
     ) -> Iterator[Translation]:
         scope = translation_scope(self.fingerprint, self.backend, self.compute_type, settings.key())
-        self._searched = {}  # this call's lists only
+        self._local.searched = {}  # this call's lists only, this thread's calls only
         while chunk := list(islice(sentences, chunk_size)):
             inputs = [" ".join(sentence.split()) for sentence in chunk]
             unique = [text for text in dict.fromkeys(inputs) if text]
@@ -324,7 +335,7 @@ class Translator:
         bad = [piece for piece in pieces if flagged[piece]]
         if not bad:
             return set()
-        scope = repair_scope(scope, REPAIR_CANDIDATES)
+        scope = repair_scope(scope, REPAIR_CANDIDATES, checker_version())
         chosen = self._cached(scope, bad)
         todo = [piece for piece in bad if piece not in chosen]
         if todo:
@@ -418,9 +429,7 @@ class Translator:
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for ``text``, its end token included."""
-        # verbose=False: transformers would warn that a text longer than the model's limit
-        # "will result in indexing errors", but ruen only counts here, to cut such a text.
-        return len(self.tokenizer(text, verbose=False)["input_ids"])
+        return self.tokens.count(text)
 
     def split_long(self, text: str) -> list[str]:
         """``text`` as pieces that each fit the model: itself when it fits, else cut at the
