@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -373,30 +374,30 @@ class Work:
         chosen = set(selected)
         glossary = options.glossary
         breaks = [start for start, _ in paragraphs(document.text)]
-        records = [
-            SentenceRecord(
-                i,
-                span.start,
-                span.stop,
-                span.text,
-                result.text if result else None,
-                i in chosen,
-                round(score, 6),
-                repaired=bool(result and result.repaired),
-                flags=_flags(span.text, result, glossary),
-                paragraph=bisect_right(breaks, span.start) - 1,
-                terms=result.terms if result else (),
-                names=result.names if result else (),
+        records = []
+        for i, (span, result, score) in enumerate(zip(plan.spans, results, scores)):
+            flags, terms, names = _told(span.text, result, glossary)
+            records.append(
+                SentenceRecord(
+                    i,
+                    span.start,
+                    span.stop,
+                    span.text,
+                    result.text if result else None,
+                    i in chosen,
+                    round(score, 6),
+                    repaired=bool(result and result.repaired),
+                    flags=flags,
+                    paragraph=bisect_right(breaks, span.start) - 1,
+                    terms=terms,
+                    names=names,
+                )
             )
-            for i, (span, result, score) in enumerate(zip(plan.spans, results, scores))
-        ]
         title = None
         if document.title:
             (result,) = headline
-            flags = _flags(document.title, result, glossary)
-            title = Title(
-                document.title, result.text, result.repaired, flags, result.terms, result.names
-            )
+            flags, terms, names = _told(document.title, result, glossary)
+            title = Title(document.title, result.text, result.repaired, flags, terms, names)
         return Digest(
             sentences=records,
             model=model,
@@ -436,16 +437,37 @@ def _kept(
     ]
 
 
-def _flags(ru: str, result: Translation | None, glossary: Any) -> tuple[Flag, ...]:
-    """The check's flags, and for a person the document spells otherwise here, a ``name``
-    flag that says so (the check sees one sentence; the spelling is the document's)."""
+def _told(
+    ru: str, result: Translation | None, glossary: Any
+) -> tuple[tuple[Flag, ...], tuple[Any, ...], tuple[Any, ...]]:
+    """The check's flags of a sentence, and what its record says of its terms and names, so
+    that the two never disagree: a term or name the check finds missing from the English is
+    ``missing``, however it was meant to get in (a later decode, keeping another name, may
+    have replaced a forced one); a ``name`` flag names the spelling the document uses (a
+    house glossary's first), not the list's; and for a person the document spells otherwise
+    here, a ``name`` flag says so (the check sees one sentence; the spelling is the
+    document's)."""
     if result is None:
-        return ()
+        return (), (), ()
     flags = check(ru, result.text, glossary=glossary)
-    for use in result.names:
-        if use.how == "missing" and not any(
-            f.kind == "name" and f.source == use.source for f in flags
-        ):
+    flagged = {(f.kind, f.source) for f in flags}
+    terms = tuple(
+        replace(use, how="missing") if ("term", use.source) in flagged else use
+        for use in result.terms
+    )
+    names = tuple(
+        replace(use, how="missing") if ("name", use.source) in flagged else use
+        for use in result.names
+    )
+    spelled = {use.source: use.english for use in names}
+    flags = [
+        replace(f, message=_EXPECTED.sub(f"expected {spelled[f.source]}", f.message))
+        if f.kind == "name" and spelled.get(f.source)
+        else f
+        for f in flags
+    ]
+    for use in names:
+        if use.how == "missing" and ("name", use.source) not in flagged:
             flags.append(
                 Flag(
                     "name",
@@ -454,7 +476,10 @@ def _flags(ru: str, result: Translation | None, glossary: Any) -> tuple[Flag, ..
                     f"{use.source}: {use.english} elsewhere in the document",
                 )
             )
-    return tuple(flags)
+    return tuple(flags), terms, names
+
+
+_EXPECTED = re.compile(r"expected \S.*$")
 
 
 def _identify(item: DocumentLike) -> tuple[str | None, Document]:

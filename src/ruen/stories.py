@@ -137,6 +137,24 @@ class StoryIndex:
         self._stories[key] = Story(key, published, _array(pieces))
         return None
 
+    def place(
+        self, key: str, text: str, published: datetime | None = None
+    ) -> tuple[str | None, str | None]:
+        """:meth:`add`, with the original the earlier published of two tellings of one text,
+        whatever order they come in (a page is often read before the page it copies):
+        (the story this text reprints, or None; the story indexed before that turns out to
+        reprint this one, now indexed in its place, or None). Where either date is unknown,
+        the one seen first stays the original."""
+        repeated = self.add(key, text, published)
+        if repeated is None:
+            return None, None
+        earlier = self._stories[repeated].published
+        if published is None or earlier is None or published >= earlier:
+            return repeated, None
+        self._drop(repeated)
+        self.add(key, text, published)
+        return None, repeated
+
     def forget(self, before: datetime) -> int:
         """Drop the stories published before ``before`` (older than any window that can still
         reach them); return how many."""

@@ -200,16 +200,25 @@ def run(
         groups: list[StoryGroups] = []  # and the stories a page may be one of
         digest_started = 0.0
         held: dict[str, tuple[dict[str, Any], Document]] = {}  # given to the model, not done
+        displaced: dict[str, str] = {}  # held, but a reprint of a page read since
 
         def documents() -> Iterator[Document]:
             for item, document in pages:
                 if not index:
                     index.append(_index(store, window))
-                repeated = index[0].add(item["id"], document.text, moment(item["published"]))
+                repeated, later = index[0].place(
+                    item["id"], document.text, moment(item["published"])
+                )
                 if repeated is not None:
                     store.duplicate(item, repeated)
                     report.duplicates += 1
                     continue
+                if later is not None:  # the copy came first: the original takes its place
+                    if later in held:
+                        displaced[later] = item["id"]
+                    else:
+                        store.reprint_of(later, item["id"])
+                    report.duplicates += 1
                 held[item["id"]] = (item, document)
                 yield document
 
@@ -219,7 +228,9 @@ def run(
                 digest_started = digest_started or time.perf_counter()
                 for result in digester(batch):  # the model is loaded at the first page
                     item, document = held.pop(result.id or "")  # held no longer than needed
-                    if isinstance(result, DocumentError):
+                    if item["id"] in displaced:  # read again as a reprint meanwhile
+                        store.duplicate(item, displaced.pop(item["id"]))
+                    elif isinstance(result, DocumentError):
                         store.failed(item, result.error)
                         report.failed += 1
                     else:
@@ -238,10 +249,16 @@ def run(
                         report.digested += 1
                     report.digest_seconds = time.perf_counter() - digest_started
                     yield from store.unwritten()
-        except BaseException:  # interrupted (Ctrl-C, or the reader went away): keep what was read
+        except BaseException as exc:  # interrupted (Ctrl-C, or the reader went away), or a
+            # fault: keep what was read, for the next run
             fetcher.stopped.set()
+            fault = isinstance(exc, Exception) and not isinstance(exc, BrokenPipeError)
             for item, document in [*held.values(), *pages.drain()]:
                 store.fetched(item, _as_dict(document))
+                if fault and item["id"] in held:
+                    # Given to the model when it failed: one attempt spent, so that a page
+                    # that fails every run is tried ATTEMPTS times, then stays failed.
+                    store.failed(item, f"internal error while digesting: {exc!r}")
             raise
         finally:
             report.requests = fetcher.requests

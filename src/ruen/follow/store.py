@@ -324,12 +324,13 @@ class Store:
 
     def todo(self, attempts: int) -> list[dict[str, Any]]:
         """The items to fetch or digest, the newest first (by publication, else by when ruen
-        first saw them): pages fetched but not digested, pending ones, and those that failed
-        in a way a later run may mend, tried fewer than ``attempts`` times (a feed that has
-        not changed since, a 304, no longer lists them)."""
+        first saw them): pending ones, and pages fetched but not digested and those that
+        failed in a way a later run may mend, each tried fewer than ``attempts`` times (a feed
+        that has not changed since, a 304, no longer lists them; a page that fails whenever it
+        is digested stops being tried, so it never holds every later run up)."""
         rows = self.db.execute(
-            f"SELECT {', '.join(ITEM_FIELDS)}, state FROM items WHERE state IN ('pending', "
-            "'fetched') OR (state = 'error' AND attempts < ?) "
+            f"SELECT {', '.join(ITEM_FIELDS)}, state FROM items WHERE state = 'pending' "
+            "OR (state IN ('fetched', 'error') AND attempts < ?) "
             "ORDER BY coalesce(published, seen) DESC, rowid DESC",
             (attempts,),
         )
@@ -388,6 +389,27 @@ class Store:
         with self._transaction():
             self._item(item, "duplicate", None, of)
             self._sighted(of, item["source"], item["url"])
+
+    def reprint_of(self, item_id: str, original: str) -> None:
+        """An item digested as a story turns out to reprint ``original``, published earlier:
+        it becomes a reprint of it (its digest dropped, its outlet a sighting of the
+        original's story), and so do the reprints set aside as its repeats."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE items SET state = 'duplicate', duplicate_of = ?, story = NULL, "
+                "written = 0 WHERE id = ?",
+                (original, item_id),
+            )
+            self.db.execute(
+                "UPDATE items SET duplicate_of = ? WHERE duplicate_of = ?", (original, item_id)
+            )
+            self.db.execute("DELETE FROM digests WHERE id = ?", (item_id,))
+            self.db.execute(
+                "INSERT OR IGNORE INTO sightings (id, source, url) SELECT ?, source, url "
+                "FROM sightings WHERE id = ?",
+                (original, item_id),
+            )
+            self.db.execute("DELETE FROM sightings WHERE id = ?", (item_id,))
 
     def failed(
         self, item: dict[str, Any], error: str, *, retry: bool = True, counts: bool = True
