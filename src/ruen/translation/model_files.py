@@ -71,12 +71,13 @@ def converted_path(path: Path, compute_type: str) -> Path:
 _CONVERT_LOCK = threading.Lock()
 
 
-def _convert_apart(path: Path, output: Path, compute_type: str) -> None:
-    """Convert in a process of its own. Why: the converter imports torch and transformers and
-    holds the PyTorch model beside its converted copy (810 MB at opus-mt-ru-en's size, of
-    which torch and the model are 550), and a process that converted keeps that memory while
-    it then digests; the process that translates from the cache needs none of it (about 260
-    MB for README's first command)."""
+def _convert_apart(path: Path, output: Path, compute_type: str) -> float | None:
+    """Convert in a process of its own. Why: a converter holds the model's float32 weights
+    beside their converted copy (ctranslate2's own also imports torch and transformers: 860
+    MB at opus-mt-ru-en's size), and a process that converted keeps that memory while it then
+    digests; the process that translates from the cache needs none of it (about 260 MB for
+    README's first command). Returns the converting process's peak memory in MB (its VmHWM),
+    where it could read it."""
     import subprocess
     import sys
 
@@ -90,9 +91,17 @@ def _convert_apart(path: Path, output: Path, compute_type: str) -> None:
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         raise RuntimeError(lines[-1] if lines else f"the converter exited {done.returncode}")
+    peak = done.stdout.strip().rsplit(" ", 1)[-1]
+    return float(peak) if peak.replace(".", "", 1).isdigit() else None
 
 
 def _convert(path: str, output: str, compute_type: str) -> None:
+    """ruen's lean converter where it reads the checkpoint (a MarianMT model in safetensors:
+    the same model.bin in a third of the memory, ``lean_conversion``), else ctranslate2's."""
+    from ruen.translation.lean_conversion import convert
+
+    if convert(Path(path), Path(output), compute_type):
+        return
     from ctranslate2.converters import TransformersConverter
 
     with quiet_transformers():
@@ -130,7 +139,7 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
         )
         started = time.perf_counter()
         try:
-            _convert_apart(path, staging / "model", compute_type)
+            peak = _convert_apart(path, staging / "model", compute_type)
             try:
                 os.replace(staging / "model", target)
             except OSError:
@@ -144,15 +153,27 @@ def convert_to_ctranslate2(path: Path, compute_type: str) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
         size = sum(file.stat().st_size for file in target.rglob("*") if file.is_file())
         log.info(
-            "converted in %.0f s: %.0f MB in %s (delete it to convert again)",
+            "converted in %.0f s%s: %.0f MB in %s (delete it to convert again)",
             time.perf_counter() - started,
+            f" (peak {peak:.0f} MB)" if peak else "",
             size / 1e6,
             target,
         )
     return target
 
 
+def _peak_mb() -> float | None:
+    """This process's peak resident memory in MB (VmHWM), where /proc tells it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+    return int(line.split()[1]) / 1024
+
+
 if __name__ == "__main__":  # the converting process of _convert_apart
     import sys
 
     _convert(*sys.argv[1:4])
+    print(f"peak MB {_peak_mb() or 'unknown'}")
