@@ -370,3 +370,36 @@ def test_threads_do_not_share_the_nbest_lists(tiny_model: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(set(seen.values())) == 2
+
+
+def test_an_internal_fault_is_told_as_ruens_not_as_a_bad_option(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """One line that says the fault is ruen's, exit 70 (not 2, a bad input or option), and
+    no traceback; an archive goes on past the document, exit 1 and a count."""
+    from ruen.cli import main
+    from ruen.translation.translator import Translator
+
+    real = Translator.translate_detailed
+
+    def failing(self, texts, options=None, **kwargs):
+        if any("сломано" in text for text in texts):
+            raise RuntimeError("injected")
+        return real(self, texts, options, **kwargs)
+
+    monkeypatch.setattr(Translator, "translate_detailed", failing)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "bad.txt").write_text("Тут сломано.\n", encoding="utf-8")
+    (archive / "good.txt").write_text("Всё хорошо.\n", encoding="utf-8")
+    model = ("--model", str(tiny_model), "--max-new-tokens", "4")
+    assert main(["digest", str(archive / "bad.txt"), *model]) == 70
+    err = [line for line in capsys.readouterr().err.splitlines() if "convert" not in line]
+    assert len(err) == 1 and "internal error while translating" in err[0]
+    err = err[0]
+    assert "please report" in err and "Traceback" not in err
+    out = tmp_path / "out.jsonl"
+    code = main(["digest", str(archive), "--format", "jsonl", "-o", str(out), *model])
+    assert code == 1
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted("error" in line for line in lines) == [False, True]

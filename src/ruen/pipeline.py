@@ -275,7 +275,7 @@ class Work:
                 return replace(made, notes=(*made.notes, note)) if note else made
         if self.on_error == "raise":
             raise fault from fault.__cause__
-        return DocumentError(plan.id, str(fault))
+        return DocumentError(plan.id, str(fault), internal=True)
 
     def _translate(
         self,

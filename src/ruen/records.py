@@ -205,9 +205,14 @@ class DocumentError:
     """The document's id (its path, or the id given with it)."""
     error: str
     """Why it could not be digested, in one line."""
+    internal: bool = False
+    """Whether the cause is a fault inside ruen (a step that failed), not the input."""
 
     def __repr__(self) -> str:
         return f"<DocumentError {self.error}>"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "error": self.error}
+        record: dict[str, Any] = {"id": self.id, "error": self.error}
+        if self.internal:
+            record["internal"] = True
+        return record

@@ -2,7 +2,8 @@
 """The ``ruen`` command: a thin layer over the Python API.
 
 Each subcommand reads its inputs, calls one public function, and prints. Every error ruen
-raises on purpose becomes one line on stderr and exit code 2; nothing prints a traceback.
+raises on purpose becomes one line on stderr and exit code 2; a fault inside ruen becomes one
+line that says it is ruen's, and exit code 70; nothing prints a traceback.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-from ruen.cli.commands import EXIT_ERROR
+from ruen.cli.commands import EXIT_ERROR, EXIT_INTERNAL
 from ruen.cli.parser import build_parser, chosen
-from ruen.errors import RuenError
+from ruen.errors import InternalError, RuenError
 
 __all__ = ["build_parser", "main"]
 
@@ -37,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = None if getattr(args, "own_output", False) else getattr(args, "output", None)
         with _output(path, append) as out:
             code = args.run(args, out)
+    except InternalError as exc:  # a fault inside ruen, said as such: not the user's doing
+        return _fail(str(exc), code=EXIT_INTERNAL)
     except RuenError as exc:
         return _fail(str(exc))
     except ValueError as exc:  # bad option values caught by the library's own checks
@@ -48,6 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `head`) went away: not an error of ours.
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a fault of ruen's: one line that says so, the trace in the log
+        logging.getLogger("ruen").debug("internal error", exc_info=True)
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc} (a fault in ruen, not in the input "
+            "or the options; please report it)",
+            code=EXIT_INTERNAL,
+        )
     return code or 0
 
 
@@ -74,9 +84,9 @@ def _say_what_the_library_logs() -> None:
         logger.propagate = False
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
     print(f"ruen: error: {message}", file=sys.stderr)
-    return EXIT_ERROR
+    return code
 
 
 @contextmanager

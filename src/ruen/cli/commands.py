@@ -24,6 +24,8 @@ from ruen.translation.loading import resolve_backend
 from ruen.translation.resolution import WEIGHT_FILES
 
 EXIT_ERROR = 2  # every error ruen raises on purpose: one line on stderr, this exit code
+# A fault inside ruen (sysexits' EX_SOFTWARE), told apart from a bad input or option.
+EXIT_INTERNAL = 70
 MANY_SENTENCES = 20  # more than this, and a progress bar is worth showing
 RUSSIAN_SHARE = 0.3  # of letters Cyrillic, below which an input does not look like Russian
 

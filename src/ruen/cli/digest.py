@@ -13,6 +13,7 @@ import ruen
 from ruen import corpus
 from ruen.cli.commands import (
     EXIT_ERROR,
+    EXIT_INTERNAL,
     _loading,
     _note,
     _noted,
@@ -46,10 +47,10 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
 
     inputs = unfinished()
     client, cluster = _dask(args)
-    failed = total = 0
+    failed = total = internal = 0
     try:
         results = digest_documents(args, (_noted(item) for item in inputs), client)
-        failed, total = _write_digests(args, out, results)
+        failed, total, internal = _write_digests(args, out, results)
     finally:
         if client is not None:
             client.close()
@@ -62,7 +63,8 @@ def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
     if failed and (_single(args) or failed == total):
-        return EXIT_ERROR  # nothing was digested: the run failed
+        # nothing was digested: the run failed, through a fault of ruen's or the input's
+        return EXIT_INTERNAL if internal == failed else EXIT_ERROR
     return 1 if failed else 0
 
 
@@ -94,10 +96,11 @@ def _single(args: argparse.Namespace) -> bool:
 
 def _write_digests(
     args: argparse.Namespace, out: TextIO, results: Iterator[Any]
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Write each digest (or error record) in the chosen format as it comes; return how
-    many documents failed, and how many there were."""
-    failed = total = 0
+    many documents failed, how many there were, and how many failed through a fault inside
+    ruen."""
+    failed = total = internal = 0
     collected: list[dict[str, Any]] = []
     single = _single(args)
     for n, result in enumerate(results):
@@ -105,6 +108,7 @@ def _write_digests(
         record = result.to_dict()
         if isinstance(result, ruen.DocumentError):
             failed += 1
+            internal += result.internal
             _note(f"error: {result.error}")
         elif args.format == "text":
             if not single:
@@ -124,7 +128,7 @@ def _write_digests(
         render = report.to_html if args.format == "html" else report.to_markdown
         if good:
             print(render(good), file=out, end="")
-    return failed, total
+    return failed, total, internal
 
 
 def _label(item: ruen.Document | ruen.DocumentError) -> str | None:
