@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ruen.fidelity import KINDS, Flag
+from ruen.flags import KINDS, Flag
 from ruen.glossary import TermUse
 
 if TYPE_CHECKING:

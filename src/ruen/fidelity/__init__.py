@@ -9,7 +9,8 @@ import functools
 import hashlib
 from importlib import resources
 
-from ruen.fidelity.checks import CHECKS, KINDS, REPAIRABLE, Flag, check
+from ruen.fidelity.checks import CHECKS, check
+from ruen.flags import KINDS, REPAIRABLE, Flag
 
 __all__ = ["CHECKS", "KINDS", "REPAIRABLE", "Flag", "check", "checker_version"]
 

@@ -16,55 +16,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ruen.fidelity.addresses import BARE_DOMAIN, address_key, links
 from ruen.fidelity.figures import ROMAN_FIGURE, Figure, dates_agree, extract
 from ruen.fidelity.numerals import roman_value
+from ruen.flags import Flag
 
 if TYPE_CHECKING:
     from ruen.glossary import Glossary
 
 logger = logging.getLogger("ruen")
-
-KINDS = (
-    "number",
-    "date",
-    "url",
-    "email",
-    "name",
-    "untranslated",
-    "repetition",
-    "brackets",
-    "length",
-    "term",
-    "unchecked",  # a check failed inside on this pair: what it checks was not checked
-)
-# The kinds a better hypothesis from the model's n-best list may mend (see translation.py).
-REPAIRABLE = frozenset({"number", "date", "url", "name", "untranslated"})
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One warning about a translation: what kind, which spans, and a line a reader
-    understands."""
-
-    kind: str
-    """One of :data:`~ruen.fidelity.checks.KINDS` (``number``, ``date``, ``name``, ``term``...)."""
-    source: str | None
-    """The span of the Russian it concerns, where there is one."""
-    target: str | None
-    """The span of the English it concerns, where there is one."""
-    message: str
-    """A line a reader understands."""
-
-    def __repr__(self) -> str:
-        return f"<Flag {self.kind}: {self.message}>"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 # --- figures: numbers, dates, times ---------------------------------------------------------------
 

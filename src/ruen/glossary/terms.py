@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ruen.errors import InputError
+from ruen.flags import Flag
 
 # Glossaries shipped with ruen, named instead of a path (``--glossary ru-gov``).
 SHIPPED = {
@@ -329,10 +330,8 @@ class Glossary:
         names = _names(match, (match.term.target, *match.term.also))
         return any(_english(name).search(en) for name in names)
 
-    def check(self, ru: str, en: str) -> list[Any]:
+    def check(self, ru: str, en: str) -> list[Flag]:
         """A ``term`` flag for each term of ``ru`` whose target ``en`` lacks."""
-        from ruen.fidelity.checks import Flag
-
         return [
             Flag("term", m.text, m.term.target, f"{m.text} → {m.term.target} is not in the English")
             for m in self.find(ru)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from ruen.flags import Flag
 from ruen.names.entities import _OBLIQUE, Entity, find, oblique
 from ruen.names.keys import loose
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
@@ -267,11 +268,9 @@ def _case_form(entity: Entity, english: English) -> str | None:
     return next((word for key, word in english.keys.items() if key in forms), None)
 
 
-def check_people_places(ru: str, en: str) -> list:
+def check_people_places(ru: str, en: str) -> list[Flag]:
     """A ``name`` flag for each person or place of ``ru`` that ``en`` does not hold; none
     where ruen[names] is not installed (said once, in the log)."""
-    from ruen.fidelity.checks import Flag
-
     if not available():
         return []
     flags = []
