@@ -403,3 +403,36 @@ def test_an_internal_fault_is_told_as_ruens_not_as_a_bad_option(
     assert code == 1
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted("error" in line for line in lines) == [False, True]
+
+
+def test_serve_answers_a_request_whose_document_fails_inside_and_serves_the_next(
+    tiny_model: Path,
+) -> None:
+    """A step failing inside for one request's document: that request gets 500 with one
+    line, the requests batched beside it and the next are served."""
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("fastapi")
+    from ruen.serve import service as server
+    from tests.test_serve import DEFAULTS, serve_thread, spied
+
+    translator, spy = spied(tiny_model)
+    real = spy.translate
+
+    def failing(texts, settings, **batching):
+        if any("сломано" in text for text in texts):
+            raise RuntimeError("injected")
+        return real(texts, settings, **batching)
+
+    spy.translate = failing
+    service = server.Service(translator, server.Limits(), DEFAULTS)
+    texts = ["Тут сломано.", "Совещание прошло в Минске.", "Заседание открыто."]
+    with (
+        serve_thread(service) as address,
+        httpx.Client(base_url=address, timeout=60) as http,
+        ThreadPoolExecutor(3) as pool,
+    ):
+        answers = list(pool.map(lambda t: http.post("/v1/digest", json={"text": t}), texts))
+        after = http.post("/v1/digest", json={"text": "Да, конечно."})
+    assert [a.status_code for a in answers] == [500, 200, 200]
+    assert list(answers[0].json()) == ["error"] and "internal error" in answers[0].json()["error"]
+    assert after.status_code == 200
