@@ -48,7 +48,7 @@ DATA = Path(__file__).resolve().parent / "data"
 SETS = {"PUD": "pud_ru_en.tsv", "WMT21": "wmt21_newstest2021_ruen.tsv",
         "WMT22": "wmt22_generaltest2022_ruen.tsv"}  # fmt: skip
 SEED = 2026
-KINDS = ("another name", "dropped", "case form")
+KINDS = ("another name", "dropped", "case form", "English stem + ending")
 
 
 def references() -> list[tuple[str, str, str]]:
@@ -148,6 +148,20 @@ def corrupt(en: str, rendering, kind: str, pool: dict, rng: random.Random) -> st
         if not oblique(entity.head):
             return None  # the Russian may be a nominative: nothing to carry over
         new = usual(entity.head)
+    elif kind == "English stem + ending":  # "Trumpa" for Трампа: the English name, declined
+        from ruen.names.check import _LATIN_ENDINGS
+        from ruen.names.entities import oblique
+
+        head, lemma = entity.head, entity.head_lemma
+        latin = _LATIN_ENDINGS.get(head[len(lemma) :].lower())
+        words = (rendering.english or "").split()
+        if not (oblique(head) and head.lower().startswith(lemma.lower()) and latin):
+            return None  # the Russian may be a nominative, or no ending of a case added
+        if len(words) != 1:
+            return None
+        new = words[0] + latin[0]
+        if loose(new) == loose(usual(head)):
+            return None  # the Russian case form transliterated: the kind above
     else:  # another person's or place's name: another entity's, not a spelling of this one
         own = loose(rendering.english)
         mine = {loose(s) for s in _spellings(entity)} | {own}

@@ -355,3 +355,62 @@ def test_the_names_a_sentence_dropped_go_in_with_one_decode(tiny_model: Path) ->
     assert positions == sorted(positions)  # in the Russian's order
     for name in kept:
         assert name.english in digest.sentences[0].en
+
+
+@pytest.mark.parametrize(
+    ("ru", "wrong", "right"),
+    [
+        (
+            "Визит Трампа в Москву прошёл спокойно.",
+            "Trumpa's visit to Moscow was calm.",
+            "Trump's visit to Moscow was calm.",
+        ),
+        (
+            "Встреча с Байденом продлилась час.",
+            "The meeting with Bidenom lasted an hour.",
+            "The meeting with Biden lasted an hour.",
+        ),
+        (
+            "Премьер направил письмо Джонсону.",
+            "The premier sent a letter to Johnsonu.",
+            "The premier sent a letter to Johnson.",
+        ),
+        (
+            "Переговоры с Макроном отложены.",
+            "Talks with Macronom were postponed.",
+            "Talks with Macron were postponed.",
+        ),
+        (
+            "Заявление Эрдогана прозвучало вчера.",
+            "Erdogana's statement came yesterday.",
+            "Erdogan's statement came yesterday.",
+        ),
+        (
+            "Встреча прошла в Лондоне.",
+            "The meeting was held in Londone.",
+            "The meeting was held in London.",
+        ),
+    ],
+)
+def test_an_english_name_given_a_russian_ending_is_a_case_form(
+    ru: str, wrong: str, right: str
+) -> None:
+    """Any borrowed name whose English spelling is accepted, with the Russian case ending added
+    ("Trumpa"): the stem is judged as any rendering is, not looked up in a list."""
+    (flag,) = check_people_places(ru, wrong)
+    assert "the Russian case form" in flag.message and flag.target in wrong
+    assert check_people_places(ru, right) == []
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ("Визит Шойгу в Минск.", "Shoigu's visit to Minsk."),  # does not decline
+        ("Олимпиада в Токио завершилась.", "The Olympics in Tokyo ended."),
+        ("Слова Лавровой о переговорах.", "Lavrova's words on the talks."),
+        ("Об этом сообщила Мария Захарова.", "Maria Zakharova said this."),  # a nominative in -а
+        ("Встреча с Ангелой Меркель.", "A meeting with Angela Merkel."),  # women's foreign surnames
+    ],
+)
+def test_a_name_that_does_not_decline_or_is_a_nominative_is_no_case_form(ru: str, en: str) -> None:
+    assert check_people_places(ru, en) == []

@@ -265,7 +265,55 @@ def _case_form(entity: Entity, english: English) -> str | None:
     if not oblique(entity.head) and not _OBLIQUE.search(head):
         return None  # not a case form of its nominatives: the dictionary misread the name
     forms = case_form_keys(entity.head)
-    return next((word for key, word in english.keys.items() if key in forms), None)
+    carried = next((word for key, word in english.keys.items() if key in forms), None)
+    return carried or _ending_carried(entity, english)
+
+
+# How Russian media's English writes the case endings a borrowed name takes (Трампа, Байденом,
+# Джонсону): the ending's transliterations, by the practical rules (й as y or i, ю as yu or iu).
+_LATIN_ENDINGS = {
+    "а": ("a",), "я": ("ya", "ia", "a"), "у": ("u",), "ю": ("yu", "iu", "u"), "е": ("e",),
+    "ы": ("y",), "и": ("i",), "ом": ("om",), "ем": ("em", "yem"), "ой": ("oy", "oi", "oj"),
+    "ей": ("ey", "ei", "ej"), "ым": ("ym",), "им": ("im",), "ого": ("ogo",), "его": ("ego",),
+    "ому": ("omu",), "ему": ("emu",), "ах": ("akh", "ah"), "ам": ("am",), "ами": ("ami",),
+}  # fmt: skip
+
+
+def _ending_carried(entity: Entity, english: English) -> str | None:
+    """An English word that is an accepted rendering of the name with the Russian case ending
+    added ("Trumpa" for Трампа, "Bidenom" for Байденом), where the Russian is surely not a
+    nominative and is its nominative plus that ending: the stem is judged as any rendering is
+    (listed spellings, transliteration keys, sounds), so this holds for any borrowed name, not a
+    list. A name that does not decline (Шойгу, Токио) has no ending, so is never flagged."""
+    head, lemma = entity.head, entity.head_lemma
+    ending = head[len(lemma) :].lower()
+    nominatives = {form.lower() for form in (*entity.head_lemmas, lemma)}
+    if not head.lower().startswith(lemma.lower()) or head.lower() in nominatives:
+        return None
+    latin = _LATIN_ENDINGS.get(ending)
+    # One letter may end a nominative too (Лаврова is a woman's): then the dictionary must say
+    # every reading is another case; two (-ом, -ой, -ому) end no nominative of a name.
+    if not latin or (len(ending) == 1 and not oblique(head)):
+        return None
+    stemmed = English(" ".join(
+        word[: -len(end)]
+        for word in english.candidates
+        if " " not in word
+        for end in latin
+        if word.lower().endswith(end) and len(word) - len(end) >= 3
+    ))  # fmt: skip
+    if not stemmed.words:
+        return None
+    bare = Entity(entity.kind, entity.start, entity.stop, lemma, lemma, lemma, lemma,
+                  entity.known, lemma, (lemma,))  # fmt: skip
+    found = _render(bare, stemmed, None)
+    if found.how == "missing" or not found.english:
+        return None
+    stem = found.english
+    return next(
+        (w for w in english.candidates for end in latin if w.lower() == (stem + end).lower()),
+        None,
+    )
 
 
 def check_people_places(ru: str, en: str) -> list[Flag]:
