@@ -414,3 +414,28 @@ def test_an_english_name_given_a_russian_ending_is_a_case_form(
 )
 def test_a_name_that_does_not_decline_or_is_a_nominative_is_no_case_form(ru: str, en: str) -> None:
     assert check_people_places(ru, en) == []
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [  # references of benchmarks/data that drew a false case-form flag
+        (
+            "По линии бабушки Мисима был прямым потомком Токугавы Иэясу.",
+            "Through his grandmother, Mishima was a direct descendant of Tokugawa Ieyasu.",
+        ),
+        (
+            "Педро Санчес, как и многие другие социалисты, в программе у Эволе сказал, что Испания — государство наций.",
+            "Pedro Sánchez, like many other socialists, said in the programme Évole that Spain is a nation of nations.",
+        ),
+        (
+            "А уже в нынешнем году должна быть сдана в эксплуатацию школа в селе Баяндай.",
+            "And a school in the village of Bayanday should begin operating this year.",
+        ),
+    ],
+)
+def test_a_name_ending_in_a_vowel_is_no_case_form_unless_surely_another_case(
+    ru: str, en: str
+) -> None:
+    """A vowel (or й) ends many a nominative of a name that does not decline; its English is
+    then its transliteration, not a case form carried over."""
+    assert check_people_places(ru, en) == []

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ruen.flags import Flag
-from ruen.names.entities import _OBLIQUE, Entity, find, oblique
+from ruen.names.entities import _CASE_ENDING, Entity, find, oblique
 from ruen.names.keys import loose
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
 from ruen.names.spellings import (
@@ -262,8 +262,10 @@ def _case_form(entity: Entity, english: English) -> str | None:
     head = plain(entity.head)
     if head in lemmas and not oblique(entity.head):
         return None
-    if not oblique(entity.head) and not _OBLIQUE.search(head):
-        return None  # not a case form of its nominatives: the dictionary misread the name
+    if not oblique(entity.head) and not _CASE_ENDING.search(head):
+        # Not surely another case: a vowel ends many a nominative of a name that does not
+        # decline (Сирте, Токио, Гёте), and its English is then its transliteration.
+        return None
     forms = case_form_keys(entity.head)
     carried = next((word for key, word in english.keys.items() if key in forms), None)
     return carried or _ending_carried(entity, english)
