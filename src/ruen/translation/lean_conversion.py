@@ -9,7 +9,7 @@ shared embedding and one layer are ever held in float32. The model specification
 quantisation, the aliasing of equal weights and the file written are ctranslate2's own
 (``TransformerSpec``, ``LayerSpec._quantize``, ``_alias_variables``, ``save``), filled as its
 ``MarianMTLoader`` fills them, and the result is the same ``model.bin`` byte for byte
-(``tests/test_model_files.py`` compares the two). A checkpoint this does not read (no
+(``tests/test_ctranslate2.py`` compares the two). A checkpoint this does not read (no
 safetensors, another architecture or option) returns ``False``, and ctranslate2's own converter
 does the work.
 """
