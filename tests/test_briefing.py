@@ -245,3 +245,13 @@ def test_ruen_serve_shows_the_latest_briefing_behind_the_key(
     with serve_thread(service) as address:
         none = httpx.get(f"{address}/briefing", headers=bearer, timeout=60)
         assert none.status_code == 404 and "--store" in none.json()["error"]
+
+
+@pytest.mark.parametrize("since", ["100000000d", "9999999999h"])
+def test_a_period_before_the_year_1_is_one_line_and_exit_2(
+    store: Path, offline_env: dict, since: str
+) -> None:
+    """Was an OverflowError traceback."""
+    result = run_cli("briefing", "--store", str(store), "--since", since, env=offline_env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "before the year 1" in result.stderr

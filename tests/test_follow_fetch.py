@@ -215,6 +215,11 @@ def test_a_page_names_its_feed_or_robots_txt_its_sitemap(site: Site) -> None:
     with Fetcher(FAST) as fetcher:
         listing = read_listing(fetcher, Source(f"{site.url}/bare"))
     assert [e.url for e in listing.entries] == [f"{site.url}/s/1", f"{site.url}/s/2"]
+    # A relative Sitemap line (was "not an http or https address", nothing read).
+    site.routes["/robots.txt"] = lambda _h: (200, {}, b"Sitemap: /sm.xml\n")
+    with Fetcher(FAST) as fetcher:
+        listing = read_listing(fetcher, Source(f"{site.url}/bare"))
+    assert [e.url for e in listing.entries] == [f"{site.url}/s/1", f"{site.url}/s/2"]
 
 
 def test_source_lists(tmp_path: Path) -> None:

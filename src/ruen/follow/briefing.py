@@ -61,7 +61,13 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
     match = _PERIOD.match(value.strip().lower())
     if match:
         amount, unit = int(match.group(1)), match.group(2)
-        return now - (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
+        try:
+            return now - (timedelta(hours=amount) if unit == "h" else timedelta(days=amount))
+        except OverflowError:  # before the year 1: a period longer than any store holds
+            raise InputError(
+                f"--since {value}: a period that long reaches before the year 1; give a date "
+                "such as 2000-01-01 for everything the store holds"
+            ) from None
     try:
         start = datetime.fromisoformat(value)
     except ValueError:

@@ -464,8 +464,11 @@ class Fetcher:
         return robots
 
     def sitemaps(self, url: str) -> list[str]:
-        """The sitemaps a site's robots.txt names."""
-        return list(self._host(url).robots.sitemaps)  # type: ignore[attr-defined]
+        """The sitemaps a site's robots.txt names, a relative one (``Sitemap: /sitemap.xml``,
+        as some sites write it) resolved against the site."""
+        root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
+        robots = self._host(url).robots
+        return [urljoin(root, found.strip()) for found in robots.sitemaps]  # type: ignore[attr-defined]
 
 
 def _content_type(header: str) -> tuple[str, str | None]:
