@@ -267,7 +267,7 @@ class Work:
         fault = translated.faults.get(id(plan))
         if fault is None:
             try:
-                made = self.digest(plan, translated.shares[id(plan)], model, settings, kept=True)
+                made = self.digest(plan, translated.shares[id(plan)], model, settings)
             except Exception as exc:
                 fault = _fault(plan, "finishing the digest", exc)
             else:
@@ -352,16 +352,11 @@ class Work:
         done: list[Translation],
         model: str,
         settings: dict[str, Any],
-        translator: Translator | None = None,
-        *,
-        kept: bool = False,
     ) -> Digest:
-        """The digest of one planned document, from the translations of its texts (``kept``:
-        with its people and places kept already, as :meth:`finish` keeps a window's)."""
+        """The digest of one planned document, from the translations of its texts, its people
+        and places kept already (:meth:`translate`)."""
         document = plan.document
         options = self.options_at(self.home(plan))
-        if not kept:
-            (done,) = _kept([(plan, done, options)], translator)
         headline, done = (done[:1], done[1:]) if document.title else ([], done)
         results: list[Translation | None] = [None] * len(plan.spans)
         for i, result in zip(plan.wanted, done):

@@ -254,11 +254,12 @@ def run(
             fetcher.stopped.set()
             fault = isinstance(exc, Exception) and not isinstance(exc, BrokenPipeError)
             for item, document in [*held.values(), *pages.drain()]:
-                store.fetched(item, _as_dict(document))
                 if fault and item["id"] in held:
                     # Given to the model when it failed: one attempt spent, so that a page
                     # that fails every run is tried ATTEMPTS times, then stays failed.
                     store.failed(item, f"internal error while digesting: {exc!r}")
+                else:
+                    store.fetched(item, _as_dict(document))
             raise
         finally:
             report.requests = fetcher.requests

@@ -119,12 +119,7 @@ def _keep(translator: Any, spelled: dict[str, str], members: list[_Document]) ->
     from ruen.glossary import Glossary, Term
     from ruen.names.check import renderings
 
-    # Only spellings a reader could be given (a name whose spelling holds no Latin letter is
-    # never wanted: names.check drops it); the Glossary is the machinery that puts them in.
-    names = Glossary(
-        [Term(lemma, target) for lemma, target in spelled.items() if _spellable(lemma, target)],
-        keys=name_keys,
-    )
+    names = Glossary([Term(lemma, target) for lemma, target in spelled.items()], keys=name_keys)
     where = [(state, n) for state in members for n in state.wanting]
     kept = translator.keep_terms(
         [state.russian[n] for state, n in where],
@@ -158,11 +153,6 @@ def _records(state: _Document) -> tuple[list[str | None], list[tuple[NameUse, ..
             uses.append(NameUse(r.entity.text, r.entity.lemma, r.entity.kind, english_form, found))
         records.append(tuple(uses))
     return state.english, records
-
-
-def _spellable(lemma: str, target: str) -> bool:
-    """Whether a person's or place's spelling can be kept: a Cyrillic word and a Latin one."""
-    return any(c.isalpha() for c in lemma) and any("a" <= c.lower() <= "z" for c in target)
 
 
 def name_keys(word: str) -> frozenset[str]:
