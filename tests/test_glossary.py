@@ -308,3 +308,51 @@ def test_the_forced_prefix_comes_back_as_written(output: str, kept: str) -> None
 
     assert _after("Ministry of Finance", output) == kept
     assert _after("Ministry of Finance", "The Ministry of Finance") is None
+
+
+# --- whose body, for any state -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Министерство иностранных дел Северной Кореи заявило протест.",
+        "Министерство финансов Соединенных Штатов Америки сообщило о долге.",
+        "Министерство обороны Объединенных Арабских Эмиратов сообщило.",
+        "Министерство здравоохранения Буркина-Фасо сообщило.",  # a name that does not decline
+        "Министерство здравоохранения региона сообщило о новых случаях.",
+        "Министерство здравоохранения Ханты-Мансийского автономного округа сообщило.",
+        "Министерства финансов стран ЕАЭС договорились.",
+    ],
+)
+def test_another_states_or_a_regions_body_is_not_russias(text: str) -> None:
+    assert RU_GOV.find(text) == []
+
+
+def test_every_country_is_data_in_six_cases() -> None:
+    from ruen.glossary.owners import CASES, states
+
+    known = {state.code for state in states()}
+    assert len(known) >= 193 and not {"RU", "BY"} & known  # every UN member but the two
+    korea = next(s for s in states() if s.forms[0] == ("северная", "корея"))
+    assert len(korea.forms) == len(CASES) and ("северной", "кореи") in korea.forms
+
+
+def test_a_story_about_another_country_is_not_about_russia() -> None:
+    from ruen.glossary.owners import ELSEWHERE, home
+
+    story = (
+        "Министр иностранных дел Великобритании Доминик Рааб защитил решение правительства. "
+        "Правительство ввело карантин для прибывших из Испании. В Великобритании недовольны."
+    )
+    assert home(story) == ELSEWHERE
+    assert RU_GOV.at_home(home(story)).find("Правительство ввело карантин.") == []
+    # a text about Russia that names another country less often is still about Russia
+    assert home("Правительство России и МИД России обсудили визит в Испанию.") == "Russia"
+
+
+def test_a_judge_is_not_the_court_and_a_city_is_not_an_adjective() -> None:
+    found = [m.text for m in RU_GOV.find("Председатель Верховного суда и верховного судьи.")]
+    assert found == ["Верховного суда"]
+    by_gov = Glossary.load("by-gov")
+    assert [m.text for m in by_gov.find("В Минске МЧС сообщило о пожаре.")] == ["МЧС"]

@@ -5,15 +5,24 @@ shipped glossary belongs to a state (``ru-gov`` to Russia, ``by-gov`` to Belarus
 its names applies only where the text speaks of that state's body: not where a genitive after
 it or an adjective before it names another state, a region or an organisation.
 
-The forms are data (``data/owners.tsv``, and the countries of ``data/foreign.txt``); a region
-is also told by its form: a capitalised adjective and "области", "края", "округа", "района"
-("Свердловской области"), or "Республики" and a name that is not Belarus ("Республики Коми").
+The forms are data (``data/owners.tsv``, the countries of ``data/foreign.txt``, and every
+country and territory in its six cases, ``data/states.tsv``); a region is also told by its
+form: a capitalised adjective and "области", "края", "округа", "района" ("Свердловской
+области", "Ханты-Мансийского автономного округа"), or "Республики" and a name that is not
+Belarus ("Республики Коми"); a body "региона", "республики", "области" or "края" is a region's,
+and one "стран", "государств" or "регионов" is several states' or regions' bodies, never the
+house's.
+
+The state a whole text is about (:func:`home`) is the one it names most: Russia, Belarus or,
+where another country is named more than either, none of them ("elsewhere"), so that in a
+story about Britain an unmarked "МИД" is no Russian body.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -22,7 +31,20 @@ from importlib import resources
 OWNERS = {"ru-gov": "Russia", "by-gov": "Belarus"}
 ELSEWHERE = "elsewhere"
 _REGION_NOUNS = re.compile(r"^(?:области|края|округа|района|автономного|республики)$", re.I)
-_REGION_ADJECTIVE = re.compile(r"^[А-ЯЁ][а-яё-]+(?:ской|ского|ском|ской|цкой|цкого|ого|ой)$")
+_REGION_ADJECTIVE = re.compile(
+    r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?:ской|ского|ском|ской|цкой|цкого|ого|ой)$"
+)
+# A genitive that makes a body some region's or several states' or regions' ("министр
+# здравоохранения региона", "МИД стран ЕС", "минздравы регионов").
+_SOMEONE_ELSES = frozenset(
+    ["региона", "республики", "области", "края", "округа", "штата", "провинции", "страны",
+     "стран", "государств", "регионов", "республик", "областей", "краев", "краёв", "субъектов",
+     "штатов", "провинций", "земель", "земли"]
+)  # fmt: skip
+_ADJECTIVE_END = re.compile(
+    r"(?:[ыио]й|[ая]я|[ое]е|[ыи]е|[ое]го|[ое]му|[ыи]м|[ыи]х|[ыи]ми|[ое]й|[ую]ю|ом|ем)$"
+)
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
 @dataclass(frozen=True)
@@ -49,7 +71,35 @@ def forms() -> Forms:
 
     for country in FOREIGN:
         after.setdefault(_key(country.split()), ELSEWHERE)
+    for name in states():
+        after.setdefault(name.forms[CASES.index("gent")], ELSEWHERE)
     return Forms(after, tuple(sorted(before, key=lambda pair: -len(pair[0]))))
+
+
+@dataclass(frozen=True)
+class State:
+    code: str  # ISO 3166 code (CLDR's)
+    forms: tuple[tuple[str, ...], ...]  # the name's keyed words in each case of CASES
+
+
+@functools.lru_cache(maxsize=1)
+def states() -> tuple[State, ...]:
+    """Every country and territory but Russia and Belarus, by each of its names."""
+    data = resources.files("ruen.glossary").joinpath("data", "states.tsv")
+    found = []
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith(("#", "code\t")):
+            continue
+        code, _source, *cases = line.split("\t")
+        found.append(State(code, tuple(_key(form.split()) for form in cases)))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1)
+def _state_forms() -> dict[tuple[str, ...], str]:
+    """Each keyed form of each state's names, in any case, to the state's code; forms that are
+    common words too ("того", "чад") only written with a capital (told in :func:`_named`)."""
+    return {form: state.code for state in states() for form in state.forms}
 
 
 def _key(words: Sequence[str]) -> tuple[str, ...]:
@@ -63,6 +113,8 @@ def owner_after(words: Sequence[str]) -> tuple[str, int] | None:
     for size in (3, 2, 1):
         if len(words) >= size and _key(words[:size]) in known:
             return known[_key(words[:size])], size
+    if words and words[0] in _SOMEONE_ELSES:
+        return ELSEWHERE, 1  # "министр здравоохранения региона", "МИД стран ЕС"
     if len(words) >= 2:
         first, second = words[0], words[1]
         if first.lower() == "республики" and second[:1].isupper():
@@ -74,8 +126,8 @@ def owner_after(words: Sequence[str]) -> tuple[str, int] | None:
 
 def owner_before(word: str | None) -> str | None:
     """The owner an adjective right before a body's name gives it, if any."""
-    if not word:
-        return None
+    if not word or not _ADJECTIVE_END.search(word.lower()):
+        return None  # "В Минске МЧС сообщило": a place, not an adjective
     lower = word.lower().replace("ё", "е").split("-")[-1]
     for stem, owner in forms().before:
         if lower.startswith(stem):
@@ -99,10 +151,38 @@ _HOMES = {
 
 
 def home(text: str) -> str | None:
-    """The state a text is about, where it names one more often than the other; None where
-    it names neither, or both as often."""
+    """The state a text is about: Russia or Belarus where it names one more often than the
+    other and than any other country; ``elsewhere`` where another country is named more often
+    than both; None where it names none of them, or two as often."""
     counts = {state: len(pattern.findall(text)) for state, pattern in _HOMES.items()}
+    counts[ELSEWHERE] = max(_named(text).values(), default=0)
     ranked = sorted(counts.items(), key=lambda item: -item[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+_CAPITALISED_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-’'][^\W\d_]+)*")
+
+
+def _named(text: str) -> Counter[str]:
+    """How often ``text`` names each other country, by code: a capitalised word or an
+    abbreviation that begins one of its names in any case ("Великобритании", "США",
+    "Соединенных Штатов Америки")."""
+    known = _state_forms()
+    words = [m.group() for m in _CAPITALISED_WORD.finditer(text)]
+    counts: Counter[str] = Counter()
+    i = 0
+    while i < len(words):
+        if not words[i][:1].isupper():
+            i += 1
+            continue
+        for size in (4, 3, 2, 1):
+            code = known.get(_key(words[i : i + size]))
+            if code is not None:
+                counts[code] += 1
+                i += size
+                break
+        else:
+            i += 1
+    return counts

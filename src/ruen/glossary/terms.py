@@ -102,10 +102,20 @@ class TermUse:
 
 
 def stem_keys(word: str) -> frozenset[str]:
-    """A word's matching keys: its Snowball stem, lower-cased, ``ё`` read as ``е``."""
+    """A word's matching keys: its Snowball stem, lower-cased, ``ё`` read as ``е``. Where the
+    stemmer cut before a soft sign and a vowel, the soft sign stays with the stem: "судьи" is
+    судья's, not суд's ("верховного судьи" is a judge, not the Supreme Court); a bare "ь" or
+    "ью" may end either kind of word (область, областью), so both keys."""
     from ruen.summarization import _stemmer
 
-    return frozenset({_stemmer("ru").stemWord(word.lower().replace("ё", "е"))})
+    plain = word.lower().replace("ё", "е")
+    stem = _stemmer("ru").stemWord(plain)
+    rest = plain[len(stem) :] if plain.startswith(stem) else ""
+    if rest in ("ь", "ью"):
+        return frozenset({stem, stem + "ь"})
+    if rest.startswith("ь"):
+        return frozenset({stem + "ь"})
+    return frozenset({stem})
 
 
 class Glossary:
