@@ -324,3 +324,15 @@ def test_is_deterministic_and_rejects_non_strings() -> None:
     assert ruen.check(ANNOUNCEMENT, en) == ruen.check(ANNOUNCEMENT, en)
     with pytest.raises(TypeError):
         ruen.check(ANNOUNCEMENT, None)  # type: ignore[arg-type]
+
+
+def test_latin_names_as_english_writes_them_and_no_mojibake() -> None:
+    from ruen.fidelity.checks import check_names
+
+    ru = "Лекарства от COVID-19, матчи T20, розы в Photoshop. Âõîäèò êîðîëåâà."
+    assert check_names(ru, "Anti-Covid drugs, T20Is, roses Photoshopped.") == []
+    # a name still missing is still flagged, an accented one too
+    assert [f.source for f in check_names("Клиника в Zürich и Photoshop.", "A clinic.")] == [
+        "Zürich",
+        "Photoshop",
+    ]

@@ -178,6 +178,8 @@ def check_names(ru: str, en: str) -> list[Flag]:
             continue  # "c" typed for "с"; "XX век" is a number, compared as one
         if _NUMBER_SIGN.match(ru, start):
             continue  # "N 47-рп": the number sign of an act, which English writes "No."
+        if _mojibake(word):
+            continue  # "Âõîäèò": Russian in windows-1251 read as Latin-1, no name
         words.append(match)
     flags = []
     for i, match in enumerate(words):
@@ -191,14 +193,37 @@ def check_names(ru: str, en: str) -> list[Flag]:
                 name in tokens
                 or name + "s" in tokens  # "GIF": "GIFs"
                 or (len(name) > 4 and any(_one_edit(name, t) for t in tokens))
+                # English derives words from a name ("Photoshop", "Photoshopped") and adds
+                # a suffix to a name with a number ("T20", "T20Is")
+                or (
+                    (len(name) >= 5 or not name.isalpha())
+                    and any(t.startswith(name) for t in tokens)
+                )
             )
         else:
-            found = name in squashed
+            found = name in squashed or (
+                # A name and its number ("COVID-19", "T20"): English often drops the number
+                # ("anti-Covid") or adds a suffix ("T20Is"); the number check sees numbers.
+                parts[-1].isdigit()
+                and (parts[0] in tokens or any(t.startswith(name) for t in tokens))
+            )
         run, initials = _run(words, i, ru)
         if found or initials & tokens or (len(run) > 1 and _squash(run) in squashed):
             continue
         flags.append(Flag("name", word, None, f"{word} is not in the English"))
     return flags
+
+
+def _mojibake(word: str) -> bool:
+    """Whether a "Latin" word is Russian in windows-1251 read as Latin-1 ("Êîðîëåâà"): every
+    letter above ASCII becomes a Cyrillic one when the bytes are read back."""
+    if re.search(r"[A-Za-z]", word) or not re.search(r"[À-ÿ]", word):
+        return False  # a Russian word so read has no ASCII letter ("Zürich" has)
+    try:
+        back = word.encode("latin-1").decode("cp1251")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return all("а" <= c.lower() <= "я" or c.lower() == "ё" for c in back if ord(c) > 127)
 
 
 def _squash(words: list[str]) -> str:
