@@ -66,7 +66,8 @@ class English:
 
     @cached_property
     def keys(self) -> dict[str, str]:
-        """Each word's key (and of two words written together: "Hong Kong" is "Gonkong"),
+        """Each word's key (and of two or three words written together: "Hong Kong" is
+        "Gonkong"),
         possessive and plural ends dropped, to the word as written."""
         found: dict[str, str] = {}
         for i, word in enumerate(self.words):
@@ -76,6 +77,9 @@ class English:
                     found.setdefault(loose(form), bare)
             if i + 1 < len(self.words):
                 found.setdefault(loose(bare + self.words[i + 1]), f"{bare} {self.words[i + 1]}")
+            if i + 2 < len(self.words):  # "Kapitan Petko Voyvoda": Капитан-Петко-Войвода
+                three = " ".join(self.words[i : i + 3])
+                found.setdefault(loose(three.replace(" ", "")), three)
         return found
 
     @cached_property

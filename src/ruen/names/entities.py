@@ -41,9 +41,11 @@ def _words(section: str) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
-# A sentence's start; not after a person's initial ("М. Помпео").
+# A sentence's start, and a quotation's or a colon's, which open a sentence too ("призывает
+# «Объединиться»", "в Испании: Нужен ли"); not after a person's initial ("М. Помпео").
 _SENTENCE_START = re.compile(
-    r"(?:^|(?<![\s(][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])\.\s+|[!?…]\s+|[\n\r]\s*|:\s*(?=[«\"„“\-–—]))"
+    r"(?:^|(?<![\s(][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])\.\s+|[!?…]\s+|[\n\r]\s*|:\s*|[«„“]\s*|"
+    r"(?<![\w,])\"\s*)"
     r"[«\"„“(\-–—\s]*$"
 )
 # A title in quotation marks (a work, a party, a company: «Единая Россия», «Ред Булл»), not a
@@ -115,7 +117,7 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
     if _compound(best):
         return None
     if best.tag.POS in ("ADJF", "PRTF") and (
-        initial or following[:1].isupper() or _agrees(best, following)
+        initial or following[:1].isupper() or _adjective_of(parses, following)
     ):
         return None  # an adjective of a name ("Новой Каледонии", "Римской республики")
     for parse in parses:
@@ -180,6 +182,17 @@ def _not_a_name(text: str, word: re.Match[str]) -> bool:
     if len(letters) < 2 or any(not _VOWEL.search(part) for part in word.group().split("-")):
         return True
     return len(letters) <= 4 and bool(_ABBREVIATED.match(text, word.end()))
+
+
+def _adjective_of(parses: list, following: str) -> bool:
+    """Whether any likely adjective reading of a word agrees with ``following``: a form like
+    "Каргильской" is read first as one case and may be another ("Каргильской войны")."""
+    best = parses[0].score
+    return any(
+        _agrees(p, following)
+        for p in parses
+        if p.tag.POS in ("ADJF", "PRTF") and p.score >= LIKELY * best
+    )
 
 
 def _agrees(parse: object, following: str) -> bool:
@@ -362,7 +375,15 @@ def _find(ru: str) -> tuple[Entity, ...]:
                 and before.group()[:1].islower()
                 and not _adjective(word)
             )
-            if (reading is None or reading[0] == "place") and (named or titled):
+            adjective_of_noun = following[:1].islower() and _adjective_of(
+                analyzer().parse(word),
+                following,  # type: ignore[attr-defined]
+            )  # "профессор Калифорнийского университета": the university's adjective
+            if (
+                (reading is None or reading[0] == "place")
+                and (named or titled)
+                and not (adjective_of_noun)
+            ):
                 # After a first name or "г-жа", a capitalised word is a surname, whatever
                 # else the dictionary says it is ("Эмили Блант", "г-жа Пью").
                 reading = ("name", word, False)
@@ -439,7 +460,11 @@ def oblique(word: str) -> bool:
     likely = [p for p in parses if p.score >= LIKELY * best]
     if not all(p.tag.case not in (None, "nomn") and "Fixd" not in p.tag.grammemes for p in likely):
         return False
-    known = all(_in_dictionary(p) for p in likely)
+    # Known as a name's case form: a common word's case the name only looks like ("Дембеле",
+    # the locative of дембель) says nothing of a foreign name that does not decline.
+    known = all(_in_dictionary(p) for p in likely) and any(
+        p.tag.grammemes & (PERSON | PLACE) for p in likely
+    )
     return known or bool(_CASE_ENDING.search(lower))
 
 

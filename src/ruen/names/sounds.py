@@ -36,6 +36,16 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ph", ("f", "p")),  # Greek ph; the aspirated p of Khmer and Thai romanisation
     ("th", ("t", "f")),  # Russian reads Greek th as ф: Фракия, Thrace
     ("ck", ("k",)),
+    ("skj", ("sh",)),  # Norwegian: Solskjaer, Сульшер
+    ("kj", ("sh", "ch", "kh")),
+    ("nh", ("ny", "n", "nkh", "ng")),  # Portuguese: Tonha, Тонья; English: Winham, Винхэм
+    ("lh", ("ly", "l", "lkh", "lg")),  # Portuguese: Coelho, Коэлью
+    ("ow", ("ou", "au", "o", "ov")),  # English cow and low, Polish Kowalski
+    ("eau", ("o",)),  # French: Rousseau, Руссо
+    ("aud", ("o", "aud")),  # French: Michaud, Мишо
+    ("ault", ("o",)),  # French: Perrault, Перро
+    ("ill", ("iy", "y", "il", "ill")),  # French ill: Guillard, Гийяр; Fonvielle, Фонвьей
+    ("gu", ("g", "gu")),  # French and Spanish gu before e, i: Guillard, Guevara
     ("kn", ("n", "kn")),  # English kn: Knightley, Knott
     ("wr", ("r",)),  # English wr: Wright
     ("gh", ("g", "")),
@@ -65,7 +75,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("y", ("i", "y", "ay", "")),
     ("g", ("g", "dzh", "zh")),
     ("s", ("s", "z")),
-    ("e", ("e", "", "i")),
+    ("e", ("e", "", "i", "a")),  # Arabic names in French spelling: Hichem, Хишам
     ("a", ("a", "ey", "e")),
     ("i", ("i", "ay")),
     ("u", ("u", "a", "yu", "y")),
@@ -90,7 +100,7 @@ _LETTERS = str.maketrans(
 )
 # Below this, two names are different names (benchmarks/names.py measures it).
 SOUNDS_ALIKE = 0.875
-MAX_READINGS = 256
+MAX_READINGS = 1024
 
 
 def coarse(latin: str) -> str:
@@ -139,7 +149,8 @@ def _readings(letters: str) -> frozenset[str]:
         for graph, alternatives in groups:
             nxt = partial.setdefault(i + len(graph), [])
             room = MAX_READINGS - len(nxt)
-            nxt += [h + a for h in heads for a in alternatives][: max(room, 0)]
+            new = dict.fromkeys(h + a for h in heads for a in alternatives)  # once each
+            nxt += [r for r in new if r not in nxt][: max(room, 0)]
     return frozenset(coarse(reading) for reading in partial.get(len(letters), [""]))
 
 
