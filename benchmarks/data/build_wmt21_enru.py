@@ -1,7 +1,8 @@
 """How ``wmt21_newstest2021_enru.tsv`` was built (kept so that anyone can rebuild it).
 
     git clone https://github.com/wmt-conference/wmt21-news-systems
-    python benchmarks/data/build_wmt21_enru.py wmt21-news-systems > benchmarks/data/wmt21_newstest2021_enru.tsv
+    python benchmarks/data/build_wmt21_enru.py wmt21-news-systems \
+        > benchmarks/data/wmt21_newstest2021_enru.tsv
 
 WMT21's English-to-Russian news test set: English-original news, Russian by professional
 translators (reference A), so the Russian is the source a ruen user would hold and the English
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 HEADLINE_ENDS = tuple('.!?"”’:;)')
+
 
 def main(root: str) -> None:
     base = Path(root) / "txt"

@@ -152,10 +152,13 @@ _HOMES = {
 
 def home(text: str) -> str | None:
     """The state a text is about: Russia or Belarus where it names one more often than the
-    other and than any other country; ``elsewhere`` where another country is named more often
-    than both; None where it names none of them, or two as often."""
+    other and than any other country; ``elsewhere`` where another country is named twice or
+    more and more often than both; None where it names none of them, or two as often."""
     counts = {state: len(pattern.findall(text)) for state, pattern in _HOMES.items()}
-    counts[ELSEWHERE] = max(_named(text).values(), default=0)
+    # Another country takes a text only where it is named twice or more: a Russian body's note
+    # often names no state but the one it deals with once ("сообщили в МИД Германии").
+    foreign = max(_named(text).values(), default=0)
+    counts[ELSEWHERE] = foreign if foreign >= 2 else 0
     ranked = sorted(counts.items(), key=lambda item: -item[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
