@@ -138,7 +138,8 @@ def readings(word: str) -> frozenset[str]:
 def _readings(letters: str) -> frozenset[str]:
     """Every way to read ``letters`` letter group by letter group, where groups may overlap
     ("zh" of "Alzheimer" is z and h; of "Zhukov", ж), at most :data:`MAX_READINGS`."""
-    partial: dict[int, list[str]] = {0: [""]}
+    # Readings by position, each once, in the order found (a dict: a membership test is cheap).
+    partial: dict[int, dict[str, None]] = {0: {"": None}}
     for i in range(len(letters)):
         heads = partial.pop(i, None)
         if not heads:
@@ -147,11 +148,12 @@ def _readings(letters: str) -> frozenset[str]:
             (letters[i], (letters[i],))
         ]
         for graph, alternatives in groups:
-            nxt = partial.setdefault(i + len(graph), [])
-            room = MAX_READINGS - len(nxt)
-            new = dict.fromkeys(h + a for h in heads for a in alternatives)  # once each
-            nxt += [r for r in new if r not in nxt][: max(room, 0)]
-    return frozenset(coarse(reading) for reading in partial.get(len(letters), [""]))
+            nxt = partial.setdefault(i + len(graph), {})
+            for reading in (h + a for h in heads for a in alternatives):
+                if len(nxt) >= MAX_READINGS:
+                    break
+                nxt.setdefault(reading, None)
+    return frozenset(coarse(reading) for reading in partial.get(len(letters), {"": None}))
 
 
 @functools.lru_cache(maxsize=16384)
