@@ -351,9 +351,7 @@ def main() -> None:
         return
     about = {"signature": versions, "chart": {"x": "system · half",
              "y": ["false alarms %", "caught %"], "ylabel": "%"}}  # fmt: skip
-    title = (
-        "People and places: false alarms on references, corruptions caught (dev and test halves)"
-    )
+    title = "People and places: false alarms, corruptions caught (by half)"
     save("names", title, columns, table, command="python benchmarks/names.py --no-cost", **about)
     print(f"peak MB of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     if args.no_cost:
