@@ -124,6 +124,21 @@ def owner_after(words: Sequence[str]) -> tuple[str, int] | None:
     return None
 
 
+# A body's name that names its state or is its state's own coinage: the Рос- and Бел- names
+# (Росстат, Белстат), a one-word Гос- compound (Госдума, Госпогранкомитет), the Duma, the
+# Federation Council, a name holding Russia's or Belarus's name. No other state has a body so
+# named, so the state a text is about does not decide whose it is; "Министерство обороны",
+# "Верховный суд", "МИД", "Национальный банк" every state has.
+_OWN_NAME = re.compile(
+    r"^(?:Рос|Бел)[а-яё]|^Гос[а-яё]+$|\bДум|Федерац|Росси|Российск|Беларус|Белорус|\bРФ\b|\bРБ\b"
+)
+
+
+def own_name(source: str) -> bool:
+    """Whether a body's name is its state's alone (see :data:`_OWN_NAME`)."""
+    return bool(_OWN_NAME.search(source))
+
+
 def owner_before(word: str | None) -> str | None:
     """The owner an adjective right before a body's name gives it, if any."""
     if not word or not _ADJECTIVE_END.search(word.lower()):

@@ -422,7 +422,7 @@ def _whose(
     """Of the entries that match one span, the one whose body the text speaks of, or None.
     The state is told by a genitive after the name or an adjective before it; a house's own
     term (no owner) applies unless another state is named."""
-    from ruen.glossary.owners import ELSEWHERE, owner_after, owner_before
+    from ruen.glossary.owners import ELSEWHERE, own_name, owner_after, owner_before
 
     named = set()
     after = owner_after(words[stop:])
@@ -438,8 +438,9 @@ def _whose(
         if (e.marked and named <= {e.term.owner})
         or (not e.marked and (named <= {e.term.owner} if e.term.owner else ELSEWHERE not in named))
     ]
-    if not named and about is not None:  # an unmarked name: the document's state's
-        fitting = [e for e in fitting if e.term.owner in (None, about)]
+    if not named and about is not None:  # an unmarked name: the document's state's, unless
+        # the name is one only its own state has (Госдума, Росстат: Russia's in any story)
+        fitting = [e for e in fitting if e.term.owner in (None, about) or own_name(e.term.source)]
     if not fitting:
         return None
     named_owner = [e for e in fitting if e.term.owner in named]
