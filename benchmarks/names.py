@@ -191,9 +191,13 @@ def corrupt(en: str, rendering, kind: str, pool: dict, rng: random.Random) -> st
     else:  # another person's or place's name: another entity's, not a spelling of this one
         own = loose(rendering.english)
         mine = {loose(s) for s in _spellings(entity)} | {own}
+        # Not a spelling of this name, and not a phrase that holds one ("China-Laos" for China
+        # would leave China in the English).
         others = [
-            w for w, lemma in pool[entity.kind] if lemma != entity.lemma and loose(w) not in mine
-        ]
+            w for w, lemma in pool[entity.kind]
+            if lemma != entity.lemma and loose(w) not in mine
+            and not {loose(part) for part in re.split(r"[\s\-]+", w)} & mine
+        ]  # fmt: skip
         alike = [w for w in others if loose(w)[:3] == own[:3]]
         new = rng.choice(alike if alike and rng.random() < 0.5 else others)
     # Every occurrence of the name goes, in every spelling the lists give it (a demonym too:

@@ -458,6 +458,13 @@ def test_a_name_ending_in_a_vowel_is_no_case_form_unless_surely_another_case(
         ("Мишо Сэвидж из Сиэтла сказал.", "Michaud Savage of Seattle said."),
         # a foreign surname ending in a vowel does not decline: its English is no case form
         ("Также, избавиться хотят от Усман Дембеле.", "Ousmane Dembele is also surplus."),
+        # a region's adjective transliterated; places joined by a hyphen, part by part;
+        # Spanish g before e is х; a place's adjective made of its whole name
+        ("Лидерами стали Приморский и Хабаровский края.",
+         "The leaders were Primorsky and Khabarovsky krais."),
+        ("Поезда по линии Китай-Лаос ходят.", "Trains on the China-Laos Railway run."),
+        ("Дюран - спикер, а Анхель Пинтадо - казначей.", "Durán is spokesman, Ángel Pintado treasurer."),
+        ("Цель - облака Венеры.", "The goal is Venusian clouds."),
     ],
 )  # fmt: skip
 def test_renderings_of_english_original_news_draw_no_flag(ru: str, en: str) -> None:
@@ -480,3 +487,5 @@ def test_adjectives_and_words_opening_a_quotation_are_no_people(ru: str) -> None
 def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("Министр Хишам Машиши назначен.", "The minister was appointed.")
     assert check_people_places("ОРОРА, Колорадо. Машина въехала.", "AURORA. A car drove in.")
+    assert check_people_places("Поезда по линии Китай-Лаос ходят.", "Trains on the China line.")
+    assert check_people_places("Цель - облака Венеры.", "The goal is the clouds.")

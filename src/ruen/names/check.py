@@ -184,7 +184,19 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
+    if entity.kind == "place" and "-" in entity.head_lemma and not carried:
+        # Places joined by a hyphen ("линия Китай-Лаос"): each rendered as it is alone.
+        parts = [_render(_bare(entity, part), english, house) for part in
+                 entity.head_lemma.split("-")]  # fmt: skip
+        if len(parts) > 1 and all(part.how != "missing" for part in parts):
+            return Rendering(entity, "-".join(p.english or "" for p in parts), expected, "listed")
     return Rendering(entity, None, expected, "missing", carried)
+
+
+def _bare(entity: Entity, lemma: str) -> Entity:
+    """An entity of one nominative word, standing where ``entity`` stands."""
+    return Entity(entity.kind, entity.start, entity.stop, lemma, lemma, lemma, lemma,
+                  entity.known, lemma, (lemma,))  # fmt: skip
 
 
 def _common(word: str) -> bool:
@@ -235,6 +247,8 @@ def _transliterated(entity: Entity, english: English) -> str | None:
     if not entity.known:  # a guessed nominative: the head without its case ending too
         names += [f for f in _forms(entity) if f != entity.head]
     if entity.kind == "place":
+        if len(entity.words) > 1:  # the adjective itself: "Хабаровский край", Khabarovsky
+            names += entity.words[:1]
         names += [_PLACE_ADJECTIVE.sub("", word) for word in entity.words[:1]]
         names += [re.sub(r"(?:ая|ий|ое|ой)$", "", word) for word in entity.words[:1]]
         # A region's adjective is its town's name and a suffix that varies (Пензенская
@@ -310,9 +324,7 @@ def _ending_carried(entity: Entity, english: English) -> str | None:
     ))  # fmt: skip
     if not stemmed.words:
         return None
-    bare = Entity(entity.kind, entity.start, entity.stop, lemma, lemma, lemma, lemma,
-                  entity.known, lemma, (lemma,))  # fmt: skip
-    found = _render(bare, stemmed, None)
+    found = _render(_bare(entity, lemma), stemmed, None)
     if found.how == "missing" or not found.english:
         return None
     stem = found.english

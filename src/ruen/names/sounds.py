@@ -53,7 +53,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cz", ("ch",)),  # Polish
     ("sz", ("sh",)),
     ("ong", ("un", "on")),  # pinyin -ong: Palladius -ун
-    ("ng", ("n", "ng")),  # pinyin -ng, Korean
+    ("ng", ("n", "ng", "ndzh", "nkh")),  # pinyin -ng, Korean; Angela, Анджела; Ángel, Анхель
     ("ee", ("i",)),
     ("oo", ("u",)),
     ("ou", ("u", "au", "o")),
@@ -73,7 +73,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("q", ("ts", "ch", "k")),  # pinyin q: ц
     ("x", ("ks", "s", "sh")),  # pinyin x: с
     ("y", ("i", "y", "ay", "")),
-    ("g", ("g", "dzh", "zh")),
+    ("g", ("g", "dzh", "zh", "kh")),  # Spanish g before e, i: Ángel, Анхель
     ("s", ("s", "z")),
     ("e", ("e", "", "i", "a")),  # Arabic names in French spelling: Hichem, Хишам
     ("a", ("a", "ey", "e")),

@@ -102,14 +102,14 @@ def written(spelling: str, english: str) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _derived(spelling: str) -> re.Pattern[str]:
     stem = re.sub(r"(?:ia|a|e|y|us)$", "", spelling.strip())
-    return re.compile(
-        rf"(?<![\w]){re.escape(stem)}(?:n|an|ian|ean|ese|ish|i)s?(?![\w])", re.IGNORECASE
-    )
+    # From the stem (Russia: Russian) or the whole name (Venus: Venusian).
+    bases = "|".join(re.escape(b) for b in dict.fromkeys([stem, spelling.strip()]))
+    return re.compile(rf"(?<![\w])(?:{bases})(?:n|an|ian|ean|ese|ish|i)s?(?![\w])", re.IGNORECASE)
 
 
 def derived(spelling: str, english: str) -> bool:
-    """Whether ``english`` holds a place's adjective or demonym made of its name (Florida:
-    Floridians; Venus: Venusian; New Caledonia: New Caledonians)."""
+    """Whether ``english`` holds a place's adjective or demonym made of its name or its stem
+    (Florida: Floridians; Venus: Venusian; New Caledonia: New Caledonians)."""
     return len(spelling) > 3 and bool(_derived(spelling).search(english))
 
 
