@@ -14,17 +14,16 @@ published a day after its original:
 A reprint is found when ruen names its original; a false merge is any other answer for a story
 or a reprint. Speed: 100,000 documents of five segments drawn at random from the pool.
 
-One story told by several outlets (``--same-story``, ruen.story_groups): the 108 crowd-labelled
-pairs of Russian news of the Telegram Data Clustering contest (benchmarks/data/
-ru_same_story_pairs_dev.jsonl, 46 one story, 62 not; SOURCES.md), cross-validated: five folds,
-twenty shuffles, the threshold chosen on four folds (the best F0.5, precision first, the
-higher threshold on a tie) and scored on the fifth; each rule's part (the same, without it);
-the threshold fitted on all pairs (what ruen ships as story_groups.THRESHOLD). Then the
-grouping on the WMT stories, each from a source of its own, printed to be judged, and their
-reprints (a paragraph of another story added) from another source a day later, each of which
-must join its original; and its cost: 1,000 texts grouped, seconds and memory.
+One story told by several outlets (``--same-story``, ruen.stories.same_story): the nested
+cross-validation of benchmarks/same_story_model.py on the 108 crowd-labelled pairs of the
+Telegram Data Clustering contest, beside a character TF-IDF baseline, each signal dropped in
+turn (``--weak``: weak labels added to training); ``--fit`` writes the model fitted on all
+pairs. Then the grouping on the WMT stories, each from a source of its own, printed to be
+judged, and their reprints (a paragraph of another story added) from another source a day
+later, each of which must join its original; and its cost: 1,000 texts grouped, seconds and
+memory.
 
-    python benchmarks/stories.py [--speed 100000] [--same-story]
+    python benchmarks/stories.py [--speed 100000] [--same-story [--fit] [--weak]]
 """
 
 from __future__ import annotations
@@ -143,123 +142,34 @@ def speed(docs: list[list[str]], count: int, rng: random.Random) -> None:
     )
 
 
-def pairs() -> list[dict]:
-    import json
+def same_story(
+    docs: list[list[str]], made: list[tuple[int, str, str]], *, write: bool, weak: bool
+) -> None:
+    import same_story_model
+    from ruen.stories import grouping as groups_module
+    from ruen.stories import same_story as ss
 
-    lines = (DATA / "ru_same_story_pairs_dev.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def _prf(said: list[bool], gold: list[bool]) -> tuple[float, float, float]:
-    tp = sum(s and g for s, g in zip(said, gold))
-    fp = sum(s and not g for s, g in zip(said, gold))
-    fn = sum(g and not s for s, g in zip(said, gold))
-    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
-
-
-def _fit(scores: list[float], gold: list[bool]) -> float:
-    """The threshold of the best F0.5 (precision weighed twice recall: a wrong merge hides a
-    story), the higher one on a tie."""
-    candidates = sorted(set(scores))
-    return max(candidates, key=lambda t: (_f_half([s >= t for s in scores], gold), t))
-
-
-def _f_half(said: list[bool], gold: list[bool]) -> float:
-    precision, recall, _ = _prf(said, gold)
-    return 1.25 * precision * recall / max(1e-9, 0.25 * precision + recall)
-
-
-def cross_validated(scores: list[float], gold: list[bool], shuffles: int = 20) -> list[float]:
-    """Mean and standard deviation of precision, recall and F1 over the shuffles."""
-    import statistics
-
-    runs = []
-    for shuffle in range(shuffles):
-        order = list(range(len(gold)))
-        random.Random(shuffle).shuffle(order)
-        folds = [order[k::5] for k in range(5)]
-        said = [False] * len(gold)
-        for k, fold in enumerate(folds):
-            train = [i for j, f in enumerate(folds) if j != k for i in f]
-            threshold = _fit([scores[i] for i in train], [gold[i] for i in train])
-            for i in fold:
-                said[i] = scores[i] >= threshold
-        runs.append(_prf(said, gold))
-    return [f(run[m] for run in runs) for m in range(3) for f in (statistics.mean, _sd)]
-
-
-def _sd(values: object) -> float:
-    import statistics
-
-    values = list(values)  # type: ignore[call-overload]
-    return statistics.pstdev(values)
-
-
-def same_story(docs: list[list[str]], made: list[tuple[int, str, str]]) -> None:
-    from ruen import story_groups as sg
-
-    rows = pairs()
-    gold = [bool(r["same_story"]) for r in rows]
-    tellings = [
-        (
-            sg.Telling.of(r["first_text"], r["first_title"]),
-            sg.Telling.of(r["second_text"], r["second_title"]),
-        )
-        for r in rows
-    ]
-
-    def told(a: sg.Telling, b: sg.Telling) -> float:
-        return sg.similarity(a, b) * sg.told(a, b)
-
-    def rules(a: sg.Telling, b: sg.Telling) -> bool:
-        return sg._names_agree(a, b) and sg._dates_agree(a, b)
-
-    variants = {
-        "ruen (names, dates, pieces, headlines told)": lambda a, b: sg.score(a, b),
-        "without the headlines told": lambda a, b: sg.similarity(a, b) * rules(a, b),
-        "without the names rule": lambda a, b: told(a, b) * sg._dates_agree(a, b),
-        "without the dates rule": lambda a, b: told(a, b) * sg._names_agree(a, b),
-        "pieces alone (TF-IDF cosine)": lambda a, b: sg.similarity(a, b),
-    }
-    table = []
-    print(f"\n{len(rows)} dev pairs ({sum(gold)} one story), 5-fold cross-validation x 20")
-    print("| signals | precision | recall | F1 | threshold on all pairs |")
-    print("|---|---|---|---|---|")
-    for name, measure in variants.items():
-        scores = [measure(a, b) for a, b in tellings]
-        p, ps, r, rs, f, fs = cross_validated(scores, gold)
-        fitted = _fit(scores, gold)
-        print(
-            f"| {name} | {p:.3f} ± {ps:.3f} | {r:.3f} ± {rs:.3f} | {f:.3f} ± {fs:.3f} | "
-            f"{fitted:.3f} |"
-        )
-        table.append([name, round(p, 3), round(r, 3), round(f, 3), round(fitted, 3)])
-    shipped = [sg.score(a, b) >= sg.THRESHOLD for a, b in tellings]
-    p, r, f = _prf(shipped, gold)
-    print(
-        f"\nat the shipped threshold {sg.THRESHOLD} on all pairs (in sample): precision {p:.3f}, "
-        f"recall {r:.3f}, F1 {f:.3f}"
-    )
+    table, fitted = same_story_model.run(write=write, weak=weak)
     grouping = group_wmt(docs, made)
     cost = grouping_cost(docs, made)
     from importlib.metadata import version
 
     signature = (
-        f"data:tgcontest-dev{len(rows)}|cv:5x20|threshold:{sg.THRESHOLD}|piece:{sg.PIECE}|"
-        f"lead:{sg.LEAD_CHARACTERS}|names:{sg.NAMES_SHARED}|window:{sg.WINDOW.days}d|"
-        f"pymorphy3:{version('pymorphy3')}"
+        f"data:tgcontest-dev108|cv:nested {same_story_model.OUTER}x"
+        f"{same_story_model.SHUFFLES}/{same_story_model.INNER}|merge:{ss.MERGE}|"
+        f"related:{ss.RELATED}|piece:4|lead:{ss.LEAD_CHARACTERS}|window:{groups_module.WINDOW.days}d|"
+        f"pymorphy3:{version('pymorphy3')}|scikit-learn:{version('scikit-learn')}"
     )
     print(f"signature: {signature}")
     from results import save
 
     save(
         "same_story",
-        "One story across outlets: the dev pairs, cross-validated",
-        ["signals", "precision", "recall", "F1", "threshold"],
+        "One story across outlets: nested cross-validation on the dev pairs",
+        ["decision", "precision", "recall", "F1", "F1 spread", "Brier"],
         table,
-        chart={"x": "signals", "y": ["precision", "F1"], "ylabel": "share", "format": "%.3f"},
-        shipped={"threshold": sg.THRESHOLD, "precision": p, "recall": r, "F1": f},
+        chart={"x": "decision", "y": ["precision", "F1"], "ylabel": "share", "format": "%.3f"},
+        shipped={"merge": ss.MERGE, "related": ss.RELATED, "C": fitted["C"]},
         grouping=grouping,
         cost=cost,
         signature=signature,
@@ -272,13 +182,14 @@ def group_wmt(docs: list[list[str]], made: list[tuple[int, str, str]]) -> dict:
     judged (the documents of one news day: some tell one event, the Navy Day parade); then
     each reprint with a paragraph of another story added, from another outlet a day later,
     must join its original."""
-    from ruen import story_groups as sg
+    from ruen.stories import grouping as sg
+    from ruen.stories.same_story import Telling
 
     day = datetime(2026, 11, 30)
     groups = sg.StoryGroups()
     for i, segments in enumerate(docs):
         text = "\n\n".join(segments[1:]) or segments[0]
-        groups.add(f"s{i}", sg.Telling.of(text, segments[0], source=f"outlet {i}", published=day))
+        groups.add(f"s{i}", Telling.of(text, segments[0], source=f"outlet {i}", published=day))
     merged = [(k, story) for k, story in groups.story.items() if k != story]
     print(f"\ngrouping: {len(docs)} WMT documents, {len(merged)} joined another's story:")
     for key, story in merged:
@@ -288,7 +199,7 @@ def group_wmt(docs: list[list[str]], made: list[tuple[int, str, str]]) -> dict:
         if kind != "paragraph +":
             continue
         total += 1
-        telling = sg.Telling.of(text, source="reprinter", published=day + timedelta(days=1))
+        telling = Telling.of(text, source="reprinter", published=day + timedelta(days=1))
         joined += groups.story.get(f"s{i}") == groups.add(f"r{i}", telling)
     print(
         f"{joined} of {total} reprints (a paragraph of another story added) joined their original"
@@ -309,7 +220,8 @@ def grouping_cost(docs: list[list[str]], made: list[tuple[int, str, str]], n: in
     document's (WMT documents of one news day, some telling one event: the grouping above)."""
     import tracemalloc
 
-    from ruen import story_groups as sg
+    from ruen.stories import grouping as sg
+    from ruen.stories.same_story import Telling
 
     texts = [("\n\n".join(s[1:]) or s[0], s[0], i, f"outlet {i % 40}") for i, s in enumerate(docs)]
     headed = ("boilerplate", "all at once")  # the kinds under HEADER and FOOTER
@@ -318,14 +230,16 @@ def grouping_cost(docs: list[list[str]], made: list[tuple[int, str, str]], n: in
         for k, (i, kind, text) in enumerate(made)
     ]
     texts = (texts * (n // len(texts) + 1))[:n]
-    sg._background()  # the table loads once per process
+    from ruen.stories.background import table
+
+    table()  # the background table loads once per process
 
     def group() -> sg.StoryGroups:
         groups = sg.StoryGroups()
         day = datetime(2026, 11, 30)
         for k, (text, title, _, source) in enumerate(texts):
             when = day + timedelta(seconds=86 * k)
-            told = sg.Telling.of(text, title, source=source, published=when)
+            told = Telling.of(text, title, source=source, published=when)
             groups.add(f"t{k}", told)
         return groups
 
@@ -359,7 +273,13 @@ def main() -> None:
     parser.add_argument("--speed", type=int, default=100_000, help="documents for the speed run")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--same-story", action="store_true", help="also one story across outlets (story_groups)"
+        "--same-story", action="store_true", help="also one story across outlets (nested CV)"
+    )
+    parser.add_argument(
+        "--fit", action="store_true", help="with --same-story: write the model fitted on all pairs"
+    )
+    parser.add_argument(
+        "--weak", action="store_true", help="with --same-story: also try weak labels in training"
     )
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -367,7 +287,7 @@ def main() -> None:
     made = reprints(docs, rng)
     columns, table = sweep(docs, made)
     if args.same_story:
-        same_story(docs, made)
+        same_story(docs, made, write=args.fit, weak=args.weak)
     if args.speed:
         speed(docs, args.speed, rng)
     from importlib.metadata import version

@@ -1,6 +1,6 @@
-"""Build the background that ruen.story_groups weighs character n-grams by: in how many of the
+"""Build the background that ruen.stories.same_story weighs character n-grams by: in how many of the
 WMT21 and WMT22 Russian news documents (benchmarks/data) each four-character piece of a word
-occurs, written to src/ruen/data/news_char4_df.tsv.gz.
+occurs, written to src/ruen/stories/data/news_char4_df.tsv.gz.
 
 Why a background of news and not the texts at hand: ``ruen.same_story`` compares two texts
 alone, so the weight of a piece (common in any news: rare, so telling) must come from
@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from ruen.evaluation import read_tsv, wmt_documents
-from ruen.story_groups import BACKGROUND, pieces
+from ruen.stories.background import BACKGROUND, pieces
 
 DATA = Path(__file__).resolve().parent / "data"
 

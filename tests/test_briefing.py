@@ -255,3 +255,81 @@ def test_a_period_before_the_year_1_is_one_line_and_exit_2(
     result = run_cli("briefing", "--store", str(store), "--since", since, env=offline_env)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "before the year 1" in result.stderr
+
+
+def _told(store, item: dict, document: ruen.Document) -> None:  # type: ignore[no-untyped-def]
+    """Mark an item digested, with a record as ruen follow writes it (title and one key
+    sentence)."""
+    record = {
+        "title": {"ru": document.title, "en": f"EN {document.title}"},
+        "sentences": [{"ru": document.text[:80], "en": "A key sentence.", "selected": True}],
+        "flags": {},
+    }
+    store.done(item, record, document.text, item["id"])
+
+
+def test_the_since_of_a_briefing_counts_from_when_an_item_was_digested(tmp_path: Path) -> None:
+    """An item listed before a briefing was read but digested after it (it failed on that run,
+    or --max-new held it back) reaches the next briefing: each digested item reaches exactly
+    one of consecutive periods."""
+    import time
+
+    from ruen.follow.briefing import stories
+    from ruen.follow.store import Store, moment, now
+
+    first, second, _ = pair(PYATIGORSK)
+    items = [
+        {"id": f"https://a.example/{n}", "url": f"https://a.example/{n}", "source": "A",
+         "source_url": "https://a.example/feed", "published": None, "state": "pending"}
+        for n in range(2)
+    ]  # fmt: skip
+    with Store(tmp_path / "store.sqlite") as store:
+        store.listed("https://a.example/feed", "A", {}, items)
+        _told(store, items[0], first)  # digested on the first run; items[1] failed
+        time.sleep(1.1)
+        morning = moment(now())  # a briefing read between the runs
+        time.sleep(1.1)
+        _told(store, items[1], second)  # digested on the next run
+        listed_at = store.db.execute("SELECT seen FROM items WHERE id = ?", (items[1]["id"],))
+        assert moment(listed_at.fetchone()[0]) < morning  # listed before the first briefing
+        before = [s["id"] for s in stories(store, moment("2026-01-01"))]
+        after = [s["id"] for s in stories(store, morning)]
+    assert items[1]["id"] in after and items[0]["id"] not in after
+    assert sorted(before) == sorted(i["id"] for i in items)
+
+
+def test_close_stories_are_linked_as_related_and_neither_hides_the_other(tmp_path: Path) -> None:
+    """Two stories the model finds close but below its merge threshold: each shows the other
+    under "Related, not merged", in HTML (a link within the page), Markdown and JSON."""
+    from ruen.follow.briefing import render, stories
+    from ruen.follow.store import Store, moment
+    from ruen.stories import same_story
+    from tests.test_story_groups import PAIRS
+
+    rows = PAIRS.read_text(encoding="utf-8").splitlines()
+    n = next(
+        k for k in range(len(rows))
+        if same_story.RELATED <= same_story.probability(*pair(k)[:2]) < same_story.MERGE
+    )  # fmt: skip
+    first, second, _ = pair(n)
+    items = [
+        {"id": f"https://{h}.example/1", "url": f"https://{h}.example/1", "source": h,
+         "source_url": f"https://{h}.example/feed", "published": None, "state": "pending"}
+        for h in ("a", "b")
+    ]  # fmt: skip
+    with Store(tmp_path / "store.sqlite") as store:
+        for item, document in zip(items, (first, second)):
+            store.listed(item["source_url"], item["source"], {}, [item])
+            _told(store, item, document)
+        start = moment("2026-01-01")
+        found = stories(store, start)
+        assert len(found) == 2  # not merged
+        for story, other in zip(found, reversed(found)):
+            assert [r["id"] for r in story["related"]] == [other["id"]]
+            assert same_story.RELATED <= story["related"][0]["probability"] < same_story.MERGE
+        page = render(store, start, "html")
+        markdown = render(store, start, "markdown")
+        payload = json.loads(render(store, start, "json"))
+    assert page.count("Related, not merged") == 2 and 'href="#s1"' in page and 'href="#s0"' in page
+    assert markdown.count("Related, not merged: [EN ") == 2
+    assert all(s["related"] for s in payload["stories"])

@@ -200,3 +200,37 @@ def test_ruen_follow_digests_each_post_once_and_an_edit_again(
     assert again[0]["sentences"][-1]["ru"].endswith("Обновлено.")
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT count(*) FROM items").fetchone() == (5,)
+
+
+def test_a_first_run_and_a_later_run_agree_on_what_is_new(
+    site: Site, tiny_model: Path, offline_env: dict, tmp_path: Path
+) -> None:
+    """A quiet channel whose page shows only posts older than --window (from 2022 and 2023):
+    the first run digests none of them, the second none either (they were seen, not missed),
+    and a post published after the first run is the one new item of the third."""
+    text = sentences()
+    posts_shown = [
+        message("quiet", n, escape(text[n % len(text)]), datetime(2022, 3, 1, tzinfo=timezone.utc)
+                + timedelta(days=40 * n))
+        for n in range(1, 18)
+    ]  # fmt: skip
+    site.routes["/robots.txt"] = lambda _h: (200, {}, b"User-agent: *\nAllow: /\n")
+    site.routes["/s/quiet"] = lambda _h: (
+        200, {"Content-Type": "text/html; charset=utf-8"}, preview("quiet", posts_shown, None)
+    )  # fmt: skip
+    store, out = tmp_path / "store.sqlite", tmp_path / "out.jsonl"
+    listed = tmp_path / "sources.txt"
+    listed.write_text(f"{site.url}/s/quiet\n", encoding="utf-8")
+    follow = lambda: run_cli(  # noqa: E731
+        "follow", str(listed), "--store", str(store), "-o", str(out), "--model",
+        str(tiny_model), *FAST, env=offline_env,
+    )  # fmt: skip
+    for _ in range(2):
+        run = follow()
+        assert run.returncode == 0, run.stderr
+        assert not out.exists() or out.read_text("utf-8") == ""
+    posts_shown.append(message("quiet", 18, escape(text[0]), NOW - timedelta(minutes=5)))
+    third = follow()
+    assert third.returncode == 0, third.stderr
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"].rsplit("/", 1)[1] for r in records] == ["18"]

@@ -25,7 +25,7 @@ from ruen.pipeline import digest, digest_many
 from ruen.records import Digest, DocumentError, SentenceRecord, Title
 from ruen.report import show
 from ruen.splitting import Span, explain, sentenize, split_sentences
-from ruen.story_groups import same_story
+from ruen.stories.same_story import same_story
 from ruen.summarization import score_sentences, summarize
 from ruen.tables import to_arrow, to_pandas
 from ruen.translation import DEFAULT_BACKEND, Translation, Translator

@@ -34,6 +34,11 @@ MOVED: dict[str, tuple[str, ...]] = {
     "api": ("ruen.serve.api",),
     "commands": ("ruen.cli.commands",),
     "pairs": ("ruen.cli.commands",),
+    "story_groups": (
+        "ruen.stories.same_story",
+        "ruen.stories.grouping",
+        "ruen.stories.background",
+    ),
 }
 
 

@@ -76,18 +76,23 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
 
 
 def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
-    """The stories ruen first saw in the period, newest first, each once however many
-    outlets told it (:mod:`ruen.story_groups`, as ``ruen follow`` grouped them): its headline
-    and key sentences from its fullest telling, every item that told or reprinted it with its
-    source, time and link, the people, places and bodies it names, its flags counted.
+    """The stories digested in the period, newest first, each once however many outlets
+    told it (:mod:`ruen.stories.grouping`, as ``ruen follow`` grouped them): its headline and
+    key sentences from its fullest telling, every item that told or reprinted it with its
+    source, time and link, the people, places and bodies it names, its flags counted, and the
+    other stories of the period it is related to (close, but not close enough to merge).
 
-    Why by first seen: a story a source published long ago but ruen met today (a feed that
-    lists old items, a new source) is news to the reader today; and a date a source gives in
-    the future (a wrong clock, a typo) is no later than when ruen saw the story."""
+    Why by when it was digested: each digested item then reaches exactly one briefing of
+    consecutive periods, also one that failed on a run and was digested on the next, or one
+    that ``--max-new`` held back (counted from when it was first listed, such an item fell
+    before a briefing read between the runs and after the one read before). A story a source
+    published long ago but ruen met today (a feed that lists old items, a new source) is news
+    to the reader today; a date a source gives in the future (a wrong clock, a typo) is no
+    later than when ruen saw the story."""
     rows = store.db.execute(
         "SELECT i.id, i.url, i.source, i.published, i.seen, d.done, d.record, length(d.text), "
         "coalesce(i.story, i.id) FROM items i JOIN digests d ON d.id = i.id "
-        "WHERE i.state = 'done' AND i.seen >= ? ORDER BY i.rowid",
+        "WHERE i.state = 'done' AND d.done >= ? ORDER BY i.rowid",
         (_iso(start),),
     ).fetchall()
     told: dict[str, list[dict[str, Any]]] = {}
@@ -98,7 +103,34 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
         told.setdefault(story, []).append(telling)
     found = [_story(store, key, tellings) for key, tellings in told.items()]
     found.sort(key=lambda story: (story["first_seen"] or "", story["id"]), reverse=True)
+    _relate(store, found)
     return found
+
+
+def _relate(store: Store, found: list[dict[str, Any]]) -> None:
+    """Give each story the others of the briefing it is related to (their fullest tellings'
+    probability of one story at :data:`~ruen.stories.same_story.RELATED` or above, below
+    the merge that ``ruen follow`` would have made within its window and across outlets),
+    the closest first: a reader sees the link, and no story hides under another's headline."""
+    from ruen.stories.grouping import related
+    from ruen.stories.same_story import Telling
+
+    tellings = {}
+    for story in found:
+        text, record = store.db.execute(
+            "SELECT text, record FROM digests WHERE id = ?", (story.pop("_fullest"),)
+        ).fetchone()
+        title = (json.loads(record).get("title") or {}).get("ru")
+        tellings[story["id"]] = Telling.of(text, title)
+    links = related(tellings) if len(tellings) > 1 else {}
+    by_id = {story["id"]: story for story in found}
+    for story in found:
+        close = sorted(links.get(story["id"], {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        story["related"] = [
+            {"id": other, "title_en": by_id[other]["title_en"], "url": by_id[other]["url"],
+             "probability": round(p, 3)}
+            for other, p in close
+        ]  # fmt: skip
 
 
 def _times(published: str | None, seen: str | None) -> tuple[str | None, str | None]:
@@ -148,6 +180,7 @@ def _story(store: Store, key: str, tellings: list[dict[str, Any]]) -> dict[str, 
         "places": _unique(n["english"] for n in names if n.get("kind") == "place"),
         "bodies": _unique(t["target"] for t in terms),
         "items": items,
+        "_fullest": fullest["id"],
     }
 
 
@@ -215,7 +248,8 @@ def to_html(
 ) -> str:
     period = f"since {start.isoformat(timespec='minutes')}"
     toc = "".join(f'<li><a href="#s{n}">{_e(s["title_en"])}</a></li>' for n, s in enumerate(found))
-    articles = "".join(_story_html(n, story) for n, story in enumerate(found))
+    anchors = {story["id"]: n for n, story in enumerate(found)}
+    articles = "".join(_story_html(n, story, anchors) for n, story in enumerate(found))
     empty = "" if found else "<p>No new stories in this period.</p>"
     return (
         "<!DOCTYPE html>\n"
@@ -238,7 +272,7 @@ def _link(url: str, text: str | None = None) -> str:
     return f'<a href="{_e(safe)}" rel="noopener noreferrer">{shown}</a>' if safe else shown
 
 
-def _story_html(n: int, story: dict[str, Any]) -> str:
+def _story_html(n: int, story: dict[str, Any], anchors: dict[str, int] | None = None) -> str:
     flags = story["flags"]
     badge = (
         f'<span class="badge flagged">{flags} flag{"s" if flags != 1 else ""}</span>'
@@ -265,8 +299,23 @@ def _story_html(n: int, story: dict[str, Any]) -> str:
         + (f'<dl class="names">{named}</dl>' if named else "")
         + f'<p class="told">From {_e(story["source"])}: {_link(story["url"])}</p>'
         + (f'<h3>Also reported by</h3><ul class="sources">{also}</ul>' if also else "")
+        + _related_html(story, anchors)
         + "</article>"
     )
+
+
+def _related_html(story: dict[str, Any], anchors: dict[str, int] | None) -> str:
+    """The related stories: a link to each within the page where it is there, else to its
+    source."""
+    links = []
+    for other in story.get("related", []):
+        if anchors is not None and other["id"] in anchors:
+            links.append(f'<li><a href="#s{anchors[other["id"]]}">{_e(other["title_en"])}</a></li>')
+        else:
+            links.append(f"<li>{_link(other['url'], other['title_en'])}</li>")
+    if not links:
+        return ""
+    return f'<h3>Related, not merged</h3><ul class="sources related">{"".join(links)}</ul>'
 
 
 def _failures_html(failures: list[dict[str, Any]]) -> str:
@@ -307,6 +356,12 @@ def to_markdown(
         others = [i for i in story["items"] if i["url"] != story["url"]]
         if others:
             out.append("Also reported by: " + ", ".join(link(i) for i in others))
+        close = story.get("related", [])
+        if close:
+            out.append(
+                "Related, not merged: "
+                + "; ".join(link({"url": r["url"], "source": r["title_en"]}) for r in close)
+            )
         out.append("")
     if failures:
         out.append(f"## Not in this briefing: {len(failures)} failed\n")

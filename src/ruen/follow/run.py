@@ -33,7 +33,8 @@ from ruen.follow.sources import Entry, Listing, Source, read_listing
 from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
 from ruen.stories import WINDOW, StoryIndex
-from ruen.story_groups import StoryGroups, Telling
+from ruen.stories.grouping import StoryGroups
+from ruen.stories.same_story import Telling
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 ATTEMPTS = 5  # runs that try a failed item (an item refused for good is not tried again)
@@ -110,12 +111,19 @@ def new_items(
         report.notes += listing.notes
         items: dict[str, dict[str, Any]] = {}
         texts: dict[str, Entry] = {}
+        old = set()  # listed only so that an edit is seen: never new
         for entry in listing.entries:
             items.setdefault(canonical(entry.url), _item(entry, source))
             if entry.text is not None:
                 texts[canonical(entry.url)] = entry
+            if entry.old:
+                old.add(canonical(entry.url))
         settled = store.settled(list(items))
-        new = [i for key, i in items.items() if key not in settled and key not in unlisted]
+        new = [
+            i
+            for key, i in items.items()
+            if key not in settled and key not in unlisted and key not in old
+        ]
         # A post whose text changed since it was digested (an edit) is read again.
         edited = [items[key] for key in store.edited({k: _hash(e.text) for k, e in texts.items()})]
         unlisted.update((item["id"], item) for item in new)

@@ -46,6 +46,9 @@ class Entry:
     title: str | None = None
     # A post whose whole text the listing holds (a Telegram channel's): nothing to fetch.
     text: str | None = None
+    # Listed again only so that an edit of it is seen: a channel's post no newer than the
+    # newest an earlier run read, never news.
+    old: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def _channel(
     """A Telegram channel's posts: this page, and the pages before it back to the newest
     post an earlier run saw, or on a first run as far back as ``listing.back_to``, at most
     :data:`~ruen.follow.telegram.MAX_PAGES` pages. Its validators keep the newest post."""
-    from ruen.follow.telegram import MAX_PAGES, posts
+    from ruen.follow.telegram import MAX_PAGES, post_number, posts
 
     seen = known.get(url, Validators()).etag or ""
     newest_seen = int(seen.removeprefix("post:")) if seen.startswith("post:") else None
@@ -220,7 +223,7 @@ def _channel(
     pages = 1
     while earlier and found and pages < MAX_PAGES:
         oldest = found[0]
-        number = int(oldest.url.rsplit("/", 1)[1])
+        number = post_number(oldest.url)
         if newest_seen is not None and number <= newest_seen:
             break  # back to what an earlier run read
         if newest_seen is None and (
@@ -234,7 +237,7 @@ def _channel(
         found = older + [post for post in found if post.url not in {p.url for p in older}]
         pages += 1
     if found:
-        newest = max(int(post.url.rsplit("/", 1)[1]) for post in found)
+        newest = max(post_number(post.url) for post in found)
         listing.validators[url] = Validators(f"post:{max(newest, newest_seen or 0)}")
     if newest_seen is None and listing.back_to is not None:  # a first run: the window only
         found = [
@@ -242,7 +245,11 @@ def _channel(
             for post in found
             if not post.published or datetime.fromisoformat(post.published) >= listing.back_to
         ]
-    return [Entry(post.url, post.published, None, post.text) for post in found]
+    newest_seen = newest_seen or 0
+    return [
+        Entry(post.url, post.published, None, post.text, old=post_number(post.url) <= newest_seen)
+        for post in found
+    ]
 
 
 def _unzipped(response: Response, limit: int) -> bytes:

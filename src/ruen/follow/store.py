@@ -10,7 +10,7 @@ Tables (layout 3): ``sources`` (url, name, last success and error, items listed)
 the listings it names, for conditional requests); ``items`` (canonical URL, URL, source name
 and URL, published, content hash, state ``pending``/``fetched``/``done``/``duplicate``/
 ``error``/``refused``, attempts, last error, the story it repeats (a reprint), the story it
-tells (``ruen.story_groups``: the first item of that story, its own id where it is first),
+tells (``ruen.stories.grouping``: the first item of that story, its own id where it is first),
 whether its record was written out, when it was first seen); ``digests`` (the JSON record
 and the Russian text, which the next run compares reprints and stories against);
 ``sightings`` (every source that published a story); ``fetched`` (pages read but not yet
@@ -376,7 +376,7 @@ class Store:
         self, item: dict[str, Any], record: dict[str, Any], text: str, story: str | None = None
     ) -> None:
         """Store a digest and mark its item done, in one transaction; ``story``: the story it
-        tells (:mod:`ruen.story_groups`), where known."""
+        tells (:mod:`ruen.stories.grouping`), where known."""
         with self._transaction():
             self._item(item, "done", None, None)
             self.db.execute("UPDATE items SET story = ? WHERE id = ?", (story, item["id"]))

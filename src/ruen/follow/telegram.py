@@ -91,7 +91,12 @@ def posts(content: bytes, base: str) -> tuple[list[Post], str | None]:
         '//link[@rel="prev"]/@href'
     )
     earlier = urljoin(base, before[0]) if before else None
-    return sorted(found, key=lambda post: int(post.url.rsplit("/", 1)[1])), earlier
+    return sorted(found, key=lambda post: post_number(post.url)), earlier
+
+
+def post_number(url: str) -> int:
+    """A channel post's number, the last part of its address (t.me/NAME/123)."""
+    return int(url.rsplit("/", 1)[1])
 
 
 def _text(element: object) -> str:

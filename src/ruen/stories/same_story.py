@@ -1,59 +1,49 @@
 """One story however many outlets tell it: two reports of one event in their own words.
 
-``ruen.stories`` sets aside reprints (the same text, cut or padded). This module groups what a
-reprint check cannot: TASS, RIA and a ministry's own site each writing up one event. Two
-texts are taken for one story when
+``ruen.stories.reprints`` sets aside reprints (the same text, cut or padded). This module
+decides what a reprint check cannot: whether TASS, RIA and a ministry's own site each writing
+up one event tell one story. It gives a probability, from a logistic regression over six
+signals that hold on news nobody tuned for:
 
-1. **each headline's names are, at least half of them, in the other text, and every person
-   it names** (a headline naming no one passes): the who and where of an event are the words
-   outlets do not paraphrase, and a person is the who (a deputy's comment on a kidnapping is
-   another story than the kidnapping). The names are weighed by how rare they are in news
-   (:func:`rarity`: "Россия" little, "Минобрнауки" much), one place has one name (РФ is
-   Россия, by ``ruen.names``' list of places), a name misspelt by a letter is still the name
-   ("Гепрокуратура", "Белгородскео") and initials are found spelt out ("ЕАО": "Еврейская
-   автономная область"). The hard cases of the crowd-labelled pairs
-   (``benchmarks/stories.py``) are the same topic on different events: the weather in Brest
-   and in Gomel, one party's two decisions, one minister's two speeches, two mattresses of
-   one maker; the names of one headline missing from the other text tell most of them apart;
-2. **their headlines give no different dates** ("на 8 ноября", "на 18 ноября"): a daily
-   forecast or count is a new story each day;
-3. **their words overlap, and each headline is told in the other text**: the cosine of their
-   TF-IDF vectors of four-character pieces of words, times the share of each headline's
-   words (dictionary forms, weighed by rarity) the other's lead holds, the smaller share,
-   reaches :data:`THRESHOLD`. Pieces of words, not words, because Russian declines:
-   "Минску" and "Минска" share "минс"; weighted by how rare a piece is in news (a background
-   table of WMT news documents, ``benchmarks/story_background.py``), so that "сообщ" weighs
-   little and "шугал" much. The headline's share, because a headline says what happened:
-   a minister's graduation plans and the same minister's exam plans share most of their
-   words but neither text tells the other's headline (on the dev pairs, cross-validated:
-   precision 0.923 to 0.944, recall 0.872 to 0.904).
+- **lead cosine**: the cosine of the two leads' TF-IDF vectors of four-character pieces of
+  words, weighed against a news background (``ruen.stories.background``);
+- **headline told**: how much of each headline (its words' dictionary forms, weighed by how
+  rare they are in news) the other's lead tells, the smaller of the two shares: a headline
+  says what happened;
+- **headline names held**: the rarity-weighed share of each headline's names (people,
+  places, bodies; one place one name, РФ is Россия; a name misspelt by a letter or its
+  initials spelt out still count) that the other text holds, the smaller share;
+- **people held**: whether every person either headline names is in the other text (a
+  deputy's comment on a kidnapping is another story than the kidnapping);
+- **dates agree**: the headlines give no different days ("на 8 ноября", "на 18 ноября");
+- **names shared**: the rarity-weighed overlap of the names the two leads use.
 
-Why these and not a learned model over more signals: on the 108 dev pairs a logistic
-regression over words, characters, titles, names and numbers, cross-validated, scored no
-better than the rules (F1 0.89 at best for every mix tried, the headline's share among them),
-and each rule can be read and checked. Navec's word vectors (natasha), averaged or matching a
-headline's words softly, added nothing. What would do better is a sentence encoder trained on
-Russian news (the Dialogue 2021 task's best pair F1 was 0.96 with fine-tuned BERT); none
-ships in the wheels ruen has.
+Why a learned model and not rules: rules written while reading the 108 crowd-labelled dev
+pairs scored F1 0.92 on them and 0.70 on pairs nobody had read, below a character TF-IDF
+cosine with one threshold (0.85). The model's weights, its regularisation and both thresholds
+are chosen by ``benchmarks/stories.py --same-story``, whose nested cross-validation chooses
+each inside the training folds alone, so its estimate is of pairs the choice never saw; each
+signal is kept only where the model without it does worse there. Weak labels (a text and its
+verbatim reprint as one story, two items of one outlet as two) were tried as extra training
+pairs and made it worse: the hard cases are paraphrase and one topic on two events, which they
+do not hold.
 
-Grouping (:class:`StoryGroups`): a text joins the story one of whose tellings within
-:data:`WINDOW` it is the same story as, the most similar one where several are; never a story
-its own source already told (an outlet does not report one event twice: two of its items are
-two stories, as the Telegram contest's clustering held); else it starts a story of its own.
-It is the same decision as :func:`same_story`, asked only of the tellings that share enough
-of a new text's rarest pieces to pass it.
+Two thresholds, both in the model's file: :data:`MERGE`, chosen precision first (the best
+F0.5: a wrong merge hides a story under another's headline), and :data:`RELATED`, recall first
+(the best F2), below which two texts are unrelated; between them the briefing shows a link
+under each story instead of merging.
 """
 
 from __future__ import annotations
 
-import gzip
+import json
+import math
 import re
 import sys
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,35 +52,32 @@ import numpy as np
 
 from ruen.errors import MissingExtraError
 from ruen.stopwords import STOP_WORDS
+from ruen.stories.background import cosine, rarity, vector
 
 if TYPE_CHECKING:
     from ruen.documents import Document
 
-# The score two tellings of one story reach, their cosine times the share of each headline the
-# other tells (fitted on the dev pairs by benchmarks/stories.py --same-story: the threshold of
-# the best F0.5, precision first, on all 108 pairs, with the two rules applied).
-THRESHOLD = 0.111
+MODEL = Path(__file__).resolve().parent / "data" / "same_story_model.json"
 # Characters of a text compared: the lead, where an outlet tells what happened.
 LEAD_CHARACTERS = 3000
-# How far apart two tellings of one story may be published.
-WINDOW = timedelta(days=2)
-PIECE = 4
-# A telling's rarest pieces, by which a new text finds the tellings worth comparing with: it
-# is compared with those of which it holds HEAVY_SHARED (every dev pair taken for one story
-# holds 9 or more of the other's 32 rarest, both ways; 4 leaves a margin).
+# A telling's rarest pieces, by which a new text finds the tellings worth comparing with.
 HEAVY = 32
-HEAVY_SHARED = 4
-# The share of each headline's names the other text must hold.
-NAMES_SHARED = 0.5
 # A name this long misspelt by one letter (missed, added, wrong or swapped) is still the name:
 # shorter names differ by a letter (Иран, Ирак).
 TYPO_LENGTH = 6
 # The letters a word's forms and its dictionary form begin with alike ("заразились",
 # "заразить"): a headline's word is looked for among the other text's words that begin so.
 STEM = 3
-BACKGROUND = Path(__file__).resolve().parent / "data" / "news_char4_df.tsv.gz"
+# The signals, in the order the model reads them; each lies between 0 and 1.
+SIGNALS = (
+    "lead cosine",
+    "headline told",
+    "headline names held",
+    "people held",
+    "dates agree",
+    "names shared",
+)
 
-_WORD = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _TOKEN = re.compile(r"[\w-]+")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -101,24 +88,6 @@ _DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})", re.IGNORECASE)
 # pymorphy3's tags of a proper name: a capitalised word opening a headline counts as a name
 # only with one of these (else "Погода", "Появилось" would be names).
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
-
-
-def pieces(text: str) -> Counter[str]:
-    """The four-character pieces of the text's words (a word's ends marked by a space), lower
-    case, "ё" as "е"."""
-    padded = [f" {word} " for word in _WORD.findall(text.lower().replace("ё", "е"))]
-    return Counter(word[i : i + PIECE] for word in padded for i in range(len(word) - PIECE + 1))
-
-
-@lru_cache(maxsize=1)
-def _background() -> tuple[dict[str, int], int]:
-    with gzip.open(BACKGROUND, "rt", encoding="utf-8") as lines:
-        _, documents = next(lines).rstrip("\n").split("\t")
-        table = {}
-        for line in lines:
-            piece, n = line.rstrip("\n").split("\t")
-            table[piece] = int(n)
-    return table, int(documents)
 
 
 def _analyzer():  # type: ignore[no-untyped-def]
@@ -207,9 +176,6 @@ def dates(text: str) -> frozenset[tuple[int, str]]:
     return frozenset((int(day), month.lower()[:3]) for day, month in _DATE.findall(text))
 
 
-_VOCABULARY: dict[str, int] = {}  # piece -> number, for this process's vectors
-
-
 @dataclass(frozen=True)
 class Telling:
     """One outlet's text of a story, as the comparison reads it. Its vector of word pieces is
@@ -295,21 +261,8 @@ class Telling:
         published: datetime | None = None,
     ) -> Telling:
         title = title or ""
-        table, documents = _background()
-        counts = pieces(_lead(title, text))
-        numbers = np.fromiter(
-            (_VOCABULARY.setdefault(p, len(_VOCABULARY)) for p in counts),
-            dtype=np.int64,
-            count=len(counts),
-        )
-        seen_in = np.fromiter(
-            (table.get(p, 0) for p in counts), dtype=np.float64, count=len(counts)
-        )
-        times = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        weights = (1 + np.log(times)) * (np.log((1 + documents) / (1 + seen_in)) + 1)
-        order = np.argsort(numbers)
-        weights = weights[order] / (np.linalg.norm(weights) or 1.0)
-        return cls(title, text, source, published, numbers[order], weights)
+        numbers, weights = vector(_lead(title, text))
+        return cls(title, text, source, published, numbers, weights)
 
 
 def _lead(title: str, text: str) -> str:
@@ -322,8 +275,7 @@ def _first_sentence(text: str) -> str:
 
 def similarity(first: Telling, second: Telling) -> float:
     """The cosine of the two tellings' vectors of weighted word pieces."""
-    _, i, j = np.intersect1d(first.numbers, second.numbers, assume_unique=True, return_indices=True)
-    return float(first.weights[i] @ second.weights[j])
+    return cosine((first.numbers, first.weights), (second.numbers, second.weights))
 
 
 def told(first: Telling, second: Telling) -> float:
@@ -339,17 +291,6 @@ def _share(words_: frozenset[str], held: Callable[[str], bool]) -> float:
         return 1.0
     weights = {word: rarity(word) for word in words_}
     return sum(w for word, w in weights.items() if held(word)) / sum(weights.values())
-
-
-@lru_cache(maxsize=100_000)
-def rarity(word: str) -> float:
-    """How rare a word is in news: the inverse document frequency of its rarest four-character
-    piece in the background table ("год" little, "шугалей" much), as the pieces are weighed."""
-    table, documents = _background()
-    return max(
-        (np.log((1 + documents) / (1 + table.get(piece, 0))) + 1 for piece in pieces(word)),
-        default=1.0,
-    )
 
 
 def _holds(telling: Telling, name: str) -> bool:
@@ -380,15 +321,28 @@ def _spelt_out(initials: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}", re.IGNORECASE)
 
 
-def _names_agree(first: Telling, second: Telling) -> bool:
-    """Whether each headline's names, weighed by their :func:`rarity`, are at least
-    :data:`NAMES_SHARED` in the other text (a headline that names no one agrees with any),
-    and every person it names is."""
-    return all(
-        _share(a.title_names, lambda name, b=b: _holds(b, name)) >= NAMES_SHARED
-        and all(_holds(b, person) for person in a.title_people)
+def names_held(first: Telling, second: Telling) -> float:
+    """The share of each headline's names, weighed by their :func:`rarity`, that the other
+    text holds (:func:`_holds`), the smaller of the two (1 for headlines that name no one)."""
+    return min(
+        _share(a.title_names, lambda name, b=b: _holds(b, name))
         for a, b in ((first, second), (second, first))
     )
+
+
+def people_held(first: Telling, second: Telling) -> bool:
+    """Whether every person either headline names is in the other text."""
+    pairs = ((first, second), (second, first))
+    return all(_holds(b, person) for a, b in pairs for person in a.title_people)
+
+
+def names_shared(first: Telling, second: Telling) -> float:
+    """The overlap of the names the two leads use, each weighed by its :func:`rarity` (0
+    where either names none)."""
+    a, b = first.text_names, second.text_names
+    if not (a and b):
+        return 0.0
+    return sum(map(rarity, a & b)) / sum(map(rarity, a | b))
 
 
 def _dates_agree(first: Telling, second: Telling) -> bool:
@@ -405,106 +359,128 @@ def _telling(value: Telling | Document | str) -> Telling:
     return Telling.of(value.text, value.title)
 
 
+# How each signal is read, cheapest first (the grouping reads them in this order and stops
+# where the rest cannot lift a pair to its threshold).
+READ: dict[str, Callable[[Telling, Telling], float]] = {
+    "lead cosine": lambda a, b: similarity(a, b),
+    "dates agree": lambda a, b: float(_dates_agree(a, b)),
+    "names shared": lambda a, b: names_shared(a, b),
+    "people held": lambda a, b: float(people_held(a, b)),
+    "headline names held": lambda a, b: names_held(a, b),
+    "headline told": lambda a, b: told(a, b),
+}
+
+
+def signals(first: Telling, second: Telling) -> np.ndarray:
+    """The :data:`SIGNALS` of two tellings, in that order."""
+    return np.array([READ[name](first, second) for name in SIGNALS])
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression over the :data:`SIGNALS`, standardised, and its two thresholds;
+    read from :data:`MODEL`, which ``benchmarks/stories.py --same-story --fit`` writes."""
+
+    signals: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coefficients: np.ndarray
+    intercept: float
+    merge: float
+    related: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL) -> Model:
+        fitted = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(
+            tuple(fitted["signals"]),
+            np.array(fitted["mean"]),
+            np.array(fitted["scale"]),
+            np.array(fitted["coefficients"]),
+            float(fitted["intercept"]),
+            float(fitted["merge"]),
+            float(fitted["related"]),
+        )
+        if model.signals != SIGNALS:
+            raise ValueError(f"{path}: a model of signals {model.signals}, not {SIGNALS}")
+        return model
+
+    def probability(self, values: np.ndarray) -> float:
+        """The probability that two tellings with these signals are one story."""
+        z = float(self.intercept + ((values - self.mean) / self.scale) @ self.coefficients)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def highest(self, known: dict[str, float]) -> float:
+        """The highest probability a pair can reach with the signals ``known`` so far, every
+        other one (each between 0 and 1) at its most favourable."""
+        z = self._most
+        for name, value in known.items():
+            slope, mean, most = self._terms[name]
+            z += slope * (value - mean) - most
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    @cached_property
+    def _terms(self) -> dict[str, tuple[float, float, float]]:
+        """Signal -> (its weight per unit, its mean, its most favourable term over [0, 1])."""
+        terms = {}
+        for name, weight, mean, scale in zip(
+            self.signals, self.coefficients, self.mean, self.scale, strict=True
+        ):
+            slope = float(weight / scale)
+            terms[name] = (slope, float(mean), max(slope * (0 - mean), slope * (1 - mean)))
+        return terms
+
+    @cached_property
+    def _most(self) -> float:
+        return self.intercept + sum(most for _, _, most in self._terms.values())
+
+    def decide(
+        self,
+        first: Telling,
+        second: Telling,
+        at_least: float,
+        known: dict[str, float] | None = None,
+    ) -> float:
+        """The pair's probability, or 0 as soon as the signals read so far (cheapest first,
+        :data:`READ`; ``known``: those read already) show it cannot reach ``at_least``."""
+        values = dict(known or {})
+        for name, read in READ.items():
+            if name not in values:
+                if self.highest(values) < at_least:
+                    return 0.0
+                values[name] = read(first, second)
+        return self.probability(np.array([values[name] for name in self.signals]))
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The shipped model (:data:`MODEL`)."""
+    return Model.load()
+
+
+def probability(first: Telling | Document | str, second: Telling | Document | str) -> float:
+    """The probability that two texts (``Document``s, whose titles count as headlines, or
+    plain texts) tell one story."""
+    return model().probability(signals(_telling(first), _telling(second)))
+
+
 def same_story(
     first: Telling | Document | str,
     second: Telling | Document | str,
     *,
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
 ) -> bool:
     """Whether two texts (``Document``s, whose titles count as headlines, or plain texts)
-    report one story: their headlines' names and dates agree, their words overlap and each
-    headline is told in the other text.
+    report one story: their :func:`probability` reaches ``threshold`` (the model's
+    precision-first :data:`MERGE` by default).
 
     >>> same_story(a, b)  # doctest: +SKIP
     """
-    return score(_telling(first), _telling(second)) >= threshold
+    return probability(first, second) >= (MERGE if threshold is None else threshold)
 
 
-def score(first: Telling, second: Telling) -> float:
-    """How far two tellings are one story: their words' overlap times how much of each
-    headline the other tells, where the rules let them be one story; else 0."""
-    if not (_names_agree(first, second) and _dates_agree(first, second)):
-        return 0.0
-    return similarity(first, second) * told(first, second)
-
-
-class StoryGroups:
-    """The stories of a stream of texts: :meth:`add` says which story a new text joins.
-
-    Tellings are indexed by their :data:`HEAVY` rarest pieces, so that a new text is compared
-    only with those that hold one of its pieces: 1,000 texts are grouped in about a second
-    (``benchmarks/stories.py``)."""
-
-    def __init__(self, *, window: timedelta = WINDOW, threshold: float = THRESHOLD) -> None:
-        self.window, self.threshold = window, threshold
-        self.tellings: dict[str, Telling] = {}
-        self.story: dict[str, str] = {}  # telling's key -> its story's key
-        self._sources: dict[str, set[str]] = {}  # story -> the sources that told it
-        self._by_piece: dict[int, set[str]] = {}  # a telling's heaviest pieces -> the telling
-
-    def __len__(self) -> int:
-        return len(self.tellings)
-
-    def add(self, key: str, telling: Telling, story: str | None = None) -> str:
-        """Group ``telling`` (known as ``key``) and return its story's key: the key of the
-        story's first telling. ``story``: a grouping decided before (a store read back),
-        taken as it is."""
-        if story is None:
-            story = self._best(telling) or key
-        self.tellings[key], self.story[key] = telling, story
-        if telling.source:
-            self._sources.setdefault(story, set()).add(telling.source)
-        for piece in telling.heavy.tolist():
-            self._by_piece.setdefault(piece, set()).add(key)
-        return story
-
-    def forget(self, before: datetime) -> int:
-        """Drop the tellings published before ``before`` (out of reach of any new one's
-        window); return how many."""
-        old = [k for k, t in self.tellings.items() if t.published and t.published < before]
-        for key in old:
-            telling = self.tellings.pop(key)
-            del self.story[key]
-            for piece in telling.heavy.tolist():
-                self._by_piece[piece].discard(key)
-                if not self._by_piece[piece]:
-                    del self._by_piece[piece]
-        live = set(self.story.values())
-        self._sources = {story: s for story, s in self._sources.items() if story in live}
-        return len(old)
-
-    def _candidates(self, telling: Telling) -> list[str]:
-        """The tellings :data:`HEAVY_SHARED` of whose rarest pieces this one holds."""
-        sharing: Counter[str] = Counter()
-        for piece in self._by_piece.keys() & set(telling.numbers.tolist()):
-            sharing.update(self._by_piece[piece])
-        return [key for key, n in sharing.items() if n >= HEAVY_SHARED]
-
-    def _best(self, telling: Telling) -> str | None:
-        candidates = self._candidates(telling)
-        if not candidates:
-            return None
-        dense = np.zeros(len(_VOCABULARY))
-        dense[telling.numbers] = telling.weights
-        best, best_score = None, 0.0
-        for key in candidates:
-            other = self.tellings[key]
-            story = self.story[key]
-            if telling.source and telling.source in self._sources.get(story, ()):
-                continue  # an outlet does not tell one story twice
-            apart = (
-                abs(telling.published - other.published)
-                if telling.published and other.published
-                else timedelta(0)
-            )
-            if apart > self.window:
-                continue
-            value = float(dense[other.numbers] @ other.weights)
-            if value < max(self.threshold, best_score):
-                continue  # the headlines' share of it can only lower it
-            value *= told(telling, other)
-            if value < max(self.threshold, best_score):
-                continue
-            if _names_agree(telling, other) and _dates_agree(telling, other):
-                best, best_score = story, value
-        return best
+# The model's thresholds (its file is the one place they live): merge above MERGE, link as
+# related between RELATED and MERGE. THRESHOLD, the name 0.1 gave the merge threshold.
+MERGE = model().merge
+RELATED = model().related
+THRESHOLD = MERGE
