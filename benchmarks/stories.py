@@ -165,7 +165,7 @@ def same_story(
 
     save(
         "same_story",
-        "One story across outlets: nested cross-validation on the dev pairs",
+        "One story across outlets (nested CV, 108 pairs)",
         ["decision", "precision", "recall", "F1", "F1 spread", "Brier"],
         table,
         chart={"x": "decision", "y": ["precision", "F1"], "ylabel": "share", "format": "%.3f"},
