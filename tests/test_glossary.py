@@ -351,6 +351,24 @@ def test_a_story_about_another_country_is_not_about_russia() -> None:
     assert home("Правительство России и МИД России обсудили визит в Испанию.") == "Russia"
 
 
+def test_a_text_naming_neither_state_but_other_countries_twice_is_theirs() -> None:
+    """Two countries named once each, or a country and its adjective, in a text that names
+    neither Russia nor Belarus: elsewhere; one mention alone (a Russian note on "МИД
+    Германии") leaves the text to the default."""
+    from ruen.glossary.owners import ELSEWHERE, home
+
+    iraq = (
+        "Британские войска покинут Басру к весне, сообщил источник в Лондоне. Операция в Ираке "
+        "стоила Великобритании миллиардов. Вчера вечером Министерство обороны не ответило."
+    )
+    assert home(iraq) == ELSEWHERE
+    assert RU_GOV.at_home(home(iraq)).find("Министерство обороны не ответило.") == []
+    adjective = "Французские фермеры вышли на протест. Париж обещал ответ. Правительство молчит."
+    assert home(adjective) is None  # one adjective, and Paris is no country: not enough
+    assert home(adjective + " Во Франции бастуют.") == ELSEWHERE
+    assert home("Об этом сообщили в МИД Германии. Министерство ответило.") is None
+
+
 def test_a_judge_is_not_the_court_and_a_city_is_not_an_adjective() -> None:
     found = [m.text for m in RU_GOV.find("Председатель Верховного суда и верховного судьи.")]
     assert found == ["Верховного суда"]

@@ -51,6 +51,7 @@ CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 class Forms:
     after: dict[tuple[str, ...], str]  # a genitive phrase (lower case words) -> its owner
     before: tuple[tuple[str, str], ...]  # (adjective stem, owner), longest stem first
+    foreign: tuple[str, ...]  # the adjective stems of other states and unions
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def forms() -> Forms:
     data = resources.files("ruen.glossary").joinpath("data")
     after: dict[tuple[str, ...], str] = {}
     before: list[tuple[str, str]] = []
+    foreign: list[str] = []
     for line in data.joinpath("owners.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -66,14 +68,16 @@ def forms() -> Forms:
             if what == "after":
                 after[_key(form.split())] = owner
             else:
-                before.append((form.lower(), owner))
+                before.append((form.lower(), owner.split(",")[0]))
+                if owner == ELSEWHERE:
+                    foreign.append(form.lower())
     from ruen.glossary.terms import FOREIGN
 
     for country in FOREIGN:
         after.setdefault(_key(country.split()), ELSEWHERE)
     for name in states():
         after.setdefault(name.forms[CASES.index("gent")], ELSEWHERE)
-    return Forms(after, tuple(sorted(before, key=lambda pair: -len(pair[0]))))
+    return Forms(after, tuple(sorted(before, key=lambda pair: -len(pair[0]))), tuple(foreign))
 
 
 @dataclass(frozen=True)
@@ -171,8 +175,13 @@ def home(text: str) -> str | None:
     more and more often than both; None where it names none of them, or two as often."""
     counts = {state: len(pattern.findall(text)) for state, pattern in _HOMES.items()}
     # Another country takes a text only where it is named twice or more: a Russian body's note
-    # often names no state but the one it deals with once ("сообщили в МИД Германии").
-    foreign = max(_named(text).values(), default=0)
+    # often names no state but the one it deals with once ("сообщили в МИД Германии"). A text
+    # that names neither Russia nor Belarus is another country's where it names other
+    # countries (or their adjectives: "британских военных") twice or more in all, whichever.
+    named = _named(text)
+    foreign = max(named.values(), default=0)
+    if not any(counts.values()):
+        foreign = max(foreign, sum(named.values()) + _foreign_adjectives(text))
     counts[ELSEWHERE] = foreign if foreign >= 2 else 0
     ranked = sorted(counts.items(), key=lambda item: -item[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
@@ -181,6 +190,15 @@ def home(text: str) -> str | None:
 
 
 _CAPITALISED_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-’'][^\W\d_]+)*")
+_CYRILLIC_WORD = re.compile(r"(?<![\w-])[А-ЯЁа-яё]+(?![\w-])")
+
+
+def _foreign_adjectives(text: str) -> int:
+    """How many adjectives of another state or union the text uses ("британских",
+    "американский"; not "областной", "московский")."""
+    stems = forms().foreign
+    words = (word.lower() for word in _CYRILLIC_WORD.findall(text))
+    return sum(1 for word in words if word.startswith(stems) and _ADJECTIVE_END.search(word))
 
 
 def _named(text: str) -> Counter[str]:
