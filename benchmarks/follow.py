@@ -12,9 +12,14 @@ defaults.
 
 Then the same 50 sources with faults of the real web, on a fresh store: the first source's
 feed also lists a page whose body trickles in forever, a page that redirects to another host,
-a redirect loop, and two pages of a host whose robots.txt never answers. Its first run must
-take no longer than the faultless first run plus one page deadline, and digest every page of
-the healthy hosts.
+a redirect loop, two pages of a host whose robots.txt never answers, a page that sends the
+reader on by <meta http-equiv="refresh"> and a "page not found" served with 200; the second
+source's feed is served as text/html; the third's is cut off in transfer (the connection
+closes before the length it declared, before the feed's closing tags); the fourth is a
+sitemap of its pages and of two years of archive (2,000 pages, none of which may be fetched);
+the fifth's links carry a session id that changes on every fetch. Its first run must take no
+longer than the faultless first run plus one page deadline and digest every page of the
+healthy hosts; its second run must fetch no page again.
 
     python benchmarks/follow.py --sources 50 --items 20
 """
@@ -60,7 +65,8 @@ def serve(
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             log.append(self.path)
-            fault = faults.get(self.path)
+            path = self.path.split(";", 1)[0]  # a session id in the path (;jsessionid=)
+            fault = faults.get(path)
             if fault == "hang":  # accept, never answer (until the server stops)
                 while not stopping.is_set():
                     time.sleep(0.5)
@@ -84,6 +90,23 @@ def serve(
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            if fault in ("as html", "cut", "sessions"):
+                body = pages[path]
+                if fault == "sessions":  # every link with a session id new on each fetch
+                    session = os.urandom(6).hex()
+                    body = body.replace(b"</link>", f";jsessionid={session}</link>".encode())
+                sent, declared = (
+                    (body[: body.rindex(b"</channel>")], len(body))
+                    if fault == "cut"
+                    else (body, len(body))
+                )
+                kind = "text/html" if fault == "as html" else "application/rss+xml"
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(declared))
+                self.end_headers()
+                self.wfile.write(sent)
+                return
             if self.path == "/robots.txt":
                 status, headers, body = 200, {}, b"User-agent: *\nAllow: /\n"
             elif self.path == "/feed.xml":
@@ -92,12 +115,9 @@ def serve(
                 else:
                     headers = {"ETag": '"v1"', "Content-Type": "application/rss+xml"}
                     status, body = 200, pages["/feed.xml"]
-            elif self.path in pages:
-                status, headers, body = (
-                    200,
-                    {"Content-Type": "text/html; charset=utf-8"},
-                    pages[self.path],
-                )
+            elif path in pages:
+                kind = "application/xml" if path.endswith(".xml") else "text/html; charset=utf-8"
+                status, headers, body = 200, {"Content-Type": kind}, pages[path]
             else:
                 status, headers, body = 404, {}, b""
             self.send_response(status)
@@ -182,6 +202,10 @@ def main() -> None:
             out = work / "faulty.jsonl"
             faulty = follow(hosts.sources(work / "faulty.txt"), work / "faulty.sqlite", out)
             got = [json.loads(line) for line in out.read_text().splitlines()]
+            archive = sum(1 for log in hosts.logs for p in log if p.startswith("/archive/"))
+            hosts.clear()
+            faulty_again = follow(hosts.sources(work / "faulty.txt"), work / "faulty.sqlite", out)
+            refetched = hosts.page_requests()
             hosts.close()
     digested = sum("sentences" in r for r in records)
     print(
@@ -200,6 +224,8 @@ def main() -> None:
         healthy = {r["id"] for r in got if "sentences" in r and "/news/" in r["id"]}
         lost = total - len(healthy)
         rows.append(["first, with faults", round(faulty[0], 1), "", "", round(faulty[1])])
+        rows.append(["second, with faults", round(faulty_again[0], 1), "", refetched,
+                     round(faulty_again[1])])  # fmt: skip
     for row in rows:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
     print(f"\nfirst run: {digested} digested, {len(records)} records; second run: {second[2]}")
@@ -216,6 +242,10 @@ def main() -> None:
         for record in got:
             if "error" in record:
                 print(f"  {record['id']}: {record['error']}")
+        print(
+            f"archive pages of the sitemap fetched on its first run: {archive} of {ARCHIVE}; "
+            f"pages fetched again by the second run with faults: {refetched}; {faulty_again[2]}"
+        )
     versions = package_versions("ruen", "ctranslate2", "httpx", "feedparser", "rensa")
     signature = f"model:marian-real-size-random|beam:4|tokens:30|delay:default|{versions}"
     print(f"signature: {signature}")
@@ -229,6 +259,31 @@ def main() -> None:
         chart={"x": "run", "y": "seconds", "ylabel": "seconds"},
     )
     stopping.set()
+
+
+# The faults of one source's listing each (rows of the issue): served as text/html, cut off in
+# transfer, links with a session id new on every fetch; and a sitemap with two years of archive.
+FEED_FAULTS = {1: "as html", 2: "cut", 4: "sessions"}
+SITEMAP_SOURCE = 3
+ARCHIVE = 2000
+
+
+def sitemap(base: str, items: int) -> bytes:
+    """A sitemap of a source's ``items`` pages (published in the last hours) and of its
+    archive: :data:`ARCHIVE` pages over two years, which a first run must not fetch."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    urls = [(f"/news/{n}", now - timedelta(hours=n + 1)) for n in range(items)]
+    urls += [(f"/archive/{n}", now - timedelta(days=4 + n * 0.36)) for n in range(ARCHIVE)]
+    body = "".join(
+        f"<url><loc>{base}{path}</loc><lastmod>{when.isoformat(timespec='seconds')}</lastmod></url>"
+        for path, when in urls
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+    ).encode()
 
 
 class Hosts:
@@ -267,9 +322,23 @@ class Hosts:
                      "/moved": f"redirect {other}/fault-target"}
                 )  # fmt: skip
                 all_pages[1 % len(bases)]["/fault-target"] = site(other, [texts[-1]])["/news/0"]
+                pages["/refresh"] = (
+                    b'<html><head><meta http-equiv="refresh" content="0; url=/news/0">'
+                    b"</head></html>"
+                )
+                pages["/gone"] = (
+                    "<html><head><title>Страница не найдена</title></head><body><h1>Ошибка 404"
+                    "</h1><p>Запрашиваемая страница не найдена.</p></body></html>"
+                ).encode()
                 extra = [f"{base}/slow", f"{base}/loop", f"{base}/moved",
-                         f"{dead_base}/news/a", f"{dead_base}/news/b"]  # fmt: skip
+                         f"{dead_base}/news/a", f"{dead_base}/news/b", f"{base}/refresh",
+                         f"{base}/gone"]  # fmt: skip
             pages.update(site(base, texts[s * args.items : (s + 1) * args.items], extra))
+            if faults and s in FEED_FAULTS:
+                all_faults[s]["/feed.xml"] = FEED_FAULTS[s]
+            if faults and s == SITEMAP_SOURCE:
+                pages["/sitemap.xml"] = sitemap(base, args.items)
+                self.lines[s] = f"{base}/sitemap.xml source-{s}"
 
     def sources(self, path: Path) -> Path:
         path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")

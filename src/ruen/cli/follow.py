@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
     from ruen.follow import Politeness, read_sources
     from ruen.follow.fetch import Fetcher
     from ruen.follow.run import Report, new_items, run
-    from ruen.follow.store import Store
+    from ruen.follow.store import Store, store_failure
 
     to_file = args.output not in (None, "-")
     args.format = args.format or ("jsonl" if to_file else "text")
@@ -53,44 +54,47 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
         delay=args.delay, connections=args.connections, page_deadline=args.page_deadline
     )
     path = Path(args.store) if args.store else default_store()
-    with Store(path) as store:
-        if args.list:
-            _list(store, out)
-            return 0
-        if not args.sources:
-            raise RuenError("name at least one source (a feed, a sitemap, a site or a file)")
-        sources = read_sources(args.sources)
-        report = Report()
-        if args.dry_run:
-            with Fetcher(politeness) as fetcher:
-                items = new_items(fetcher, store, sources, report, record=False)
-            for item in items[: args.max_new]:
-                print(f"{item['id']}\t{item['source']}\t{item['published'] or ''}", file=out)
-            _summary(report, len(items[: args.max_new]), dry=True)
-            return 1 if report.source_errors else 0
-        client, cluster = _dask(args)
-        try:
-            records = run(
-                store,
-                sources,
-                _digester(args, client),
-                politeness=politeness,
-                max_new=args.max_new,
-                window=timedelta(days=args.window),
-                report=report,
-            )
-            if to_file and args.format == "json":
-                _rewrite_json(args.output, store, records)
-            elif to_file:
-                with _appending(args.output) as handle:
-                    _write(args, handle, store, records, _already_written(args.output))
-            else:
-                _write(args, out, store, records, set())
-        finally:
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
+    try:
+        with Store(path) as store:
+            if args.list:
+                _list(store, out)
+                return 0
+            if not args.sources:
+                raise RuenError("name at least one source (a feed, a sitemap, a site or a file)")
+            sources = read_sources(args.sources)
+            report = Report()
+            if args.dry_run:
+                with Fetcher(politeness) as fetcher:
+                    items = new_items(fetcher, store, sources, report, record=False)
+                for item in items[: args.max_new]:
+                    print(f"{item['id']}\t{item['source']}\t{item['published'] or ''}", file=out)
+                _summary(report, len(items[: args.max_new]), dry=True)
+                return 1 if report.source_errors else 0
+            client, cluster = _dask(args)
+            try:
+                records = run(
+                    store,
+                    sources,
+                    _digester(args, client),
+                    politeness=politeness,
+                    max_new=args.max_new,
+                    window=timedelta(days=args.window),
+                    report=report,
+                )
+                if to_file and args.format == "json":
+                    _rewrite_json(args.output, store, records)
+                elif to_file:
+                    with _appending(args.output) as handle:
+                        _write(args, handle, store, records, _already_written(args.output))
+                else:
+                    _write(args, out, store, records, set())
+            finally:
+                if client is not None:
+                    client.close()
+                if cluster is not None:
+                    cluster.close()
+    except sqlite3.Error as exc:  # the store's file failed mid-run: what was done stays
+        raise store_failure(path, exc) from None
     _summary(report, report.new)
     return 1 if report.failed or report.source_errors else 0
 
@@ -184,12 +188,16 @@ def _appending(path: str) -> Iterator[TextIO]:
 def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
     """The stories of the period from the store, newest first, each once."""
     from ruen.follow import briefing
-    from ruen.follow.store import Store
+    from ruen.follow.store import Store, store_failure
 
     start = briefing.since(args.since)
     path = Path(args.store) if args.store else default_store()
-    with Store.reader(path) as store:  # beside a follow run that is writing it
-        print(briefing.render(store, start, args.format), file=out, end="")
+    try:
+        with Store.reader(path) as store:  # beside a follow run that is writing it
+            page = briefing.render(store, start, args.format)
+    except sqlite3.Error as exc:  # the file failed while read: one line
+        raise store_failure(path, exc) from None
+    print(page, file=out, end="")
 
 
 def _already_written(path: str) -> set[bytes]:

@@ -9,6 +9,7 @@ Content-Security-Policy; no script; every text escaped; readable at phone width)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -192,7 +193,7 @@ def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
     """The items of the period that could not be digested, and why: a reader should know
     what the briefing lacks (``error``: tried again next run; ``refused``: never)."""
     rows = store.db.execute(
-        "SELECT id, url, source, state, last_error, attempts FROM items "
+        "SELECT id, url, source, state, last_error, attempts, seen FROM items "
         "WHERE state IN ('error', 'refused') AND seen >= ? ORDER BY seen DESC, rowid DESC",
         (_iso(start),),
     ).fetchall()
@@ -204,8 +205,9 @@ def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
             "error": error,
             "again": state == "error",
             "attempts": attempts,
+            "seen": seen,
         }
-        for item_id, url, source, state, error, attempts in rows
+        for item_id, url, source, state, error, attempts, seen in rows
     ]
 
 
@@ -416,10 +418,14 @@ def to_atom(
         sub(entry, "summary", " ".join(story["key_sentences"]) or story["title_en"])
         sub(entry, "content", _story_html(0, story), type="html")
     if failures:
+        # Its id names what failed (not the period asked for), and its time is the latest
+        # failure's, so that a reader polling every minute sees one entry until that changes.
         entry = sub(feed, "entry")
-        sub(entry, "id", f"{feed_id}:failed:{start.isoformat(timespec='minutes')}")
+        named = hashlib.sha256("\n".join(sorted(f["id"] for f in failures)).encode())
+        sub(entry, "id", f"{feed_id}:failed:{named.hexdigest()[:16]}")
         sub(entry, "title", f"Not in this briefing: {len(failures)} failed")
-        sub(entry, "updated", until.isoformat(timespec="seconds"))
+        latest = max((f["seen"] for f in failures if f.get("seen")), default=None)
+        sub(entry, "updated", _rfc3339(latest) if latest else until.isoformat(timespec="seconds"))
         sub(entry, "content", _failures_html(failures), type="html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + tree.tostring(feed, "unicode") + "\n"
 

@@ -33,6 +33,9 @@ from dataclasses import dataclass, fields
 from urllib.parse import urljoin, urlsplit
 
 from ruen.errors import MissingExtraError, RuenError
+from ruen.follow.shells import meta_refresh
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")  # "": none given, told by its bytes
 
 # A listing (feed, sitemap) larger than this is refused: the sitemap protocol caps a file at
 # 50 MB uncompressed, and a feed is far smaller.
@@ -339,6 +342,9 @@ class Fetcher:
                 if accept and kind and not kind.startswith(accept):
                     raise _gone(url, f"{kind}, not {'/'.join(accept)}")
                 content, size = self._read(url, reply, page, deadline, host)
+                refresh = meta_refresh(content, current) if page and kind in HTML_TYPES else None
+                if refresh:  # a page that only sends the reader on: followed as a redirect
+                    return refresh, (0, "", False)
                 return Response(
                     current,
                     status,
@@ -380,16 +386,23 @@ class Fetcher:
             size = f"{declared_size / 2**20:.1f} MB, over {limit / 2**20:.0f} MB"
             raise _gone(url, size)
         chunks, size = [], 0
-        for chunk in reply.iter_bytes():  # type: ignore[attr-defined]
-            if time.monotonic() > deadline:
-                raise self._past_deadline(url, host)
-            size += len(chunk)
-            if size > limit:
-                if not page:
-                    raise _gone(url, f"over {limit / 2**20:.0f} MB; not read further")
-                chunks.append(chunk[: len(chunk) - (size - limit)])
-                return b"".join(chunks), max(declared_size or 0, size)
-            chunks.append(chunk)
+        try:
+            for chunk in reply.iter_bytes():  # type: ignore[attr-defined]
+                if time.monotonic() > deadline:
+                    raise self._past_deadline(url, host)
+                size += len(chunk)
+                if size > limit:
+                    if not page:
+                        raise _gone(url, f"over {limit / 2**20:.0f} MB; not read further")
+                    chunks.append(chunk[: len(chunk) - (size - limit)])
+                    return b"".join(chunks), max(declared_size or 0, size)
+                chunks.append(chunk)
+        except (self._httpx.RemoteProtocolError, self._httpx.ReadError):
+            # A listing cut off in transfer (the connection closed before the declared length
+            # or the last chunk): what arrived is kept, and its reader says where it ends (a
+            # feed's whole items are read, the cut noted). A page is tried again instead.
+            if page or not chunks:
+                raise
         return b"".join(chunks), None
 
     def _retry_after(self, reply: object, host: _Host) -> float:

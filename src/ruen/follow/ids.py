@@ -41,23 +41,38 @@ TRACKERS = (
     "rb_clickid",  # Rambler / Top100
     "erid",  # Russian ad-marking id (ORD): the same page, a different ad
 )
-_EXACT = frozenset(name for name in TRACKERS if not name.endswith("*"))
-_PREFIXES = tuple(name[:-1] for name in TRACKERS if name.endswith("*"))
+# Session ids, which some sites put in every link and change on every visit: the same page
+# under a new address each run (then fetched again, stored as a reprint of itself).
+SESSIONS = (
+    "phpsessid",  # PHP
+    "jsessionid",  # Java servlets (also as a path parameter: /news;jsessionid=...)
+    "aspsessionid*",  # classic ASP
+    "cfid",  # ColdFusion
+    "cftoken",
+    "sessionid",
+    "session_id",
+    "zenid",  # Zen Cart
+    "oscsid",  # osCommerce
+)
+_EXACT = frozenset(name for name in (*TRACKERS, *SESSIONS) if not name.endswith("*"))
+_PREFIXES = tuple(name[:-1] for name in (*TRACKERS, *SESSIONS) if name.endswith("*"))
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE)
 
 
 def tracker(name: str) -> bool:
-    """Whether a query parameter only tracks the reader."""
+    """Whether a query parameter only tracks the reader or names a session."""
     lower = name.lower()
     return lower in _EXACT or lower.startswith(_PREFIXES)
 
 
 def canonical(url: str) -> str:
-    """One id for one page under all its addresses: tracking parameters and the fragment
-    gone, every other parameter kept and sorted, the host in lower case without ``www.`` and
-    its default port, no trailing slash, https."""
+    """One id for one page under all its addresses: tracking and session parameters (also a
+    path's ``;jsessionid=``) and the fragment gone, every other parameter kept and sorted, the
+    host in lower case without ``www.`` and its default port, no trailing slash, https."""
     from courlan import normalize_url
 
     parts = urlsplit(url.strip())
+    parts = parts._replace(path=_PATH_SESSION.sub("", parts.path))
     kept = sorted(  # by name only: the values of a repeated name keep their order
         ((name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
          if not tracker(name)),

@@ -24,11 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from ruen.documents import Document, parse_document
 from ruen.errors import RuenError
 from ruen.follow.fetch import Fetcher, FetchError, Politeness, Response
 from ruen.follow.ids import canonical
+from ruen.follow.shells import no_article
 from ruen.follow.sources import Entry, Listing, Source, read_listing
 from ruen.follow.store import Store, moment
 from ruen.records import Digest, DocumentError
@@ -38,6 +40,8 @@ from ruen.stories.same_story import Telling
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 ATTEMPTS = 5  # runs that try a failed item (an item refused for good is not tried again)
+# Pages a sitemap's first run keeps where it gives them no lastmod (in the sitemap's order).
+FIRST_RUN_UNDATED = 50
 Digester = Callable[[Iterable[Document]], Iterator[Digest | DocumentError]]
 # The first bytes of files that are not pages, whatever type the server gives them.
 NOT_PAGES = {
@@ -113,34 +117,71 @@ def new_items(
         texts: dict[str, Entry] = {}
         old = set()  # listed only so that an edit is seen: never new
         for entry in listing.entries:
-            items.setdefault(canonical(entry.url), _item(entry, source))
+            key = entry_id(entry)
+            items.setdefault(key, _item(entry, source))
             if entry.text is not None:
-                texts[canonical(entry.url)] = entry
+                texts[key] = entry
             if entry.old:
-                old.add(canonical(entry.url))
+                old.add(key)
         settled = store.settled(list(items))
         new = [
             i
             for key, i in items.items()
             if key not in settled and key not in unlisted and key not in old
         ]
+        passed: list[dict[str, Any]] = []
+        if listing.kind == "sitemap" and not store.read_before(source.url):
+            new, passed = _first_run(new, back_to)
+            if passed:
+                report.notes.append(
+                    f"{source.name or source.url}: a first run of a sitemap keeps the "
+                    f"{len(new)} pages within the window (--window) and marks {len(passed)} "
+                    "older ones seen, never news"
+                )
         # A post whose text changed since it was digested (an edit) is read again.
         edited = [items[key] for key in store.edited({k: _hash(e.text) for k, e in texts.items()})]
         unlisted.update((item["id"], item) for item in new)
         if record:
             error = "; ".join(listing.errors) or None
-            store.listed(source.url, source.name, listing.validators, new, error)
+            store.listed(source.url, source.name, listing.validators, new, error, passed)
             for item in [*new, *edited]:  # a post's text is in the listing: kept as read
                 if item["id"] in texts:
                     item["content_hash"] = _hash(texts[item["id"]].text)
                     document = _post_document(texts[item["id"]])
                     store.fetched(item, {**document, "name": item["id"]})
-    todo = store.todo(ATTEMPTS)
+    # The run works on the sources it names: another source's retries wait for its own runs
+    # (else they could take every --max-new slot of a run asked for one feed).
+    named = {source.url for source in sources}
+    everything = store.todo(ATTEMPTS)
+    todo = [item for item in everything if item.get("source_url") in named | {None}]
+    if len(todo) < len(everything):
+        held = len(everything) - len(todo)
+        report.notes.append(
+            f"{held} item{'s' if held != 1 else ''} of sources not named in this run wait for "
+            "their own runs"
+        )
     if record:
         return todo
     known_ids = {item["id"] for item in todo}
     fresh = [item for key, item in unlisted.items() if key not in known_ids]
     return sorted(todo + fresh, key=lambda i: i["published"] or "", reverse=True)
+
+
+def _first_run(
+    items: list[dict[str, Any]], back_to: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(kept, passed) of a sitemap's first run: the pages whose lastmod falls within the
+    window, or, of those it does not date, the first :data:`FIRST_RUN_UNDATED` in the
+    sitemap's order; the rest are its archive, seen and never news."""
+    kept, passed, undated = [], [], 0
+    for item in items:
+        when = moment(item.get("published"))
+        if when is None:
+            undated += 1
+            (kept if undated <= FIRST_RUN_UNDATED else passed).append(item)
+        else:
+            (kept if when >= back_to else passed).append(item)
+    return kept, passed
 
 
 def _hash(text: str | None) -> str:
@@ -158,9 +199,17 @@ def _post_document(entry: Entry) -> dict[str, Any]:
     return asdict(Document(text, title, entry.published, entry.url, "text", "utf-8", None))
 
 
+def entry_id(entry: Entry) -> str:
+    """An entry's id: its page's (:func:`canonical`), and its anchor where the listing's items
+    are anchors of one page (``/news#n4``, ``/news#n5``)."""
+    fragment = urlsplit(entry.url).fragment
+    page = canonical(entry.url)
+    return f"{page}#{fragment}" if entry.anchored and fragment else page
+
+
 def _item(entry: Entry, source: Source) -> dict[str, Any]:
     return {
-        "id": canonical(entry.url),
+        "id": entry_id(entry),
         "url": entry.url,
         "source": source.name or source.url,
         "source_url": source.url,
@@ -379,6 +428,9 @@ def _read(item: dict[str, Any], response: Response | FetchError) -> Document | R
         )
     except RuenError as exc:  # a page with no text to read: the next run may find one
         return exc
+    hollow = no_article(response.content, document.title, document.text)
+    if hollow:  # a shell, a soft 404: failed with the reason, tried again on later runs
+        return FetchError(item["url"], hollow)
     if response.cut:
         size = f" of {response.size / 2**20:.1f} MB" if response.size else ""
         note = (

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin
@@ -25,6 +26,8 @@ from ruen.errors import InputError, MissingExtraError
 from ruen.follow.fetch import Fetcher, FetchError, Response
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+# A feed's root element, after an XML declaration, comments and processing instructions.
+_FEED_ROOT = re.compile(rb"(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)[\s>]", re.S)
 GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/gzip-compressed")
 # Child sitemaps read from one index in a run, the newest first by their lastmod; a listing
 # says when an index names more.
@@ -49,6 +52,9 @@ class Entry:
     # Listed again only so that an edit of it is seen: a channel's post no newer than the
     # newest an earlier run read, never news.
     old: bool = False
+    # One of several items of a listing that are anchors of one page (/news#n4, /news#n5):
+    # its anchor is part of its id, and its text is the listing's own (nothing to fetch).
+    anchored: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,12 +164,18 @@ def _read(
         return _children(fetcher, was.children, known, listing, depth)
     listing.changed.add(url)
     content = _unzipped(response, fetcher.politeness.max_bytes)
-    from ruen.follow.telegram import is_preview
+    from ruen.follow.telegram import channel_name, is_channel_address, is_preview
 
     if is_preview(content):
         if depth == 0:
             listing.kind = "channel"
         return _channel(fetcher, url, response, content, known, listing)
+    if depth == 0 and is_channel_address(url):
+        raise FetchError(
+            url,
+            f"channel {channel_name(url)}: no public posts (it does not exist, is private, or "
+            "its preview is restricted)",
+        )
     kind = _kind(response, content)
     if depth == 0:
         listing.kind = kind
@@ -277,9 +289,13 @@ def _unzipped(response: Response, limit: int) -> bytes:
 
 
 def _kind(response: Response, content: bytes) -> str:
+    """What a listing is by its bytes first (old CMSs serve RSS as text/html), then by its
+    type."""
     head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
+    if _FEED_ROOT.match(head):
+        return "feed"
     if response.content_type in ("text/html", "application/xhtml+xml") or re.match(
         rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", head, re.S
     ):
@@ -293,6 +309,7 @@ def _feed_entries(response: Response, content: bytes, listing: Listing) -> list[
     except ImportError:
         raise MissingExtraError("reading feeds", "follow", "feedparser") from None
     parsed = feedparser.parse(content, response_headers={"content-location": response.url})
+    summaries: dict[str, str] = {}
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no feed entries"
         raise FetchError(response.url, f"not a feed that can be read ({reason})")
@@ -306,12 +323,44 @@ def _feed_entries(response: Response, content: bytes, listing: Listing) -> list[
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = datetime(*stamp[:6], tzinfo=timezone.utc).isoformat() if stamp else None
         entries.append(Entry(urljoin(response.url, link), published, item.get("title")))
+        summaries[entries[-1].url] = item.get("summary") or ""
+    entries = _anchored(entries, summaries)
     if parsed.entries and not _FEED_END.search(content[-512:]):
         listing.errors.append(
             f"{response.url}: the feed ends before its closing tag (cut short in transfer?): "
             f"{len(entries)} items read; the rest next run"
         )
     return entries
+
+
+def _anchored(entries: list[Entry], summaries: dict[str, str]) -> list[Entry]:
+    """Entries that differ only by their anchor (items of one page, ``/news#n4``,
+    ``/news#n5``) keep it in their id, and take the feed's title and description as their
+    text: fetching the page would give each the same whole page."""
+    pages = Counter(entry.url.split("#", 1)[0] for entry in entries if "#" in entry.url)
+    shared = {page for page, n in pages.items() if n > 1}
+    if not shared:
+        return entries
+    made = []
+    for entry in entries:
+        if "#" in entry.url and entry.url.split("#", 1)[0] in shared:
+            body = _plain(summaries.get(entry.url, ""))
+            text = "\n\n".join(part for part in (entry.title, body) if part) or None
+            entry = replace(entry, anchored=True, text=text)
+        made.append(entry)
+    return made
+
+
+def _plain(markup: str) -> str:
+    """A feed's description as text (it may be HTML)."""
+    if "<" not in markup:
+        return markup.strip()
+    from lxml import html
+
+    try:
+        return " ".join(html.fromstring(markup).text_content().split())
+    except Exception:  # lxml gives up on some broken markup: the tags dropped by hand
+        return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
 
 
 def _sitemap(

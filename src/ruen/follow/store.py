@@ -39,6 +39,9 @@ from ruen.follow.ids import canonical
 from ruen.follow.sources import Validators
 
 SCHEMA_VERSION = 3
+# How long a write waits for another program's hold on the store (a reader's transaction, a
+# backup) before the run stops with one line: long enough for a briefing or --list to finish.
+BUSY_SECONDS = 30.0
 APPLICATION_ID = 0x7275656E  # "ruen": marks a SQLite file as a ruen follow store
 LAYOUT_1_TABLES = frozenset({"sources", "items", "digests", "sightings"})
 SCHEMA = """
@@ -65,6 +68,53 @@ CREATE TABLE IF NOT EXISTS sightings (
 CREATE TABLE IF NOT EXISTS fetched (id TEXT PRIMARY KEY, document TEXT NOT NULL);
 """
 ITEM_FIELDS = ("id", "url", "source", "published", "source_url", "seen")
+
+
+def store_failure(path: Path, exc: sqlite3.Error) -> RuenError:
+    """One line that says what went wrong with the store's file, from SQLite's error: held by
+    another program (and which, where the system tells), read-only, the disk full, not a
+    store; nothing of it is changed by the error (the transaction is rolled back)."""
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        holder = _holder(path)
+        return RuenError(
+            f"{path}: the store is locked by {holder or 'another program'} (waited "
+            f"{BUSY_SECONDS:g} s); run again when it has finished. The store is intact"
+        )
+    if "readonly" in message or "read-only" in message:
+        return RuenError(
+            f"{path}: the store is read-only (its file or folder cannot be written by this "
+            "user); the store is intact"
+        )
+    if "disk is full" in message or "disk i/o" in message:
+        return RuenError(
+            f"{path}: the disk is full (or failed) where the store is; what earlier items "
+            "settled is kept, free space and run again"
+        )
+    if "unable to open" in message:
+        return RuenError(f"{path}: the store cannot be opened ({exc})")
+    return RuenError(f"{path}: not a ruen follow store ({exc})")
+
+
+def _holder(path: Path) -> str | None:
+    """Which process holds a lock on the file, where Linux tells (/proc/locks): "pid N
+    (name)"; None elsewhere, or where it is this process."""
+    try:
+        inode = path.stat().st_ino
+        locks = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    for line in locks.splitlines():
+        fields = line.split()
+        pid = next((f for f in fields if f.isdigit() and len(fields) > 5), None)
+        where = next((f for f in fields if f.count(":") == 2), "")
+        if pid and where.rsplit(":", 1)[-1] == str(inode) and int(pid) != os.getpid():
+            try:
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                name = "?"
+            return f"pid {pid} ({name})"
+    return None
 
 
 def now() -> str:
@@ -107,11 +157,11 @@ class Store:
                 f"{self.path}: the store is busy (another ruen follow is running on it)"
             ) from None
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
             self._open()
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise RuenError(f"{self.path}: not a ruen follow store ({exc})") from None
+            raise store_failure(self.path, exc) from None
         except RuenError:
             self.close()
             raise
@@ -125,11 +175,13 @@ class Store:
         if not path.is_file():
             raise RuenError(f"{path}: no store yet; run ruen follow first")
         try:
-            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+            db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS
+            )
             version = db.execute("PRAGMA user_version").fetchone()[0]
             application = db.execute("PRAGMA application_id").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise RuenError(f"{path}: not a ruen follow store ({exc})") from None
+            raise store_failure(path, exc) from None
         if application != APPLICATION_ID or version != SCHEMA_VERSION:
             db.close()
             with cls(path):  # migrated, or refused with the reason
@@ -240,11 +292,13 @@ class Store:
         validators: dict[str, Validators],
         items: list[dict[str, Any]],
         error: str | None = None,
+        passed: list[dict[str, Any]] = (),  # type: ignore[assignment]
     ) -> None:
         """A source read: its new items become pending in the same transaction that stores
         its validators, so that a run killed before fetching them still has them to do,
         although the next request for the source is answered 304. ``error``: a part of it
-        could not be read."""
+        could not be read. ``passed``: items a first run marks seen without reading them
+        (state ``passed``: a sitemap's archive, older than the window)."""
         with self._transaction():
             self.db.execute(
                 "INSERT INTO sources (url, name, last_success, listed) VALUES (?, ?, ?, ?) "
@@ -264,9 +318,18 @@ class Store:
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO items (id, url, source, published, state, seen, "
-                "source_url) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-                [(i["id"], i["url"], i["source"], i.get("published"), now(), url) for i in items],
+                "source_url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (i["id"], i["url"], i["source"], i.get("published"), state, now(), url)
+                    for state, some in (("pending", items), ("passed", passed))
+                    for i in some
+                ],
             )
+
+    def read_before(self, url: str) -> bool:
+        """Whether the source was read with success on an earlier run."""
+        row = self.db.execute("SELECT last_success FROM sources WHERE url = ?", (url,)).fetchone()
+        return bool(row and row[0])
 
     def source_failed(self, url: str, name: str | None, error: str) -> None:
         self._source_error(url, name, error)

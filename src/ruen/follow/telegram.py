@@ -30,6 +30,7 @@ _CHANNEL = re.compile(
     r"^(?:@|(?:https?://)?(?:www\.)?(?:t\.me|telegram\.me)/(?:s/)?)(?P<name>[A-Za-z][\w]{3,})/?$"
 )
 PREVIEW = "https://t.me/s/{name}"
+_PREVIEW_PATH = re.compile(r"^/s/[A-Za-z][\w]{3,}/?$")  # a preview's path, on a mirror too
 POST = "https://t.me/{name}/{id}"
 # Pages a first run reads back, at most, however far the window reaches.
 MAX_PAGES = 20
@@ -55,6 +56,15 @@ def channel_url(argument: str) -> str | None:
     if not found or found.group("name").lower() in ("share", "joinchat", "addstickers", "proxy"):
         return None
     return PREVIEW.format(name=found.group("name"))
+
+
+def is_channel_address(url: str) -> bool:
+    """Whether an address is a channel's preview (``t.me/s/NAME``, or ``/s/NAME`` on a mirror):
+    a page there that is no preview means the channel has no public posts, and nothing else
+    of the host is read in its place."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0].removeprefix("www.")
+    return host in ("t.me", "telegram.me") or bool(_PREVIEW_PATH.match(parts.path))
 
 
 def is_preview(content: bytes) -> bool:
