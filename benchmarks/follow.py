@@ -12,10 +12,11 @@ defaults.
 
 Then the same 50 sources with faults of the real web, on a fresh store: the first source's
 feed also lists a page whose body trickles in forever, a page that redirects to another host,
-a redirect loop, two pages of a host whose robots.txt never answers, a page that sends the
-reader on by <meta http-equiv="refresh"> and a "page not found" served with 200; the second
-source's feed is served as text/html; the third's is cut off in transfer (the connection
-closes before the length it declared, before the feed's closing tags); the fourth is a
+a redirect loop and two pages of a host whose robots.txt never answers; the second source's
+feed is served as text/html and also lists a page that sends the reader on by <meta
+http-equiv="refresh"> and a "page not found" served with 200; the third's is cut off in
+transfer (the connection closes before the length it declared, before the feed's closing
+tags); the fourth is a
 sitemap of its pages and of two years of archive (2,000 pages, none of which may be fetched);
 the fifth's links carry a session id that changes on every fetch. Its first run must take no
 longer than the faultless first run plus one page deadline and digest every page of the
@@ -322,6 +323,9 @@ class Hosts:
                      "/moved": f"redirect {other}/fault-target"}
                 )  # fmt: skip
                 all_pages[1 % len(bases)]["/fault-target"] = site(other, [texts[-1]])["/news/0"]
+                extra = [f"{base}/slow", f"{base}/loop", f"{base}/moved",
+                         f"{dead_base}/news/a", f"{dead_base}/news/b"]  # fmt: skip
+            if faults and s == 1:  # on a host of its own: the slow page costs host 0's others
                 pages["/refresh"] = (
                     b'<html><head><meta http-equiv="refresh" content="0; url=/news/0">'
                     b"</head></html>"
@@ -330,9 +334,7 @@ class Hosts:
                     "<html><head><title>Страница не найдена</title></head><body><h1>Ошибка 404"
                     "</h1><p>Запрашиваемая страница не найдена.</p></body></html>"
                 ).encode()
-                extra = [f"{base}/slow", f"{base}/loop", f"{base}/moved",
-                         f"{dead_base}/news/a", f"{dead_base}/news/b", f"{base}/refresh",
-                         f"{base}/gone"]  # fmt: skip
+                extra = [f"{base}/refresh", f"{base}/gone"]
             pages.update(site(base, texts[s * args.items : (s + 1) * args.items], extra))
             if faults and s in FEED_FAULTS:
                 all_faults[s]["/feed.xml"] = FEED_FAULTS[s]

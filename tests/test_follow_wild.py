@@ -119,10 +119,11 @@ def test_a_sitemaps_first_run_keeps_the_window_and_marks_its_archive_seen(
         f"{body}</urlset>"
     ).encode()
     site.routes["/sitemap.xml"] = lambda _h: (200, {"Content-Type": "application/xml"}, sitemap)
-    store = tmp_path / "store.sqlite"
-    first = follow([f"{site.url}/sitemap.xml"], store, tiny_model, offline_env)
+    store, out = tmp_path / "store.sqlite", tmp_path / "out.jsonl"
+    first = follow([f"{site.url}/sitemap.xml"], store, tiny_model, offline_env, out=out)
     assert first.returncode == 0, first.stderr
     assert "marks 700 older ones seen" in first.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3  # no record for the archive
     got = states(store)
     assert sorted(k for k, v in got.items() if v[0] == "done") == ["0", "1", "2"]
     assert sum(v[0] == "passed" for v in got.values()) == 700

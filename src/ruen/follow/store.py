@@ -520,7 +520,7 @@ class Store:
         """(id, record) of every settled or failed item whose record is not yet written out."""
         rows = self.db.execute(
             "SELECT i.id FROM items i WHERE i.written = 0 "
-            "AND i.state NOT IN ('pending', 'fetched') ORDER BY i.rowid"
+            "AND i.state NOT IN ('pending', 'fetched', 'passed') ORDER BY i.rowid"
         ).fetchall()
         for (item_id,) in rows:
             yield item_id, self.record(item_id)
@@ -528,7 +528,8 @@ class Store:
     def records(self) -> Iterator[dict[str, Any]]:
         """Every settled or failed item's record, in the order they came in, one at a time."""
         rows = self.db.execute(
-            "SELECT id FROM items WHERE state NOT IN ('pending', 'fetched') ORDER BY rowid"
+            "SELECT id FROM items WHERE state NOT IN ('pending', 'fetched', 'passed') "
+            "ORDER BY rowid"
         ).fetchall()
         for (item_id,) in rows:
             yield self.record(item_id)
