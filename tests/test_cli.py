@@ -429,3 +429,28 @@ def test_no_false_warning_of_indexing_errors_for_long_sentences(
     records = json.loads(result.stdout)["sentences"]  # cut at clauses, as the splitter cuts
     assert " ".join(r["ru"] for r in records) == long and all(r["en"] for r in records)
     assert len(records) > 1
+
+
+def test_the_output_files_extension_chooses_the_format(
+    tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`ruen --help`'s own example, `ruen digest FILE -o digest.html`, writes a page; .md
+    Markdown, .json JSON; --format still decides where given; an extension the command does
+    not write is one line, exit 2."""
+    model = ("--model", str(tiny_model), *FAST)
+    page, notes, data = tmp_path / "digest.html", tmp_path / "digest.md", tmp_path / "d.json"
+    for out in (page, notes, data):
+        assert (
+            run_cli("digest", *model, str(EXAMPLE), "-o", str(out), env=offline_env).returncode == 0
+        )
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert notes.read_text(encoding="utf-8").startswith("# ")
+    assert "sentences" in json.loads(data.read_text(encoding="utf-8"))
+    forced = tmp_path / "forced.html"
+    run_cli("digest", *model, str(EXAMPLE), "--format", "text", "-o", str(forced), env=offline_env)
+    assert not forced.read_text(encoding="utf-8").startswith("<!DOCTYPE")
+    assert_one_line_error(
+        run_cli("split", str(EXAMPLE), "-o", str(tmp_path / "s.html"), env=offline_env),
+        "s.html",
+        "not html",
+    )

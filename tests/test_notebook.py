@@ -42,6 +42,9 @@ def test_a_digest_shows_the_report_scoped_and_without_script(digests: list) -> N
     for selector in selectors:  # every rule is confined to the report
         if not selector.startswith("@"):
             assert all(part.strip().startswith(".ruen-report") for part in selector.split(","))
+    # the print block is a rule of its own (a comment before it once made it a selector)
+    assert "/*" not in css and ".ruen-report @media" not in css
+    assert re.search(r"\n@media print \{\s*@page \{[^}]*\}\s*\.ruen-report \{", css)
     assert 'class="bilingual"' in shown
     assert digest._repr_markdown_() == report.to_markdown([digest.to_dict()])
 

@@ -195,7 +195,11 @@ def scoped_style(scope: str = SCOPE) -> str:
         parts = [scope if part in (":root", "body") else f"{scope} {part}" for part in parts]
         return "\n" + ", ".join(parts) + " {"
 
-    return re.sub(r"([^{}]+)\{", scoped, STYLE)
+    # Comments go first: one before a rule would be read as part of its selector, and one
+    # before "@media print" kept the whole print block from applying (".ruen-report /*...*/
+    # @media print" is no rule).
+    bare = re.sub(r"/\*.*?\*/", "", STYLE, flags=re.DOTALL)
+    return re.sub(r"([^{}]+)\{", scoped, bare)
 
 
 _FRAGMENTS = itertools.count(1)

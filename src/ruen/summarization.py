@@ -213,6 +213,18 @@ def summarize(
     return sorted(chosen)
 
 
+def key_sentences(k: int | float) -> int | float:
+    """``k`` as a user asks for key sentences: a whole count of 1 or more, or a share between 0
+    and 1 (the CLI's ``-k`` and the server's ``k``; the library also takes 0, for none).
+    Raises ValueError with the rule."""
+    whole = isinstance(k, int) or (isinstance(k, float) and k.is_integer() and k >= 1)
+    if isinstance(k, bool) or not ((whole and k >= 1) or (isinstance(k, float) and 0 < k < 1)):
+        raise ValueError(
+            f"a count of key sentences (1 or more) or a share between 0 and 1, not {k!r}"
+        )
+    return int(k) if whole else k
+
+
 def _count(k: int | float, n: int) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, float)) or k < 0:
         raise ValueError(f"k must be a non-negative count or a share in (0, 1), not {k!r}")

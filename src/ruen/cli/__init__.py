@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from ruen.cli.commands import EXIT_ERROR, EXIT_INTERNAL
-from ruen.cli.parser import build_parser, chosen
+from ruen.cli.parser import build_parser, chosen, output_format
 from ruen.errors import InternalError, RuenError
 
 __all__ = ["build_parser", "main"]
@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        if hasattr(args, "format"):  # -o digest.html writes HTML
+            args.format = output_format(args)
         append = getattr(args, "resume", False)
         # A command that opens its own output (ruen follow) is given stdout.
         path = None if getattr(args, "own_output", False) else getattr(args, "output", None)

@@ -14,11 +14,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import ruen
 from ruen.corpus import INPUT_FORMATS
-from ruen.errors import RuenError
+from ruen.errors import InputError, RuenError
 from ruen.pipeline import MODES
 from ruen.translation.loading import BACKENDS, DEFAULT_BACKEND
 from ruen.translation.options import TranslateOptions
@@ -234,11 +235,12 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
     p.add_argument(
         "--format",
         choices=("markdown", "html", "json", "atom"),
-        default="markdown",
-        help="markdown (default), html (a page to read, print or forward), json, or atom (a "
-        "feed any feed reader subscribes to)",
+        default=None,
+        help="markdown (default; else -o's extension), html (a page to read, print or "
+        "forward), json, or atom (a feed any feed reader subscribes to)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    p.set_defaults(format_choices=("markdown", "html", "json", "atom"), format_default="markdown")
     p.set_defaults(run=run)
 
 
@@ -602,10 +604,35 @@ def _summary() -> argparse.ArgumentParser:
 
 def _output_options(formats: tuple[str, ...], about: str | None = None) -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
-    said = f"default text; {about}" if about else "default text"
-    options.add_argument("--format", choices=formats, default="text", help=said)
+    default = "default: -o's extension (.html, .md, .json, .jsonl), else text"
+    said = f"{default}; {about}" if about else default
+    options.add_argument("--format", choices=formats, default=None, help=said)
     options.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
+    options.set_defaults(format_choices=formats, format_default="text")
     return options
+
+
+# A file's extension -> the format it asks for, where --format is not given.
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+              ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "text",
+              ".atom": "atom", ".xml": "atom"}  # fmt: skip
+
+
+def output_format(args: argparse.Namespace) -> str | None:
+    """The format a command writes: ``--format``, else what ``-o``'s extension asks for (an
+    error where the command does not write it), else the command's default."""
+    if args.format is not None or not hasattr(args, "format_choices"):
+        return args.format
+    path = getattr(args, "output", None)
+    wanted = EXTENSIONS.get(Path(path).suffix.lower()) if path and path != "-" else None
+    if wanted is None:
+        return args.format_default
+    if wanted not in args.format_choices:
+        raise InputError(
+            f"-o {path}: this command writes {', '.join(args.format_choices)}, not {wanted}; "
+            "give --format, or another file name"
+        )
+    return wanted
 
 
 def _default(owner: type, name: str) -> Any:
@@ -663,8 +690,9 @@ def _count_or_share(text: str) -> int | float:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-    if value <= 0 or (isinstance(value, float) and value >= 1):
-        raise argparse.ArgumentTypeError(
-            f"a count of key sentences (1 or more) or a share between 0 and 1, not {text}"
-        )
-    return value
+    from ruen.summarization import key_sentences
+
+    try:
+        return key_sentences(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace(repr(value), text)) from None

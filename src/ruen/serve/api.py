@@ -22,7 +22,7 @@ from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +31,7 @@ from ruen.errors import RuenError
 from ruen.report import CSP as PAGE_CSP
 from ruen.report import STYLE
 from ruen.serve.service import Refused, Service, Slot, checked, replace_repair
+from ruen.summarization import key_sentences
 
 log = logging.getLogger("ruen.serve")
 T = TypeVar("T")
@@ -61,11 +62,18 @@ class DigestRequest(_Request):
     name: str | None = Field(None, description="the uploaded file's name")
     id: str | None = Field(None, description="given back as the digest's id")
     format: Literal["auto", "text", "markdown", "html"] = "auto"
-    k: Annotated[float, Field(ge=0)] = Field(3, description="key sentences: a count or a share")
+    k: float = Field(
+        3, description="key sentences: a whole count of 1 or more, or a share between 0 and 1"
+    )
     mode: Literal["summarise-first", "translate-first"] = "summarise-first"
     summary_only: bool = False
     beam_size: Annotated[int, Field(ge=1)] | None = None
     repair: bool = True
+
+    @field_validator("k")
+    @classmethod
+    def _key_sentences(cls, k: int | float) -> int | float:
+        return key_sentences(k)  # the CLI's rule: 0 and 2.5 are refused
 
     @model_validator(mode="after")
     def _one_source(self) -> DigestRequest:
