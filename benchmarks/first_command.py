@@ -61,7 +61,7 @@ def main() -> None:
     first["later_seconds"], first["later_peak_mb"] = round(later, 1), round(later_peak)
     print(f"a later run (converted model cached): {later:.1f} s, peak {later_peak:.0f} MB")
     systems = {
-        "before: --backend transformers (0.1's default)": ("--backend", "transformers"),
+        "before: --backend transformers (the old default)": ("--backend", "transformers"),
         "now: the default (auto)": (),
     }
     print(

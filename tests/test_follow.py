@@ -153,6 +153,7 @@ def test_reprints_failed_pages_and_a_dry_run(
 
     dry = run_cli("follow", f"{site.url}/feed", "--store", str(store), "--dry-run", env=offline_env)
     assert dry.returncode == 0 and len(dry.stdout.splitlines()) == 4
+    assert all(line.startswith(f"{site.url}/") for line in dry.stdout.splitlines())  # as listed
     assert not [p for p in site.paths() if p.startswith(("/news", "/copy", "/broken"))]
 
     run = follow(site, store, out, tiny_model, offline_env)

@@ -170,16 +170,21 @@ def site_page(site: Site) -> bytes:
     return httpx.get(f"{site.url}/s/minsvyazi").content
 
 
+def follower(source: str, tiny_model: Path, env: dict, folder: Path):  # type: ignore[no-untyped-def]
+    """(a function that runs ruen follow on ``source`` once more, its output file)."""
+    store, out = folder / "store.sqlite", folder / "out.jsonl"
+    listed = folder / "sources.txt"
+    listed.write_text(f"{source}\n", encoding="utf-8")
+    command = ("follow", str(listed), "--store", str(store), "-o", str(out), "--model",
+               str(tiny_model), *FAST)  # fmt: skip
+    return (lambda: run_cli(*command, env=env)), out
+
+
 def test_ruen_follow_digests_each_post_once_and_an_edit_again(
     site: Site, channel: dict, tiny_model: Path, offline_env: dict, tmp_path: Path
 ) -> None:
-    store, out = tmp_path / "store.sqlite", tmp_path / "out.jsonl"
-    listed = tmp_path / "sources.txt"
-    listed.write_text(f"{site.url}/s/minsvyazi Минсвязи\n", encoding="utf-8")
-    follow = lambda: run_cli(  # noqa: E731
-        "follow", str(listed), "--store", str(store), "-o", str(out), "--model",
-        str(tiny_model), *FAST, env=offline_env,
-    )  # fmt: skip
+    follow, out = follower(f"{site.url}/s/minsvyazi Минсвязи", tiny_model, offline_env, tmp_path)
+    store = tmp_path / "store.sqlite"
     first = follow()
     assert first.returncode == 0, first.stderr
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
@@ -218,13 +223,7 @@ def test_a_first_run_and_a_later_run_agree_on_what_is_new(
     site.routes["/s/quiet"] = lambda _h: (
         200, {"Content-Type": "text/html; charset=utf-8"}, preview("quiet", posts_shown, None)
     )  # fmt: skip
-    store, out = tmp_path / "store.sqlite", tmp_path / "out.jsonl"
-    listed = tmp_path / "sources.txt"
-    listed.write_text(f"{site.url}/s/quiet\n", encoding="utf-8")
-    follow = lambda: run_cli(  # noqa: E731
-        "follow", str(listed), "--store", str(store), "-o", str(out), "--model",
-        str(tiny_model), *FAST, env=offline_env,
-    )  # fmt: skip
+    follow, out = follower(f"{site.url}/s/quiet", tiny_model, offline_env, tmp_path)
     for _ in range(2):
         run = follow()
         assert run.returncode == 0, run.stderr

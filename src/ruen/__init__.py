@@ -35,7 +35,7 @@ from ruen.translation.resolution import DEFAULT_MODEL, default_model, download_m
 
 __version__ = "0.1.0"
 
-# The module paths of 0.1 (ruen.options, ruen.loading, ruen.engines, ...) still import.
+# The module paths from before the layout by stage (ruen.options, ruen.loading, ...) still import.
 _moved.install()
 
 

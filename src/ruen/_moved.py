@@ -1,6 +1,6 @@
-"""Module paths of ruen 0.1, before the package was laid out by stage.
+"""Module paths from before the package was laid out by stage.
 
-Why keep them: code written against 0.1 imports ``ruen.options``, ``ruen.loading``,
+Why keep them: code written against the earlier layout imports ``ruen.options``, ``ruen.loading``,
 ``ruen.engines`` and the like. Each old path still imports, as a stand-in that finds every
 name in the module (or modules) that now hold it, with a ``DeprecationWarning`` that names the
 new home; a name that is gone raises an ``AttributeError`` that names it too.

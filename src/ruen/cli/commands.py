@@ -132,7 +132,7 @@ def _note(message: str) -> None:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """Check translation pairs from any MT system: a TSV of ru<TAB>en or two aligned files."""
     glossary = glossary_of(args)
-    pairs = _read_pairs(args.files)
+    pairs = _read_pairs([args.pairs, *([args.english] if args.english else [])])
     results = []
     for line, ru, en in pairs:
         flags = ruen.check(ru, en, glossary=glossary)

@@ -67,7 +67,7 @@ def cmd_follow(args: argparse.Namespace, out: TextIO) -> int:
                 with Fetcher(politeness) as fetcher:
                     items = new_items(fetcher, store, sources, report, record=False)
                 for item in items[: args.max_new]:
-                    print(f"{item['id']}\t{item['source']}\t{item['published'] or ''}", file=out)
+                    print(f"{item['url']}\t{item['source']}\t{item['published'] or ''}", file=out)
                 _summary(report, len(items[: args.max_new]), dry=True)
                 return 1 if report.source_errors else 0
             client, cluster = _dask(args)

@@ -32,9 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ruen",
         description="Russian announcements into English: split, translate (MarianMT), summarise.",
         epilog="example: ruen digest examples/mpt_egov_conference_2020_ru.txt -o digest.html\n\n"
-        "Each command's --help lists its options and ends with an example.\n"
-        "The documentation: README.md, and the site in docs/ (mkdocs build -f\n"
-        "docs/mkdocs.yml).",
+        "Each command's --help lists its options and ends with an example; in Python,\n"
+        "help(ruen) and help(ruen.digest). With the source (a clone of the repository):\n"
+        "README.md, and the site in docs/ (mkdocs build -f docs/mkdocs.yml).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ruen {ruen.__version__}")
@@ -160,12 +160,15 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         "follow",
         parents=[_model(), _summary(), _digesting(), _glossary()],
         help="what the sources published since the last run, each story once, digested",
-        description="Read each SOURCE (a feed, a sitemap, a site's page, or a file listing "
-        "sources one a line: URL [name]), keep the entries not yet in the store, fetch them "
+        description="Read each SOURCE (a feed, a sitemap, a site's page, a Telegram channel "
+        "as t.me/NAME or @NAME, or a file listing sources one a line: URL [name]), keep the "
+        "entries not yet in the store, fetch them "
         "politely, set reprints aside and digest the rest. Exit 0 when all went well, 1 when "
         "some sources or items failed (tried again next run), 2 when the run failed.",
     )
-    p.add_argument("sources", nargs="*", metavar="SOURCE", help="feed, sitemap, page or file")
+    p.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="feed, sitemap, page, @channel or file"
+    )
     p.add_argument(
         "--store", metavar="FILE", help="the SQLite store (default: the user's data folder)"
     )
@@ -173,7 +176,13 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="list what is new; fetch no page, load no model"
     )
-    p.add_argument("--max-new", type=_positive, default=None, help="at most N new items a run")
+    p.add_argument(
+        "--max-new",
+        type=_positive,
+        default=None,
+        metavar="ITEMS",
+        help="at most this many new items a run, the newest (not --max-new-tokens)",
+    )
     p.add_argument(
         "--format",
         choices=("jsonl", "json", "text", "html", "markdown"),
@@ -192,6 +201,7 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         "--delay",
         type=_seconds,
         default=_default(Politeness, "delay"),
+        metavar="SECONDS",
         help="seconds between two requests to one host (default %(default)g; a longer "
         "crawl-delay wins)",
     )
@@ -214,7 +224,9 @@ def _add_follow(subparsers: Subparsers, run: Command) -> None:
         "--window",
         type=_seconds,
         default=WINDOW.days,
-        help="days within which a near-identical text is a reprint (default %(default)g)",
+        metavar="DAYS",
+        help="days within which a near-identical text is a reprint, and how far back a first "
+        "run of a sitemap or a channel reaches (default %(default)g)",
     )
     p.set_defaults(run=run, own_output=True)
 
@@ -321,7 +333,8 @@ def _add_check(subparsers: Subparsers, run: Command) -> None:
         "or Russian in windows-1251 or KOI8-R. Prints the flagged pairs; exits 1 when any "
         "pair is flagged, 0 when none is.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="PAIRS.tsv, or RU.txt EN.txt")
+    p.add_argument("pairs", metavar="PAIRS|RU", help="a TSV of ru<TAB>en, or the Russian file")
+    p.add_argument("english", nargs="?", metavar="EN", help="the English file, line by line")
     p.add_argument("-q", "--quiet", action="store_true", help="no count on stderr")
     p.set_defaults(run=run)
 
@@ -373,7 +386,7 @@ def _add_serve(subparsers: Subparsers, run: Command) -> None:
         type=_positive,
         default=None,
         metavar="N",
-        help="translations run at once (ctranslate2; default one per core), or torch's threads",
+        help=argparse.SUPPRESS,  # the name of 0.1.0's first servers: --inter-threads now
     )
     p.add_argument(
         "--api-key-file",

@@ -1,7 +1,7 @@
 """Web and e-mail addresses in a text: where they are, and how two are compared.
 
-Shared by the fidelity check (an address must come back exactly) and by ``segments.py`` (an
-address never reaches the model).
+Shared by the fidelity check (an address must come back exactly) and by
+``translation/protection.py`` (an address never reaches the model).
 """
 
 from __future__ import annotations

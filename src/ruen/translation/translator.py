@@ -157,11 +157,12 @@ class Translator:
         once ever with a persistent cache; a sentence longer than the model can read is cut
         at clause boundaries and the pieces' translations joined, so nothing is truncated.
         Web and e-mail addresses and Markdown link targets never reach the model: the
-        sentence is cut around them and they are put back verbatim (``segments.py``). With
-        ``repair``, a translation that changed a figure, a date, an address or a name, or
-        left Russian in, is replaced by the best hypothesis of the model's n-best list that
-        does so less (see :meth:`translate_detailed`). ``progress`` is called with the
-        number of sentences finished after each chunk of ``chunk_size``.
+        sentence is cut around them and they are put back verbatim
+        (``translation/protection.py``). With ``repair``, a translation that changed a figure,
+        a date, an address or a name, or left Russian in, is replaced by the best hypothesis
+        of the model's n-best list that does so less (see :meth:`translate_detailed`).
+        ``progress`` is called with the number of sentences finished after each chunk of
+        ``chunk_size``.
         """
         results = self._results(sentences, options, overrides, progress, chunk_size)
         return [result.text for result in results]
