@@ -151,9 +151,9 @@ def new_items(
                     store.fetched(item, {**document, "name": item["id"]})
     # The run works on the sources it names: another source's retries wait for its own runs
     # (else they could take every --max-new slot of a run asked for one feed).
-    named = {source.url for source in sources}
+    named = {source.url for source in sources} | {None}  # None: an item of layout 1's stores
     everything = store.todo(ATTEMPTS)
-    todo = [item for item in everything if item.get("source_url") in named | {None}]
+    todo = [item for item in everything if item.get("source_url") in named]
     if len(todo) < len(everything):
         held = len(everything) - len(todo)
         report.notes.append(

@@ -104,11 +104,13 @@ def _holder(path: Path) -> str | None:
         locks = Path("/proc/locks").read_text()
     except OSError:
         return None
+    # "1: POSIX  ADVISORY  WRITE 1234 08:02:131 0 EOF" (a waiter's line has "->" after "1:")
     for line in locks.splitlines():
-        fields = line.split()
-        pid = next((f for f in fields if f.isdigit() and len(fields) > 5), None)
-        where = next((f for f in fields if f.count(":") == 2), "")
-        if pid and where.rsplit(":", 1)[-1] == str(inode) and int(pid) != os.getpid():
+        fields = [field for field in line.split() if field != "->"]
+        if len(fields) < 6:
+            continue
+        pid, where = fields[4], fields[5]
+        if where.rsplit(":", 1)[-1] == str(inode) and pid != str(os.getpid()):
             try:
                 name = Path(f"/proc/{pid}/comm").read_text().strip()
             except OSError:

@@ -362,12 +362,12 @@ def _telling(value: Telling | Document | str) -> Telling:
 # How each signal is read, cheapest first (the grouping reads them in this order and stops
 # where the rest cannot lift a pair to its threshold).
 READ: dict[str, Callable[[Telling, Telling], float]] = {
-    "lead cosine": lambda a, b: similarity(a, b),
+    "lead cosine": similarity,
     "dates agree": lambda a, b: float(_dates_agree(a, b)),
-    "names shared": lambda a, b: names_shared(a, b),
+    "names shared": names_shared,
     "people held": lambda a, b: float(people_held(a, b)),
-    "headline names held": lambda a, b: names_held(a, b),
-    "headline told": lambda a, b: told(a, b),
+    "headline names held": names_held,
+    "headline told": told,
 }
 
 
@@ -407,8 +407,9 @@ class Model:
 
     def probability(self, values: np.ndarray) -> float:
         """The probability that two tellings with these signals are one story."""
-        z = float(self.intercept + ((values - self.mean) / self.scale) @ self.coefficients)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _logistic(
+            float(self.intercept + ((values - self.mean) / self.scale) @ self.coefficients)
+        )
 
     def highest(self, known: dict[str, float]) -> float:
         """The highest probability a pair can reach with the signals ``known`` so far, every
@@ -417,7 +418,7 @@ class Model:
         for name, value in known.items():
             slope, mean, most = self._terms[name]
             z += slope * (value - mean) - most
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _logistic(z)
 
     @cached_property
     def _terms(self) -> dict[str, tuple[float, float, float]]:
@@ -450,6 +451,10 @@ class Model:
                     return 0.0
                 values[name] = read(first, second)
         return self.probability(np.array([values[name] for name in self.signals]))
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0  # exp overflows past 709
 
 
 @lru_cache(maxsize=1)
