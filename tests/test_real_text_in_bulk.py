@@ -20,6 +20,7 @@ every sentence is translated.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,9 @@ def russian_texts() -> Iterator[dict]:
     for name in ("wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv"):
         for n, (ru, _) in enumerate(wmt_documents(read_tsv(DATA / name))):
             yield {"id": f"{name}:{n}", "text": "\n".join(ru)}
+    enru = "wmt21_newstest2021_enru.tsv"  # ids docid:sM, a document's segments in order
+    for doc, rows in itertools.groupby(read_tsv(DATA / enru), lambda r: r["id"].split(":")[0]):
+        yield {"id": f"{enru}:{doc}", "text": "\n".join(row["ru"] for row in rows)}
     for path in (DATA / "pud_ru_en.tsv", ROOT / "tests" / "data" / "pud_ru_en_300.tsv"):
         yield from _chunks([row["ru"] for row in read_tsv(path)], path.name)
     for path in sorted(DATA.glob("ud_ru_*_segmentation.jsonl")):
@@ -62,6 +66,10 @@ def russian_texts() -> Iterator[dict]:
         for side in ("first", "second"):
             text = f"{pair[side + '_title']}\n\n{pair[side + '_text']}"
             yield {"id": f"{pair[side + '_url']}", "text": text}
+    lines = (DATA / "ru_news_tgcontest_categories.tsv").read_text("utf-8").splitlines()
+    for line in lines[1:]:  # url, title, text, category
+        url, title, text, _ = line.split("\t")
+        yield {"id": url, "text": f"{title}\n\n{text}"}
 
 
 def test_every_russian_text_in_the_repository_is_digested(tiny_model: Path) -> None:
