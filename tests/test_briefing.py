@@ -83,15 +83,17 @@ def test_each_story_once_newest_first_with_all_its_sources(store: Path, offline_
     result = briefing(store, offline_env, "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"since", "until", "stories", "failed"} and payload["failed"] == []
+    assert set(payload) == {"since", "until", "notice", "stories", "failed"}
+    assert payload["failed"] == [] and payload["notice"].startswith("Machine translation by ruen")
     found = payload["stories"]
     by_id = {path(s["id"]): s for s in found}
     # 7 pages, 6 stories: the reprint of 1 and the other outlet's telling of 3 are not stories
     assert sorted(by_id) == ["news/0", "news/1", "news/2", "news/3", "news/4", "weather/4"]
-    first_seen = [s["first_seen"] for s in found]
-    assert first_seen == sorted(first_seen, reverse=True)  # newest first by first seen
+    order = [(s["published"], s["first_seen"]) for s in found]
+    assert order == sorted(order, reverse=True)  # newest first by publication
     for story in found:
-        assert set(story) >= {"id", "title_en", "title_ru", "items"}
+        assert set(story) >= {"id", "title_en", "title_ru", "items", "flagged"}
+        assert len(story["flagged"]) == story["flags"]  # each flag with the English it concerns
         assert all(set(i) == {"url", "source", "published", "first_seen"} for i in story["items"])
         assert story["key_sentences"]
     assert [(x["source"], path(x["url"])) for x in by_id["news/1"]["items"]] == [
@@ -106,9 +108,16 @@ def test_each_story_once_newest_first_with_all_its_sources(store: Path, offline_
     assert told["title_ru"] == pair(PYATIGORSK)[1 if path(told["url"]) == "rewrite/3" else 0].title
     assert told["published"].startswith("2026-11-30")
     assert len(by_id["news/4"]["items"]) == len(by_id["weather/4"]["items"]) == 1
-    markdown = briefing(store, offline_env).stdout
-    assert markdown.startswith("# Briefing: 6 stories") and "Also reported by: [РИА](" in markdown
+    markdown = briefing(store, offline_env, "--tz", "Europe/Moscow").stdout
+    assert markdown.startswith("# Briefing of ") and markdown.split("\n")[0].endswith(": 6 stories")
+    assert "Also reported by: [РИА](" in markdown and "_Machine translation by ruen" in markdown
+    assert "MSK" in markdown and "+00:00" not in markdown  # the reader's zone, read as such
+    for story in found:  # each story's Russian headline under its English one
+        assert f"## {story['title_en'][:20]}" in markdown.replace("\\", "")
+        assert story["title_ru"].replace("<", "\\<")[:20] in markdown
     assert briefing(store, offline_env, "--since", "tomorrow").returncode == 2
+    wrong = briefing(store, offline_env, "--tz", "Mars/Olympus")
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "--tz" in wrong.stderr
 
 
 def test_the_briefing_as_an_atom_feed(store: Path, offline_env: dict) -> None:
@@ -153,6 +162,14 @@ def test_the_briefing_in_chromium(
     assert page.locator("nav li a").count() == 6 == page.locator("article.story").count()
     assert page.locator("article.story .sources li").count() == 2  # the reprint, the retelling
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # no sideways scroll
+    assert "Machine translation by ruen" in page.inner_text("header .notice")
+    assert page.title().startswith("ruen briefing of ") and "6 stories" in page.title()
+    flagged = page.locator("details.flag-list")
+    assert flagged.count() >= 1  # the tiny model's English is flagged somewhere
+    first = flagged.first
+    assert first.locator("li").first.is_hidden()
+    first.locator("summary").click()  # the badge opens onto the flags, with their English
+    assert first.locator("li").first.is_visible() and first.locator(".flag-message").count() > 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"briefing-{name}.png"), full_page=True)
     page.close()
@@ -188,7 +205,7 @@ def test_the_briefing_printed_to_pdf_splits_no_story(
     for (top, bottom), story in zip(boxes, payload["stories"]):
         assert bottom - top < page_height  # each story fits on a page...
         head = "".join(story["title_ru"].split())[:30]
-        tail = "".join(f"From {story['source']}:".split())
+        tail = "".join(f"From {story['source']}".split())
         on = [n for n, text in enumerate(pages) if head in text]
         assert len(on) == 1 and tail in pages[on[0]], (story["id"], on)  # ...and is on one
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -122,10 +122,7 @@ def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str 
     when, by which ruen and which model; and what the marks mean."""
     from datetime import date
 
-    import ruen
-
-    # A model given as a folder is named by the folder, not by where it lies on one machine.
-    models = sorted({_model_name(str(r["model"])) for r in results if r.get("model")})
+    models = [r["model"] for r in results if r.get("model")]
     made = generated or date.today().isoformat()
     heading = ""
     if len(results) > 1:
@@ -136,12 +133,7 @@ def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str 
             f"<h1>Digests of {len(results)} announcements</h1><nav><h2>Contents</h2>"
             f"<ol>{titles}</ol></nav>"
         )
-    by = f" with {_e(', '.join(models))}" if models else ""
-    notice = (
-        f'<p class="notice">Machine translation by ruen {_e(ruen.__version__)}{by}, made '
-        f"{_e(made)}: check figures, names and dates against the Russian before you quote "
-        "them.</p>"
-    )
+    notice = f'<p class="notice">{_e(machine_translation_notice(models, made))}</p>'
     legend = (
         '<ul class="legend"><li><span class="s key">highlighted</span>: a key sentence</li>'
         '<li><u class="term">underlined</u>: a glossary name</li>'
@@ -150,6 +142,22 @@ def _page_header(results: Sequence[dict[str, Any]], prefix: str, generated: str 
         '<li class="repaired">green: repaired, a better hypothesis of the model taken</li></ul>'
     )
     return f'<header class="page">{heading}{notice}{legend}</header>'
+
+
+def machine_translation_notice(models: Iterable[str], made: str) -> str:
+    """The one line that goes wherever translated text leaves ruen (the report, the Markdown
+    and text digests, every form of the briefing, the served page and what it copies): a
+    reader forwarded the English alone must still learn that a machine wrote it, with what,
+    and when, and what to check before quoting it."""
+    import ruen
+
+    # A model given as a folder is named by the folder, not by where it lies on one machine.
+    names = sorted({_model_name(str(model)) for model in models if model})
+    by = f" with {', '.join(names)}" if names else ""
+    return (
+        f"Machine translation by ruen {ruen.__version__}{by}, made {made}: check figures, "
+        "names and dates against the Russian before you quote them."
+    )
 
 
 def _model_name(model: str) -> str:
@@ -365,8 +373,11 @@ def _m(text: Any) -> str:
 
 
 def to_markdown(results: Sequence[dict[str, Any]]) -> str:
-    """The digests as Markdown, for pasting into notes."""
-    out = []
+    """The digests as Markdown, for pasting into notes: the notice first, as on the page."""
+    from datetime import date
+
+    models = [r["model"] for r in results if r.get("model")]
+    out = [f"_{_m(machine_translation_notice(models, date.today().isoformat()))}_\n"]
     for result in results:
         title = result.get("title")
         out.append(f"# {_m(_title_en(result))}\n")

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,6 +23,7 @@ from ruen.cli.commands import (
     _translator,
 )
 from ruen.errors import RuenError
+from ruen.report import machine_translation_notice
 
 
 def cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
@@ -173,6 +175,7 @@ def _digest_lines(result: dict[str, Any]) -> list[str]:
     lines += [
         "",
         f"Checks: {sum(flagged.values())} flags ({summary})" if flagged else "Checks: no flags",
+        machine_translation_notice([result.get("model")], date.today().isoformat()),
     ]
     return lines
 

@@ -190,11 +190,12 @@ def cmd_briefing(args: argparse.Namespace, out: TextIO) -> None:
     from ruen.follow import briefing
     from ruen.follow.store import Store, store_failure
 
-    start = briefing.since(args.since)
+    tz = briefing.zone(args.tz)
+    start = briefing.since(args.since, tz=tz)
     path = Path(args.store) if args.store else default_store()
     try:
         with Store.reader(path) as store:  # beside a follow run that is writing it
-            page = briefing.render(store, start, args.format)
+            page = briefing.render(store, start, args.format, tz=tz)
     except sqlite3.Error as exc:  # the file failed while read: one line
         raise store_failure(path, exc) from None
     print(page, file=out, end="")

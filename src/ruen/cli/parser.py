@@ -236,7 +236,7 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
         "briefing",
         help="the stories ruen follow digested in a period, each once, with its sources",
         description="The stories ruen follow digested in a period, newest first by when "
-        "ruen first saw them, each once however many outlets told it: its headline and key "
+        "they were published, each once however many outlets told it: its headline and key "
         "sentences, the people, places and bodies it names, every outlet with its time and "
         "link; then what failed. Reads the store beside a running ruen follow.",
     )
@@ -244,6 +244,12 @@ def _add_briefing(subparsers: Subparsers, run: Command) -> None:
         "--store", metavar="FILE", help="the follow store (default: the user's data folder)"
     )
     p.add_argument("--since", default="24h", help="24h, 7d, or a date (default 24h)")
+    p.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="the time zone the page and Markdown show times in, such as Europe/Moscow "
+        "(default: this machine's); also the zone of a --since date without one",
+    )
     p.add_argument(
         "--format",
         choices=("markdown", "html", "json", "atom"),

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from ruen.errors import InputError
 from ruen.follow.store import Store, moment
-from ruen.report import CSP, STYLE, _e, _safe_url
+from ruen.report import CSP, STYLE, _e, _safe_url, machine_translation_notice
 
 BRIEFING_STYLE = """
 .story h2 { font-size: 1.25rem; margin: 0 0 .25rem; }
@@ -36,6 +36,14 @@ BRIEFING_STYLE = """
 .names dt { color: #666; min-width: 4.5rem; }
 .names dd { margin: 0; overflow-wrap: anywhere; }
 .told { font-size: .875rem; margin: .5rem 0 0; overflow-wrap: anywhere; }
+.story h2, nav li { overflow-wrap: anywhere; hyphens: auto; }
+.flag-line { margin: .25rem 0; }
+.flag-list { font-size: .875rem; margin: .25rem 0; }
+.flag-list summary { cursor: pointer; color: #555; }
+.flag-list ul { margin: .25rem 0 .5rem; padding-left: 1.25rem; }
+.flag-list li { margin: 0 0 .35rem; overflow-wrap: anywhere; }
+.flag-message, .flag-mark { color: var(--flag); }
+.flag-mark { font-size: .8rem; text-decoration: none; white-space: nowrap; }
 /* Printed (or saved as PDF) to forward: the contents and colours dropped, each story kept on
    one page where it fits, a headline never left at a page's foot, nothing forcing a page. */
 @media print {
@@ -49,13 +57,35 @@ BRIEFING_STYLE = """
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   .badge { border: 1px solid #999; background: none; color: #000; }
   a { color: #000; }
+  /* on paper a link is its address */
+  .told a[href]::after, .sources a[href^="http"]::after { content: " <" attr(href) ">";
+                                                          font-size: .75rem; }
 }
 """
 _PERIOD = re.compile(r"^(\d+)\s*([hd])$")
 
 
-def since(value: str | None, now: datetime | None = None) -> datetime:
-    """The start of the period: ``24h``, ``7d``, or a date or time in ISO 8601 (default 24h)."""
+def zone(name: str | None = None) -> tzinfo:
+    """The reader's time zone: an IANA name (``Europe/Moscow``), ``UTC``, or the machine's
+    own where none is given. Why the reader's: a briefing is read at 8 am where its reader
+    is, and "09:15 UTC" asks them to do sums."""
+    if not name:
+        return datetime.now().astimezone().tzinfo or timezone.utc
+    if name.upper() in ("UTC", "Z"):
+        return timezone.utc
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"--tz {name}: not a time zone; give a name such as Europe/Moscow or UTC"
+        ) from None
+
+
+def since(value: str | None, now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
+    """The start of the period: ``24h``, ``7d``, or a date or time in ISO 8601 (default 24h);
+    a date or time without an offset is in the reader's zone ``tz`` (default UTC)."""
     now = now or datetime.now(timezone.utc)
     if not value:
         return now - timedelta(hours=24)
@@ -73,7 +103,7 @@ def since(value: str | None, now: datetime | None = None) -> datetime:
         start = datetime.fromisoformat(value)
     except ValueError:
         raise InputError(f"--since {value}: give 24h, 7d or a date such as 2026-11-30") from None
-    return start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+    return start if start.tzinfo else start.replace(tzinfo=tz or timezone.utc)
 
 
 def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
@@ -92,18 +122,23 @@ def stories(store: Store, start: datetime) -> list[dict[str, Any]]:
     later than when ruen saw the story."""
     rows = store.db.execute(
         "SELECT i.id, i.url, i.source, i.published, i.seen, d.done, d.record, length(d.text), "
-        "coalesce(i.story, i.id) FROM items i JOIN digests d ON d.id = i.id "
+        "coalesce(i.story, i.id), i.rowid FROM items i JOIN digests d ON d.id = i.id "
         "WHERE i.state = 'done' AND d.done >= ? ORDER BY i.rowid",
         (_iso(start),),
     ).fetchall()
     told: dict[str, list[dict[str, Any]]] = {}
-    for item_id, url, source, published, seen, done, record, length, story in rows:
+    for item_id, url, source, published, seen, done, record, length, story, row in rows:
         first_seen, when = _times(published, seen or done)
         telling = {"id": item_id, "url": url, "source": source, "published": when,
-                   "first_seen": first_seen, "length": length, "record": record}  # fmt: skip
+                   "first_seen": first_seen, "length": length, "record": record,
+                   "row": row}  # fmt: skip
         told.setdefault(story, []).append(telling)
     found = [_story(store, key, tellings) for key, tellings in told.items()]
-    found.sort(key=lambda story: (story["first_seen"] or "", story["id"]), reverse=True)
+    # Newest first by when the story was published (clamped to when ruen saw it), then by
+    # when ruen first saw it, then by which came in last: never by address, which would put
+    # the newest of two stories of one minute last.
+    found.sort(key=lambda s: (s["published"] or "", s["first_seen"] or "", s.pop("_row")),
+               reverse=True)  # fmt: skip
     _relate(store, found)
     return found
 
@@ -141,7 +176,7 @@ def _times(published: str | None, seen: str | None) -> tuple[str | None, str | N
     when = moment(published) or first_seen
     if first_seen is not None and (when is None or when > first_seen):
         when = first_seen
-    show = lambda t: t.isoformat(timespec="minutes") if t else None  # noqa: E731
+    show = lambda t: t.astimezone(timezone.utc).isoformat(timespec="seconds") if t else None  # noqa: E731
     return show(first_seen), show(when)
 
 
@@ -167,6 +202,11 @@ def _story(store: Store, key: str, tellings: list[dict[str, Any]]) -> dict[str, 
     items.sort(key=lambda item: item["first_seen"] or "")
     names = [*(title.get("names") or []), *(n for s in sentences for n in s.get("names", []))]
     terms = [*(title.get("terms") or []), *(t for s in sentences for t in s.get("terms", []))]
+    flagged = [
+        {"en": record.get("en"), "key": bool(record.get("selected")), "title": record is title,
+         "kind": flag["kind"], "message": flag["message"]}
+        for record in (title, *sentences) for flag in record.get("flags", ())
+    ]  # fmt: skip
     return {
         "id": key,
         "title_en": title.get("en") or (key_sentences[0] if key_sentences else key),
@@ -177,16 +217,37 @@ def _story(store: Store, key: str, tellings: list[dict[str, Any]]) -> dict[str, 
         "first_seen": min((i["first_seen"] for i in items if i["first_seen"]), default=None),
         "key_sentences": key_sentences,
         "flags": sum(digest.get("flags", {}).values()),
+        "flagged": flagged,
         "people": _unique(n["english"] for n in names if n.get("kind") == "person"),
-        "places": _unique(n["english"] for n in names if n.get("kind") == "place"),
+        "places": _places(n for n in names if n.get("kind") == "place"),
         "bodies": _unique(t["target"] for t in terms),
         "items": items,
+        "model": digest.get("model"),
         "_fullest": fullest["id"],
+        "_row": max(t["row"] for t in tellings),
     }
 
 
 def _unique(values: Any) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
+
+
+def _places(names: Any) -> list[str]:
+    """Each place once, in its usual English: a listed place by its list's first spelling
+    (whatever form the translation wrote: «Иркутская область» is Irkutsk Oblast, not the
+    "Irkutskaya" of one sentence), and two listed names of one place as one (Россия and
+    Российская Федерация: each one's usual spelling is among the other's)."""
+    from ruen.names.spellings import listed
+
+    shown: dict[str, set[str]] = {}  # usual spelling -> every spelling of that place
+    for name in names:
+        entry = listed(str(name.get("lemma") or "").split())
+        usual = entry.spellings[0] if entry else name.get("english")
+        forms = set(entry.spellings) if entry else {usual}
+        if not usual or any(usual in known or other in forms for other, known in shown.items()):
+            continue
+        shown[usual] = forms
+    return list(shown)
 
 
 def failed(store: Store, start: datetime) -> list[dict[str, Any]]:
@@ -220,15 +281,25 @@ MEDIA_TYPES = {
 }
 
 
-def render(store: Store, start: datetime, form: str, *, feed_id: str = "urn:ruen:briefing") -> str:
+def render(
+    store: Store,
+    start: datetime,
+    form: str,
+    *,
+    feed_id: str = "urn:ruen:briefing",
+    tz: tzinfo | None = None,
+) -> str:
     """The briefing of the period since ``start`` in one of :data:`FORMATS`: what ``ruen
-    briefing`` prints and ``ruen serve`` answers at ``/briefing``."""
+    briefing`` prints and ``ruen serve`` answers at ``/briefing``. The page and the Markdown
+    show times in ``tz`` (default the machine's zone); JSON and Atom keep ISO 8601 times."""
     until = datetime.now(timezone.utc)
+    tz = tz or zone()
     found, failures = stories(store, start), failed(store, start)
     if form == "json":
         payload = {
             "since": start.isoformat(timespec="seconds"),
             "until": until.isoformat(timespec="seconds"),
+            "notice": notice(found, until, tz),
             "stories": found,
             "failed": failures,
         }
@@ -236,8 +307,14 @@ def render(store: Store, start: datetime, form: str, *, feed_id: str = "urn:ruen
     if form == "atom":
         return to_atom(found, start, failures, until=until, feed_id=feed_id)
     if form == "html":
-        return to_html(found, start, failures)
-    return to_markdown(found, start, failures)
+        return to_html(found, start, failures, until=until, tz=tz)
+    return to_markdown(found, start, failures, until=until, tz=tz)
+
+
+def notice(found: list[dict[str, Any]], until: datetime, tz: tzinfo | None = None) -> str:
+    """The machine-translation notice of the report, naming the models of these stories."""
+    made = until.astimezone(tz or timezone.utc).date().isoformat()
+    return machine_translation_notice((story.get("model") for story in found), made)
 
 
 def _iso(when: datetime) -> str:
@@ -245,26 +322,53 @@ def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def _when(iso: str | None, tz: tzinfo, *, day: bool = True) -> str:
+    """A stored time as its reader reads it: ``7 Dec 2026, 09:15 MSK`` in their zone."""
+    parsed = moment(iso)
+    if parsed is None:
+        return ""
+    local = parsed.astimezone(tz)
+    shown = local.strftime("%H:%M %Z") if not day else local.strftime("%-d %b %Y, %H:%M %Z")
+    return shown.strip()
+
+
+def _dated(until: datetime, tz: tzinfo) -> str:
+    return until.astimezone(tz).strftime("%-d %B %Y")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def to_html(
-    found: list[dict[str, Any]], start: datetime, failures: list[dict[str, Any]] = ()
+    found: list[dict[str, Any]],
+    start: datetime,
+    failures: list[dict[str, Any]] = (),
+    *,
+    until: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> str:
-    period = f"since {start.isoformat(timespec='minutes')}"
+    until = until or datetime.now(timezone.utc)
+    tz = tz or timezone.utc
+    period = f"{_when(_iso(start), tz)} to {_when(_iso(until), tz)}"
     toc = "".join(f'<li><a href="#s{n}">{_e(s["title_en"])}</a></li>' for n, s in enumerate(found))
     anchors = {story["id"]: n for n, story in enumerate(found)}
-    articles = "".join(_story_html(n, story, anchors) for n, story in enumerate(found))
+    articles = "".join(_story_html(n, story, anchors, tz) for n, story in enumerate(found))
     empty = "" if found else "<p>No new stories in this period.</p>"
+    heading = f"Briefing of {_dated(until, tz)}: {_count(len(found), 'story', 'stories')}"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>ruen briefing: {len(found)} stories</title>"
+        f"<title>ruen {_e(heading[0].lower() + heading[1:])}</title>"
         f"<style>{STYLE}{BRIEFING_STYLE}</style></head>\n"
-        f"<body><main><header><h1>Briefing: {len(found)} stories</h1>"
+        f"<body><main><header><h1>{_e(heading)}</h1>"
         f'<p class="meta">{_e(period)}, newest first; each story once, however many outlets '
-        f"told it, with every one of them.</p></header>"
+        f"told it, with every one of them.</p>"
+        f'<p class="notice">{_e(notice(found, until, tz))}</p></header>'
         + (f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>" if found else empty)
-        + f"{articles}{_failures_html(failures)}</main></body></html>\n"
+        + f"{articles}{_failures_html(failures, tz)}</main></body></html>\n"
     )
 
 
@@ -274,35 +378,81 @@ def _link(url: str, text: str | None = None) -> str:
     return f'<a href="{_e(safe)}" rel="noopener noreferrer">{shown}</a>' if safe else shown
 
 
-def _story_html(n: int, story: dict[str, Any], anchors: dict[str, int] | None = None) -> str:
-    flags = story["flags"]
-    badge = (
-        f'<span class="badge flagged">{flags} flag{"s" if flags != 1 else ""}</span>'
-        if flags
-        else '<span class="badge clean">no flags</span>'
-    )
+def _told_by(item: dict[str, Any], tz: tzinfo) -> str:
+    """An outlet that told the story: its name linked to its page, and when it published."""
+    name = item.get("source") or _host(item["url"])
+    when = _when(item.get("published"), tz)
+    return _link(item["url"], name) + (f", {_e(when)}" if when else "")
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
+
+
+def _story_html(
+    n: int, story: dict[str, Any], anchors: dict[str, int] | None = None, tz: tzinfo | None = None
+) -> str:
+    tz = tz or timezone.utc
     ru = f'<p class="ru-title" lang="ru">{_e(story["title_ru"])}</p>' if story["title_ru"] else ""
-    key = "".join(f"<li>{_e(sentence)}</li>" for sentence in story["key_sentences"])
+    messages: dict[str, list[str]] = {}
+    for flag in story.get("flagged", ()):
+        if flag["key"]:
+            messages.setdefault(flag["en"] or "", []).append(flag["message"])
+    key = "".join(
+        f"<li>{_e(sentence)}"
+        + (
+            f' <abbr class="flag-mark" title="{_e("; ".join(messages[sentence]))}">⚠ '
+            f"{len(messages[sentence])}</abbr>"
+            if messages.get(sentence)
+            else ""
+        )
+        + "</li>"
+        for sentence in story["key_sentences"]
+    )
     named = "".join(
         f"<div><dt>{label}</dt><dd>{_e(', '.join(story[field]))}</dd></div>"
         for field, label in (("people", "People"), ("places", "Places"), ("bodies", "Bodies"))
         if story[field]
     )
     others = [i for i in story["items"] if i["url"] != story["url"]]
-    also = "".join(
-        f"<li>{_e(i['source'])}, {_e(i['published'] or '')}: {_link(i['url'])}</li>" for i in others
-    )
+    also = "".join(f"<li>{_told_by(i, tz)}</li>" for i in others)
     sources = len({i["source"] for i in story["items"]})
+    main = {"url": story["url"], "source": story["source"], "published": next(
+        (i["published"] for i in story["items"] if i["url"] == story["url"]), None)}  # fmt: skip
     return (
         f'<article class="story" id="s{n}"><h2>{_e(story["title_en"])}</h2>{ru}'
-        f'<p class="meta">first seen {_e(story["first_seen"])} · {sources} '
-        f"source{'s' if sources != 1 else ''} · {badge}</p>"
-        f"<ol>{key}</ol>"
+        f'<p class="meta">published {_e(_when(story["published"], tz))} · first seen '
+        f"{_e(_when(story['first_seen'], tz))} · {_count(sources, 'source')}</p>"
+        + _flags_html(story)
+        + f"<ol>{key}</ol>"
         + (f'<dl class="names">{named}</dl>' if named else "")
-        + f'<p class="told">From {_e(story["source"])}: {_link(story["url"])}</p>'
+        + f'<p class="told">From {_told_by(main, tz)}</p>'
         + (f'<h3>Also reported by</h3><ul class="sources">{also}</ul>' if also else "")
         + _related_html(story, anchors)
         + "</article>"
+    )
+
+
+def _flags_html(story: dict[str, Any]) -> str:
+    """The flags' badge, which opens (no script: a ``<details>``) onto every flag of the
+    story with the English it concerns, key sentence or not. A key sentence carries a mark
+    with its count (its messages on hover): the briefing stays a page to skim, and the report
+    is where each flag stands beside its sentence."""
+    flagged = story.get("flagged", ())
+    if not story["flags"] and not flagged:
+        return '<p class="flag-line"><span class="badge clean">no flags</span></p>'
+    rows = "".join(
+        f'<li><span class="flagged-en">{_e("Title: " if f["title"] else "")}'
+        f"{_e(f['en'] or '—')}</span><br>"
+        f'<span class="flag-message">{_e(f["kind"])}: {_e(f["message"])}</span></li>'
+        for f in flagged
+    )
+    count = _count(story["flags"] or len(flagged), "flag")
+    return (
+        f'<details class="flag-list"><summary><span class="badge flagged">{count}</span> '
+        f"what the checks found in the English</summary><ul>{rows}</ul></details>"
     )
 
 
@@ -320,7 +470,7 @@ def _related_html(story: dict[str, Any], anchors: dict[str, int] | None) -> str:
     return f'<h3>Related, not merged</h3><ul class="sources related">{"".join(links)}</ul>'
 
 
-def _failures_html(failures: list[dict[str, Any]]) -> str:
+def _failures_html(failures: list[dict[str, Any]], tz: tzinfo | None = None) -> str:
     if not failures:
         return ""
     rows = "".join(
@@ -333,20 +483,46 @@ def _failures_html(failures: list[dict[str, Any]]) -> str:
 
 
 def to_markdown(
-    found: list[dict[str, Any]], start: datetime, failures: list[dict[str, Any]] = ()
+    found: list[dict[str, Any]],
+    start: datetime,
+    failures: list[dict[str, Any]] = (),
+    *,
+    until: datetime | None = None,
+    tz: tzinfo | None = None,
 ) -> str:
     from ruen.report import _m
 
-    def link(item: dict[str, Any]) -> str:
-        url = item["url"]
-        return f"[{_m(item['source'])}]({url.replace(')', '%29')})" if _safe_url(url) else _m(url)
+    until = until or datetime.now(timezone.utc)
+    tz = tz or timezone.utc
 
-    out = [f"# Briefing: {len(found)} stories\n", f"since {start.isoformat(timespec='minutes')}\n"]
+    def link(item: dict[str, Any]) -> str:
+        url, name = item["url"], _m(item.get("source") or _host(item["url"]))
+        linked = f"[{name}]({url.replace(')', '%29')})" if _safe_url(url) else _m(url)
+        when = _when(item.get("published"), tz)
+        return linked + (f", {when}" if when else "")
+
+    out = [
+        f"# Briefing of {_dated(until, tz)}: {_count(len(found), 'story', 'stories')}\n",
+        f"{_m(_when(_iso(start), tz))} to {_m(_when(_iso(until), tz))}, newest first\n",
+        f"_{_m(notice(found, until, tz))}_\n",
+    ]
     for story in found:
         out.append(f"## {_m(story['title_en'])}\n")
-        flags = f"{story['flags']} flags" if story["flags"] else "no flags"
-        out.append(f"first seen {_m(story['first_seen'])} · {flags}\n")
-        out += [f"- {_m(sentence)}" for sentence in story["key_sentences"]]
+        if story["title_ru"]:
+            out.append(f"{_m(story['title_ru'])}\n")
+        flags = _count(story["flags"], "flag") if story["flags"] else "no flags"
+        out.append(
+            f"published {_m(_when(story['published'], tz))} · first seen "
+            f"{_m(_when(story['first_seen'], tz))} · {flags}\n"
+        )
+        for sentence in story["key_sentences"]:
+            out.append(f"- {_m(sentence)}")
+            out += [f"  - ⚠ {_m(f['message'])}" for f in story.get("flagged", ())
+                    if f["key"] and f["en"] == sentence]  # fmt: skip
+        rest = [f for f in story.get("flagged", ()) if not f["key"]]
+        if rest:
+            out.append("\nFlags in the rest of the text:\n")
+            out += [f"- ⚠ {_m(f['message'])} ({_m(f['en'] or '—')})" for f in rest]
         named = [
             f"{label}: {_m(', '.join(story[field]))}"
             for field, label in (("people", "People"), ("places", "Places"), ("bodies", "Bodies"))
@@ -354,10 +530,11 @@ def to_markdown(
         ]
         if named:
             out.append("\n" + "; ".join(named))
-        out.append(f"\nFrom {link(story)}")
+        main = next((i for i in story["items"] if i["url"] == story["url"]), story)
+        out.append(f"\nFrom {link(main)}")
         others = [i for i in story["items"] if i["url"] != story["url"]]
         if others:
-            out.append("Also reported by: " + ", ".join(link(i) for i in others))
+            out.append("Also reported by: " + "; ".join(link(i) for i in others))
         close = story.get("related", [])
         if close:
             out.append(
@@ -399,6 +576,7 @@ def to_atom(
     feed = tree.Element(f"{{{ATOM}}}feed")
     sub(feed, "id", feed_id)
     sub(feed, "title", f"ruen briefing since {start.isoformat(timespec='minutes')}")
+    sub(feed, "subtitle", notice(found, until))
     sub(feed, "updated", until.isoformat(timespec="seconds"))
     sub(sub(feed, "author"), "name", "ruen")
     sub(feed, "generator", "ruen")
@@ -416,7 +594,8 @@ def to_atom(
                 sub(entry, "link", href=item["url"], rel=rel, title=item["source"] or "")
         sub(sub(entry, "author"), "name", story["source"] or "")
         sub(entry, "summary", " ".join(story["key_sentences"]) or story["title_en"])
-        sub(entry, "content", _story_html(0, story), type="html")
+        sub(entry, "content", _story_html(0, story) + f"<p>{_e(notice([story], until))}</p>",
+            type="html")  # fmt: skip
     if failures:
         # Its id names what failed (not the period asked for), and its time is the latest
         # failure's, so that a reader polling every minute sees one entry until that changes.
