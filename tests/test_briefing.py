@@ -258,7 +258,15 @@ def test_ruen_serve_shows_the_latest_briefing_behind_the_key(
         background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background == "rgb(250, 250, 250)"  # the page's style applied under the CSP
         assert tab.evaluate("document.scrollingElement.scrollWidth") <= 390
+        tab.goto(f"{address}/")  # the digest page links to the briefing, and asks for the key
+        tab.wait_for_selector("#briefing-link")
+        assert tab.get_attribute("#briefing-link", "href") == "/briefing"
+        assert tab.locator("#key-field").is_visible()
         tab.close()
+        moscow = http.get("/briefing?since=2026-11-01&format=markdown&tz=Europe/Moscow",
+                          headers=bearer)  # fmt: skip
+        assert moscow.status_code == 200 and "MSK" in moscow.text
+        assert http.get("/briefing?tz=Mars/Olympus", headers=bearer).status_code == 400
     with serve_thread(service) as address:
         none = httpx.get(f"{address}/briefing", headers=bearer, timeout=60)
         assert none.status_code == 404 and "--store" in none.json()["error"]

@@ -71,7 +71,8 @@ def test_digest_text(tiny_model: Path, offline_env: dict[str, str], example_text
         "      ! 5,8 % is not in the English",
         "      ! 2020 is not in the English",
     ]
-    assert lines[-1].startswith("Checks: ") and "number " in lines[-1]
+    assert lines[-2].startswith("Checks: ") and "number " in lines[-2]
+    assert lines[-1].startswith("Machine translation by ruen ") and "check figures" in lines[-1]
 
 
 def test_digest_json_matches_the_api(

@@ -3,6 +3,7 @@ Chromium at desktop and phone widths, and the Markdown report."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -51,6 +52,8 @@ def test_html_escapes_everything_and_fetches_nothing(digests: list[dict]) -> Non
 
 def test_markdown_report_escapes_and_marks(digests: list[dict]) -> None:
     text = report.to_markdown(digests)
+    notice = text.split("\n")[2]  # under the first heading, as on the page
+    assert notice.startswith("_Machine translation by ruen") and "check figures" in notice
     assert text.startswith("# ") and "## Key sentences" in text and "| Русский | English |" in text
     assert r"\<script\>alert(1)\</script\>" in text and r"5,8 % \| 40" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "Русский" not in line]
@@ -160,34 +163,49 @@ def test_the_report_printed_has_no_blank_page_and_keeps_the_highlight(
     browser, tiny_model: Path, tmp_path: Path
 ) -> None:
     """The sample at the defaults (three key sentences), printed by Chromium: every page holds
-    text (no blank last page), no paragraph's row is split across pages, the highlight is
-    printed."""
+    text (no blank last page), no sentence is split across pages while a paragraph may be
+    (kept whole, rows left 5 pages 40 % blank), the pages are at least four-fifths full, the
+    highlight is printed."""
     pypdf = pytest.importorskip("pypdf", reason="reading the printed report needs ruen[test]")
     import io
 
     digest = ruen.digest(ruen.read_document(EXAMPLE), model=tiny_model, max_new_tokens=24)
     path = tmp_path / "report.html"
     path.write_text(report.to_html([digest.to_dict()]), encoding="utf-8")
-    page = browser.new_page()
+    printable = (210 - 2 * 15) / 25.4 * 96, (297 - 2 * 15) / 25.4 * 96  # A4 less 15 mm margins
+    page = browser.new_page(viewport={"width": round(printable[0]), "height": 1000})
     page.goto(path.as_uri())
     page.emulate_media(media="print")
-    key = page.locator(".s.key").first
+    key = page.locator("table.bilingual .s.key").first
     assert key.evaluate("n => getComputedStyle(n).printColorAdjust") == "exact"
-    assert key.evaluate("n => getComputedStyle(n).breakInside") == "auto"
-    assert (
-        page.locator("table.bilingual tr").first.evaluate("n => getComputedStyle(n).breakInside")
-        == "avoid"
-    )
+    assert key.evaluate("n => getComputedStyle(n).display") == "inline-block"  # never split
+    height = page.evaluate("document.documentElement.scrollHeight")
     pdf = page.pdf(format="A4", print_background=True)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.pdf").write_bytes(pdf)
     page.close()
     pages = [p.extract_text().strip() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
     assert pages and all(pages), [len(p) for p in pages]  # no blank page
+    assert height / (len(pages) * printable[1]) >= 0.8, (height, len(pages))  # little blank
     rows = ["".join(r.split()) for r in (s["ru"] for s in digest.to_dict()["sentences"])]
     joined = ["".join(p.split()) for p in pages]
     for row in rows[:3]:  # a sentence is printed whole on one page
         assert any(row[:40] in text and row[-20:] in text for text in joined), row[:40]
+
+
+def test_a_long_address_in_a_key_sentence_does_not_widen_the_page(browser, digests, tmp_path):
+    """At 390 px a URL in a key sentence widened the report to 590 px."""
+    long = copy.deepcopy(digests[0])
+    chosen = next(r for r in long["sentences"] if r["selected"])
+    chosen["en"] += " https://www.gov.example.org/" + "very-long-path-segment/" * 12 + "?q=1"
+    chosen["ru"] += " https://www.gov.example.org/" + "очень-длинный-путь/" * 12
+    path = tmp_path / "long.html"
+    path.write_text(report.to_html([long]), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.as_uri())
+    assert "very-long-path-segment" in page.inner_text(".summary")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    page.close()
 
 
 def test_digest_json_renders_the_same(digests: list[dict]) -> None:

@@ -357,6 +357,7 @@ def test_an_api_key_is_asked_for_and_compared(tiny_model: Path) -> None:
         good = http.post("/v1/digest", json=body, headers={"Authorization": f"Bearer {key}"})
         assert good.status_code == 200
         assert http.get("/health").status_code == 200 and http.get("/").status_code == 200
+        assert http.get("/health").json()["key_needed"] is True  # the page shows its field
 
 
 def test_cors_is_off_unless_an_origin_is_named(tiny_model: Path) -> None:
@@ -458,11 +459,28 @@ def test_the_page_in_chromium(
             assert en["y"] >= ru["y"] + ru["height"] - 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
 
+    notice = page.inner_text("#notice")
+    assert notice.startswith(f"Machine translation by ruen {ruen.__version__} with ")
+    assert "check figures, names and dates" in notice
+    about = page.inner_text("#about")  # the model named; no key field where none is needed
+    assert about == f"ruen {ruen.__version__} · model {Path(expected['model']).name}"
+    assert page.locator("#key-field").is_hidden() and page.locator("#briefing-link").count() == 0
     page.click("#copy")
     page.wait_for_selector("#status:has-text('clipboard')")  # (the CSP forbids eval)
     copied = page.evaluate("navigator.clipboard.readText()")
+    # the notice first, then the English, each warning under its paragraph
+    assert copied.startswith(notice + "\n\n")
     title = [expected["title"]["en"]] if expected["title"] else []
-    assert copied.split() == " ".join(title + [r["en"] for r in expected["sentences"]]).split()
+    english = [line for line in copied.split("\n")[2:] if not line.startswith("  ! ")]
+    assert (
+        " ".join(english).split()
+        == " ".join(title + [r["en"] for r in expected["sentences"]]).split()
+    )
+    warnings = [line[4:] for line in copied.split("\n") if line.startswith("  ! ")]
+    assert warnings == [
+        f["message"] for r in ([expected["title"]] if expected["title"] else []) + expected["sentences"]
+        for f in r["flags"]
+    ]  # fmt: skip
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"serve-{name}.png"), full_page=True)
@@ -498,6 +516,11 @@ def test_the_page_digests_a_dropped_file_and_shows_errors(
     assert page.inner_text("#d0 .ru-title") == expected["title"]["ru"] == "Новости министерства"
     assert page.locator("#d0 table.bilingual tbody tr").count() > 1
 
+    other = tmp_path / "other.html"
+    other.write_bytes(html.read_bytes())
+    page.set_input_files("#file", str(other))  # another file: the last digest goes
+    page.wait_for_selector("#status:has-text('other.html')")
+    assert page.locator("#d0").count() == 0 and page.locator("#copy").is_disabled()
     page.click("#clear-file")
     page.fill("#text", "   ")
     page.click("#submit")

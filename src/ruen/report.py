@@ -30,7 +30,7 @@ h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: an
 h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 .ru-title { color: #555; margin: 0 0 .5rem; }
 .meta { color: #666; font-size: .875rem; margin: 0; overflow-wrap: anywhere; }
-.summary > ol > li { margin: 0 0 .5rem; }
+.summary > ol > li { margin: 0 0 .5rem; overflow-wrap: anywhere; }
 table.bilingual { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .bilingual th { text-align: left; font-size: .875rem; color: #666; padding: .25rem .5rem; }
 .bilingual td { vertical-align: top; padding: .5rem; border-top: 1px solid #eee;
@@ -62,16 +62,19 @@ nav ol { padding-left: 1.25rem; }
   .bilingual td[lang="ru"] { border-top: 2px solid #ddd; }
   .bilingual td[lang="en"] { border-top: 0; padding-top: 0; }
 }
-/* Printed (or saved as PDF): the page's margins and background dropped, a paragraph's row never
-   split across pages, a headline never left at a page's foot, the key sentences' highlight
-   printed (browsers drop backgrounds unless told), and nothing that forces a page. */
+/* Printed (or saved as PDF): the page's margins and background dropped, a sentence never split
+   across pages (each one box that does not break) while a paragraph's row may break between
+   sentences (a row kept whole left pages 40 % blank), a headline never left at a page's foot,
+   the key sentences' highlight printed (browsers drop backgrounds unless told), and nothing
+   that forces a page. */
 @media print {
   @page { margin: 15mm; }
   body { background: #fff; font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   nav { display: none; }
   article { border: 0; padding: 0; margin: 0 0 1rem; }
-  .bilingual tr, .summary li, .flags { break-inside: avoid; page-break-inside: avoid; }
+  .bilingual td .s { display: inline-block; }
+  .summary li { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, thead { break-after: avoid; page-break-after: avoid; }
   .s.key { -webkit-print-color-adjust: exact; print-color-adjust: exact;
            box-shadow: inset 3px 0 0 var(--key-edge); font-weight: 600; }
@@ -373,14 +376,19 @@ def _m(text: Any) -> str:
 
 
 def to_markdown(results: Sequence[dict[str, Any]]) -> str:
-    """The digests as Markdown, for pasting into notes: the notice first, as on the page."""
+    """The digests as Markdown, for pasting into notes: the notice under the first heading,
+    as on the page."""
     from datetime import date
 
     models = [r["model"] for r in results if r.get("model")]
-    out = [f"_{_m(machine_translation_notice(models, date.today().isoformat()))}_\n"]
+    notice = f"_{_m(machine_translation_notice(models, date.today().isoformat()))}_\n"
+    out = []
     for result in results:
         title = result.get("title")
         out.append(f"# {_m(_title_en(result))}\n")
+        if notice:
+            out.append(notice)
+            notice = ""
         about = [_m(title["ru"])] if title else []
         about += [_m(item) for item in (result.get("date"), result.get("url")) if item]
         if about:

@@ -162,9 +162,23 @@ def create_app(
             glossary = service.defaults.glossary
             return {"results": await run(lambda: checked(request.pairs, glossary), deadline)}
 
-    @app.get("/health", summary="Whether the server is up, and how busy")
+    @app.get("/health", summary="Whether the server is up, how busy, and what the page needs")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "pending": service.pending, "max_pending": limits.max_pending}
+        """Open without the key: the page asks it what to show (the key field only where a
+        key is needed, the briefing's link only where there is one, the model by name: a
+        folder by its own name, never the path it lies at)."""
+        import ruen
+        from ruen.report import _model_name
+
+        return {
+            "status": "ok",
+            "pending": service.pending,
+            "max_pending": limits.max_pending,
+            "ruen": ruen.__version__,
+            "model": _model_name(service.translator.name),
+            "key_needed": service.api_key is not None,
+            "briefing": store is not None,
+        }
 
     @app.get("/v1/info", summary="The model, its settings and the server's limits")
     async def info() -> dict[str, Any]:
@@ -178,12 +192,14 @@ def create_app(
     async def briefing(
         format: Literal["html", "json", "atom", "markdown"] | None = None,
         since: str = "24h",
+        tz: str | None = None,
         accept: Annotated[str | None, Header()] = None,
     ) -> Response:
         """HTML (the default), JSON, Atom or Markdown: ``?format=``, or what the ``Accept``
-        header asks for first (a feed reader asks for ``application/atom+xml``). Behind the
-        API key, where the server has one (a feed reader sends it as the password of HTTP
-        Basic authentication, any user name)."""
+        header asks for first (a feed reader asks for ``application/atom+xml``); ``?since=``
+        and ``?tz=`` as ``ruen briefing``'s options. Behind the API key, where the server has
+        one (a feed reader sends it as the password of HTTP Basic authentication, any user
+        name)."""
         from ruen.follow import briefing as briefings
         from ruen.follow.store import Store
 
@@ -193,15 +209,19 @@ def create_app(
         deadline = time.monotonic() + limits.deadline_seconds
 
         def render() -> str:
-            start = briefings.since(since)
+            zone = briefings.zone(tz)
+            start = briefings.since(since, tz=zone)
             with Store.reader(store) as opened:
-                return briefings.render(opened, start, form, feed_id=f"urn:ruen:briefing:{since}")
+                return briefings.render(
+                    opened, start, form, feed_id=f"urn:ruen:briefing:{since}", tz=zone
+                )
 
         with service.admitted():
             try:
                 body = await run(render, deadline)
             except RuenError as exc:
-                raise Refused(400 if "--since" in str(exc) else 503, str(exc)) from None
+                asked = any(word in str(exc) for word in ("--since", "--tz"))
+                raise Refused(400 if asked else 503, str(exc)) from None
         return Response(body, media_type=briefings.MEDIA_TYPES[form])
 
     @app.get("/", include_in_schema=False)

@@ -11,6 +11,26 @@
   const copy = $("copy");
   let upload = null; // {name, data}: a chosen or dropped file, sent as base64
   let english = "";
+  let server = { ruen: "", model: "" }; // what /health says: named in the notice
+
+  // The report's notice (ruen.report.machine_translation_notice): wherever the English goes,
+  // that a machine wrote it, with what, when, and what to check.
+  function noticeText(digest) {
+    const model = digest.model ? String(digest.model).replace(/\/+$/, "") : server.model;
+    const name = model.split("/").length > 2 || /^[.\/~]/.test(model)
+      ? model.split("/").pop() : model;
+    const by = name ? ` with ${name}` : "";
+    const made = new Date().toISOString().slice(0, 10);
+    return `Machine translation by ruen ${server.ruen}${by}, made ${made}: check figures, ` +
+      "names and dates against the Russian before you quote them.";
+  }
+
+  function forget() { // a new text or file: the last one's digest no longer answers it
+    result.replaceChildren();
+    $("notice").hidden = true;
+    english = "";
+    copy.disabled = true;
+  }
 
   function el(tag, attributes, ...children) {
     const node = document.createElement(tag);
@@ -118,10 +138,17 @@
       el("section", { class: "text" }, el("h2", null, "Full text"), table),
       footer));
 
-    const lines = [];
-    if (title && title.en) lines.push(title.en, "");
+    // What "Copy the English" copies: the notice, then the English with each warning under
+    // the paragraph it concerns, so that a pasted text keeps what the page says of it.
+    const notice = noticeText(digest);
+    $("notice").textContent = notice;
+    $("notice").hidden = false;
+    const warned = (record) => (record.flags || []).map((flag) => `  ! ${flag.message}`);
+    const lines = [notice, ""];
+    if (title && title.en) lines.push(title.en, ...warned(title), "");
     for (const records of paragraphs.values()) {
-      lines.push(records.map((r) => r.en).filter((t) => t !== null).join(" "), "");
+      lines.push(records.map((r) => r.en).filter((t) => t !== null).join(" "));
+      lines.push(...records.flatMap(warned), "");
     }
     english = lines.join("\n").trim() + "\n";
     copy.disabled = false;
@@ -137,6 +164,7 @@
   }
 
   async function choose(file) {
+    forget();
     upload = { name: file.name, data: base64(await file.arrayBuffer()) };
     $("text").disabled = true;
     $("clear-file").hidden = false;
@@ -147,6 +175,7 @@
     if (event.target.files.length) choose(event.target.files[0]);
   });
   $("clear-file").addEventListener("click", () => {
+    forget();
     upload = null;
     $("file").value = "";
     $("text").disabled = false;
@@ -176,6 +205,7 @@
     const key = $("key").value.trim();
     if (key) headers.Authorization = "Bearer " + key;
     $("submit").disabled = true;
+    forget();
     say("Translating…", false);
     try {
       const response = await fetch("/v1/digest", {
@@ -206,6 +236,12 @@
   });
 
   fetch("/health").then((r) => r.json()).then((health) => {
-    $("about").textContent = `ruen server · ${health.pending} of ${health.max_pending} request slots in use`;
+    server = health;
+    const about = $("about");
+    about.append(`ruen ${health.ruen} · model ${health.model}`);
+    if (health.briefing) {
+      about.append(" · ", el("a", { href: "/briefing", id: "briefing-link" }, "today's briefing"));
+    }
+    $("key-field").hidden = !health.key_needed;
   }).catch(() => {});
 })();
