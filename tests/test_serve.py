@@ -204,6 +204,33 @@ def test_openapi_page_is_served_from_here(client: httpx.Client) -> None:
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
 
 
+def test_the_docs_schema_is_what_the_server_answers(client: httpx.Client) -> None:
+    """/docs showed an empty 200 schema and FastAPI's 422 shape, where the server answers
+    ``{"error": ...}``: each route's answer and errors are documented as sent, and real
+    answers validate against them (an undocumented key fails)."""
+    spec = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            answers = operation["responses"]
+            assert answers["200"].get("content"), path
+            for status, answer in answers.items():
+                if status != "200":
+                    schema = answer["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorAnswer"}, (path, status)
+    text = "Конференция прошла в Минске 23 октября 2020 года."
+    api.DigestAnswer.model_validate(client.post("/v1/digest", json={"text": text}).json())
+    api.TranslateAnswer.model_validate(client.post("/v1/translate", json={"q": [text]}).json())
+    checked = client.post("/v1/check", json={"pairs": [[text, "It was held in Minsk."]]}).json()
+    api.CheckAnswer.model_validate(checked)
+    assert checked["results"][0]["flags"]  # the date is not in the English
+    api.InfoAnswer.model_validate(client.get("/v1/info").json())
+    api.HealthAnswer.model_validate(client.get("/health").json())
+    wrong = client.post("/v1/digest", json={"text": text, "colour": "red"})
+    api.ErrorAnswer.model_validate(wrong.json())
+    assert wrong.status_code == 422 and "colour" in wrong.json()["error"]
+
+
 # --- bad requests: one clear line each, and the server goes on ----------------------------------
 
 

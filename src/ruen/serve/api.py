@@ -28,6 +28,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import ruen
 from ruen.errors import RuenError
+from ruen.flags import Flag
+from ruen.records import SentenceRecord, TermUse, Title
 from ruen.report import CSP as PAGE_CSP
 from ruen.report import STYLE
 from ruen.serve.service import Refused, Service, Slot, checked, replace_repair
@@ -94,6 +96,96 @@ class CheckRequest(_Request):
     )
 
 
+# --- answers, as /docs shows them (documentation: the routes send plain JSON) -----------------
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the docs do not name fails the tests
+
+
+class ErrorAnswer(_Answer):
+    """Every error of this server: one line (never FastAPI's list of details)."""
+
+    error: str = Field(description="what was wrong, in one line")
+
+
+class DigestAnswer(_Answer):
+    """What ``ruen digest --format json`` writes for one document (:meth:`ruen.Digest.to_dict`)."""
+
+    id: str | None
+    title: Title | None
+    date: str | None
+    url: str | None
+    model: str
+    k: float
+    settings: dict[str, Any] = Field(description="what produced it, to reproduce it")
+    summary_en: list[str] = Field(description="the key sentences' English, in text order")
+    flags: dict[str, int] = Field(description="flags of each kind, zeros too")
+    notes: list[str]
+    sentences: list[SentenceRecord]
+
+
+class TranslateAnswer(_Answer):
+    translations: list[str]
+    repaired: list[bool]
+    terms: list[list[TermUse]]
+    flags: list[list[Flag]]
+
+
+class CheckResult(_Answer):
+    flags: list[Flag]
+
+
+class CheckAnswer(_Answer):
+    results: list[CheckResult]
+
+
+class InfoAnswer(_Answer):
+    model: str
+    fingerprint: str = Field(description="a hash of the model's files: same hash, same English")
+    backend: str
+    compute_type: str | None
+    device: str
+    defaults: dict[str, Any] = Field(description="the digest settings a request does not set")
+    limits: dict[str, Any] = Field(description="pending requests, sizes, the deadline")
+    ruen: str
+
+
+class HealthAnswer(_Answer):
+    status: Literal["ok"]
+    pending: int = Field(description="requests admitted and not yet answered")
+    max_pending: int
+    ruen: str
+    model: str = Field(description="the model's name (a folder by its own name)")
+    key_needed: bool
+    briefing: bool = Field(description="whether /briefing answers (started with --store)")
+
+
+def _answers(ok: type[BaseModel] | None, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route: its answer, and each error it can give, in our shape."""
+    said = {
+        400: "a body that is not valid JSON, or a value out of range",
+        401: "the API key is missing or wrong",
+        404: "no such thing here",
+        408: "the body took too long to arrive",
+        413: "the body, the text or its sentences over this server's limits",
+        415: "a body that is not application/json",
+        422: "a request that names an unknown field or lacks one, or a text that cannot be read",
+        503: "the server is busy (Retry-After says when to try again)",
+        504: "the request ran past the server's deadline",
+    }
+    out: dict[int | str, dict[str, Any]] = {}
+    if ok is not None:
+        out[200] = {"model": ok, "description": "the answer"}
+    for status in errors:
+        out[status] = {"model": ErrorAnswer, "description": said[status]}
+    return out
+
+
+_POSTED = (400, 401, 408, 413, 415, 422, 503, 504)
+_BRIEFING_MEDIA = ("text/html", "application/json", "application/atom+xml", "text/markdown")
+
+
 # --- the app -----------------------------------------------------------------------------------
 
 
@@ -120,7 +212,12 @@ def create_app(
         future = slot.translate(texts, options, deadline)
         return await _within(asyncio.wrap_future(future), deadline, limits)
 
-    @app.post("/v1/digest", summary="Digest one announcement (as `ruen digest --format json`)")
+    @app.post(
+        "/v1/digest",
+        summary="Digest one announcement (as `ruen digest --format json`)",
+        response_model=None,
+        responses=_answers(DigestAnswer, *_POSTED),
+    )
     async def digest(request: DigestRequest) -> JSONResponse:
         deadline = time.monotonic() + limits.deadline_seconds
         wanted = request.model_dump()
@@ -136,7 +233,12 @@ def create_app(
             )
         return JSONResponse(result)  # plain JSON data already: no second encoding pass
 
-    @app.post("/v1/translate", summary="Translate sentences, each as one segment")
+    @app.post(
+        "/v1/translate",
+        summary="Translate sentences, each as one segment",
+        response_model=None,
+        responses=_answers(TranslateAnswer, *_POSTED),
+    )
     async def translate(request: TranslateRequest) -> dict[str, Any]:
         deadline = time.monotonic() + limits.deadline_seconds
         service.cap_sentences(len(request.q))
@@ -153,7 +255,12 @@ def create_app(
             "flags": [item["flags"] for item in flags],
         }
 
-    @app.post("/v1/check", summary="Flag changed figures, names and addresses in any pairs")
+    @app.post(
+        "/v1/check",
+        summary="Flag changed figures, names and addresses in any pairs",
+        response_model=None,
+        responses=_answers(CheckAnswer, *_POSTED),
+    )
     async def check(request: CheckRequest) -> dict[str, Any]:
         deadline = time.monotonic() + limits.deadline_seconds
         service.cap_sentences(len(request.pairs))
@@ -162,7 +269,12 @@ def create_app(
             glossary = service.defaults.glossary
             return {"results": await run(lambda: checked(request.pairs, glossary), deadline)}
 
-    @app.get("/health", summary="Whether the server is up, how busy, and what the page needs")
+    @app.get(
+        "/health",
+        summary="Whether the server is up, how busy, and what the page needs",
+        response_model=None,
+        responses=_answers(HealthAnswer),
+    )
     async def health() -> dict[str, Any]:
         """Open without the key: the page asks it what to show (the key field only where a
         key is needed, the briefing's link only where there is one, the model by name: a
@@ -180,7 +292,12 @@ def create_app(
             "briefing": store is not None,
         }
 
-    @app.get("/v1/info", summary="The model, its settings and the server's limits")
+    @app.get(
+        "/v1/info",
+        summary="The model, its settings and the server's limits",
+        response_model=None,
+        responses=_answers(InfoAnswer, 401),
+    )
     async def info() -> dict[str, Any]:
         return service.info()
 
@@ -188,6 +305,13 @@ def create_app(
         "/briefing",
         summary="The latest briefing of the follow store (as `ruen briefing`)",
         response_class=Response,
+        responses={
+            200: {
+                "description": "the briefing",
+                "content": {media: {} for media in _BRIEFING_MEDIA},
+            },
+            **_answers(None, 400, 401, 404, 422, 503, 504),
+        },
     )
     async def briefing(
         format: Literal["html", "json", "atom", "markdown"] | None = None,
