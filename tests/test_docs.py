@@ -108,6 +108,26 @@ def test_the_site_builds_strictly(built: Path) -> None:
     assert "digest_many" in api and "to_pandas" in api  # from the docstrings
 
 
+def test_the_api_reference_is_exactly_the_public_api(built: Path) -> None:
+    """An entry for each name of ``ruen.__all__`` and no other ``ruen.X``; a class's
+    helpers that ruen calls itself (``keep_terms``, ``at_home``, ``build``...) not listed."""
+    import ruen
+
+    page = (DOCS / "pages" / "python.md").read_text("utf-8")
+    entries = re.findall(r"^::: ruen\.(\w+)$", page, flags=re.MULTILINE)
+    assert len(entries) == len(set(entries))
+    assert set(entries) | {"__version__"} == set(ruen.__all__)
+    assert "`ruen.__version__`" in page
+    api = (built / "python" / "index.html").read_text("utf-8")
+    for name in entries:
+        assert f'id="ruen.{name}"' in api, name
+    for helper in ("keep_terms", "count_tokens", "split_long", "at_home", "accepted",
+                   "TranslateOptions.build", "Glossary.held"):  # fmt: skip
+        assert f'id="ruen.{helper}' not in api and f'.{helper}"' not in api, helper
+    for shown in ("NameUse", "TermUse", "Shown", "GenerationSettings", "Decision"):
+        assert re.search(rf'id="ruen\.[\w.]*{shown}"', api), shown
+
+
 ROLE = re.compile(r":(func|class|meth|data|mod|attr|exc):")
 
 

@@ -84,8 +84,11 @@ def to_pandas(digests: Iterable[Digest | DocumentError]) -> pandas.DataFrame:
     english, how). A document that failed is one row with its ``error`` (text), ``pandas.NA``
     in the other text and number columns, empty lists in the list columns.
 
-    >>> table = ruen.to_pandas(digests)  # doctest: +SKIP
-    >>> table[table.flags.str.len() > 0]  # doctest: +SKIP"""
+    ```python
+    table = ruen.to_pandas(ruen.digest_many(documents))
+    table[table.flags.str.len() > 0]  # the sentences that carry a warning
+    ```
+    """
     try:
         import pandas
     except ImportError:

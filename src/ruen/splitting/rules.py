@@ -17,6 +17,7 @@ from typing import Literal
 from ruen.splitting.abbreviations import ALWAYS_FOLLOWED, BEFORE_NUMBER, MAY_END, YEAR_OR_CENTURY
 
 Decision = Literal["split", "join"]
+"""What a splitting rule says of a candidate boundary (:func:`ruen.explain` shows each)."""
 Kind = Literal["punct", "emoji", "smiley", "hashtag", "item", "newline"]
 
 EMOJI_CHARS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"

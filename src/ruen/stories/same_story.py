@@ -479,7 +479,9 @@ def same_story(
     report one story: their :func:`probability` reaches ``threshold`` (the model's
     precision-first :data:`MERGE` by default).
 
-    >>> same_story(a, b)  # doctest: +SKIP
+    ```python
+    ruen.same_story(ruen.read_document("ria.html"), ruen.read_document("tass.html"))
+    ```
     """
     return probability(first, second) >= (MERGE if threshold is None else threshold)
 

@@ -32,6 +32,9 @@ from ruen.translation.translator import Translator
 # engines themselves are the other two; "transformers" is exactly the model's own generate.
 BACKENDS = ("auto", "transformers", "ctranslate2")
 DEFAULT_BACKEND = "auto"
+"""``load_translator``'s backend: CTranslate2 int8 where ``ruen[fast]`` is installed (a
+converted copy made once and cached), else transformers; ``"transformers"`` or
+``"ctranslate2"`` name one."""
 _DEVICE = re.compile(r"^(?:auto|cpu|cuda(?::\d+)?)$")
 
 

@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 from ruen.errors import InvalidModelError, ModelNotAvailableError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ru-en"
+"""The model every command and function uses unless told otherwise (``--model``, ``model=``,
+or ``RUEN_MODEL``; :func:`default_model` says which applies)."""
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 # What a MarianMT snapshot needs; everything else in a hub repo (TF, Rust, Flax weights) is not
