@@ -431,6 +431,20 @@ def main() -> None:
         pairs=n,
         corruptions=count,
     )  # fmt: skip
+    by_kind = [
+        [kind, *[round(100 * c[kind] / c["pairs"], 2) for c in per_set.values()],
+         round(100 * sum(c[kind] for c in per_set.values()) / n, 2)]
+        for kind in (*KINDS, "flagged")
+    ]  # fmt: skip
+    save(
+        "fidelity_by_kind",
+        "False alarms of ruen on human references, by kind (% of pairs)",
+        ["kind", *[f"{name} %" for name in per_set], "all %"],
+        by_kind,
+        signature=signature,
+        command="python benchmarks/fidelity.py" + ("" if args.half == "test" else " --half dev"),
+        pairs=n,
+    )  # fmt: skip
     if args.show_flags:
         for (set_name, ru, en), flags in flagged_refs:
             verdict = judged.get((set_name, en), "not judged")

@@ -1,6 +1,7 @@
 """README's and the home page's headline figures, read from the JSON each benchmark saved
 (``docs/pages/benchmarks/*.json``, with the signature and command that reproduce it), and
-written between the ``<!-- headline -->`` markers of README.md and docs/pages/index.md.
+written between the ``<!-- headline -->`` markers of README.md, docs/pages/index.md and the
+Benchmarks page.
 
 Why generated: figures typed by hand drift from the runs they came from (README once quoted a
 speed no saved run held). ``tests/test_docs.py`` fails when either file differs from what this
@@ -22,7 +23,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "pages" / "benchmarks"
-TARGETS = (ROOT / "README.md", ROOT / "docs" / "pages" / "index.md")
+TARGETS = (
+    ROOT / "README.md",
+    ROOT / "docs" / "pages" / "index.md",
+    ROOT / "docs" / "pages" / "benchmarks.md",
+)
 START, END = "<!-- headline: start -->", "<!-- headline: end -->"
 
 

@@ -14,8 +14,15 @@ MARKER = "<!-- ruen: cli-reference -->"
 RESULTS = re.compile(r"<!-- ruen: results (\w+) -->")
 
 
+# A figure in running text, read from a saved result: ``{{fidelity|ruen|false alarms %}}`` is
+# the "false alarms %" cell of the row of fidelity.json whose first cell starts with "ruen";
+# ``{{fidelity|pairs}}`` a value the run saved beside its table (``a.b`` reaches inside).
+VALUE = re.compile(r"\{\{(\w+)\|([^|}]+)(?:\|([^|}]+))?\}\}")
+
+
 def on_page_markdown(markdown: str, **_: object) -> str:
     markdown = RESULTS.sub(lambda found: results_table(found.group(1)), markdown)
+    markdown = VALUE.sub(lambda found: figure(*found.groups()), markdown)
     if MARKER not in markdown:
         return markdown
     return markdown.replace(MARKER, cli_reference())
@@ -40,6 +47,34 @@ def results_table(name: str) -> str:
         f"Measured {data['measured']} with `{data['command']}`; signature: `{data['signature']}`.",
     ]
     return "\n".join(out)
+
+
+def _saved(name: str) -> dict:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "pages" / "benchmarks" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def figure(name: str, first: str, column: str | None = None) -> str:
+    """One figure of a saved result, as the page's prose quotes it; a name, row or column the
+    file lacks fails the build (a KeyError), so prose cannot quote a figure no run saved."""
+    data = _saved(name)
+    if column is None:
+        value = data
+        for key in first.split("."):
+            value = value[key]
+    else:
+        rows = [r for r in data["rows"] if str(r[0]).startswith(first)]
+        if not rows:
+            raise KeyError(f"{name}.json has no row starting {first!r}")
+        value = rows[0][data["columns"].index(column)]
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) >= 1000 else str(value)
+    return str(value)
 
 
 def cli_reference() -> str:

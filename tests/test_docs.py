@@ -108,6 +108,28 @@ def test_the_site_builds_strictly(built: Path) -> None:
     assert "digest_many" in api and "to_pandas" in api  # from the docstrings
 
 
+def test_the_benchmarks_page_quotes_saved_figures_and_no_history(built: Path) -> None:
+    """Its prose quotes figures through ``{{result|row|column}}`` (read from the saved JSON
+    when the site is built; a row or column no run saved fails the build), and it reads as a
+    user's page: no dated runs, no "earlier run" or "before this round"."""
+    sys.path.insert(0, str(DOCS))
+    from hooks import figure
+
+    page = (DOCS / "pages" / "benchmarks.md").read_text("utf-8")
+    quoted = re.findall(r"\{\{(\w+)\|([^|}]+)(?:\|([^|}]+))?\}\}", page)
+    assert len(quoted) >= 40
+    for name, first, column in quoted:
+        assert figure(name, first, column or None) != ""
+    with pytest.raises(KeyError):
+        figure("fidelity", "no such checker", "false alarms %")
+    shown = (built / "benchmarks" / "index.html").read_text("utf-8")
+    assert not re.search(r"\{\{\w+\|", shown) and "Exact-sentence F1" in shown
+    text = re.sub(r"```.*?```", "", page, flags=re.DOTALL)
+    for history in ("earlier run", "before this round", "latest run", "the run before"):
+        assert history not in text.lower(), history
+    assert not re.search(r"\b20\d\d-[01]\d-[0-3]\d\b", text)  # a dated run
+
+
 def test_the_api_reference_is_exactly_the_public_api(built: Path) -> None:
     """An entry for each name of ``ruen.__all__`` and no other ``ruen.X``; a class's
     helpers that ruen calls itself (``keep_terms``, ``at_home``, ``build``...) not listed."""
