@@ -323,3 +323,18 @@ def test_every_field_of_a_public_data_class_is_documented() -> None:
         for field in dataclasses.fields(cls):
             docstring = documented.members[field.name].docstring
             assert docstring and docstring.value.strip(), f"{cls.__name__}.{field.name}"
+
+
+def test_the_hero_picture_is_a_real_story_whose_warnings_are_real() -> None:
+    """README's picture: real news, the English a human reference standing in for a model
+    (and said to be), the warnings ruen's own on a real error of that reference."""
+    sys.path.insert(0, str(DOCS))
+    from screenshot import STANDING_IN, digest
+
+    shown = digest()
+    assert shown["model"] == STANDING_IN and sum(r["selected"] for r in shown["sentences"]) == 3
+    messages = [f["message"] for r in shown["sentences"] for f in r["flags"]]
+    assert "4.6% in the English is not in the Russian" in messages
+    for page in ("README.md", "docs/pages/index.md"):
+        text = (ROOT / page).read_text("utf-8")
+        assert "human reference translation" in text and "4.6%" in text
