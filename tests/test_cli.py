@@ -455,3 +455,62 @@ def test_the_output_files_extension_chooses_the_format(
         "s.html",
         "not html",
     )
+
+
+# What each example needs, and why some are not run here.
+NOT_RUN_HERE = {
+    "follow": "fetches sources from the web (tests/test_follow.py runs it on a loopback site)",
+    "briefing": "reads a follow store (tests/test_briefing.py runs it on one)",
+    "serve": "a server that runs until stopped (tests/test_serve.py starts it)",
+    "models": "asks the Hugging Face hub (no network here)",
+    "models download": "downloads from the Hugging Face hub (no network here)",
+}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(set(__import__("ruen.cli.parser").cli.parser.EXAMPLES) - set(NOT_RUN_HERE))
+)
+def test_each_commands_help_example_runs_as_written(
+    name: str, tiny_model: Path, offline_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The example at the foot of each ``--help``, run word for word in a folder holding
+    the files it names (the sample as note.txt and note.html, a pairs.tsv, the tests' model
+    at ./opus-mt-ru-en and as RUEN_MODEL): it exits 0 (1 for ``check``: pairs flagged) and
+    writes what it says."""
+    import shlex
+    import shutil
+
+    from ruen.cli.parser import EXAMPLES
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "note.txt").write_text(text, encoding="utf-8")
+    paragraphs = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+    (tmp_path / "note.html").write_text(
+        f"<html><head><title>Новость</title></head><body><article>{paragraphs}</article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "pairs.tsv").write_text(
+        "В 2020 году индекс вырос на 5,8 %.\tIn 2021 the index rose by 5.8%.\n", encoding="utf-8"
+    )
+    model = tmp_path / "opus-mt-ru-en"
+    shutil.copytree(tiny_model, model)
+    # random weights write to the model's limit: a short limit and beam 2 in its own config
+    # keep the examples' words as written and the test quick
+    settings = json.loads((model / "generation_config.json").read_text(encoding="utf-8"))
+    settings.update(max_length=12, num_beams=2)
+    (model / "generation_config.json").write_text(json.dumps(settings), encoding="utf-8")
+    env = {**offline_env, "RUEN_MODEL": str(model)}
+    words = shlex.split(EXAMPLES[name])
+    assert words[0] == "ruen"
+    result = run_cli(*words[1:], env=env, cwd=tmp_path)
+    assert result.returncode == (1 if name == "check" else 0), result.stderr
+    if "-o" in words:
+        written = tmp_path / words[words.index("-o") + 1]
+        assert written.stat().st_size > 0
+        if written.suffix == ".html":
+            assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        if written.suffix == ".json":
+            json.loads(written.read_text(encoding="utf-8"))
+    else:
+        assert result.stdout.strip()
