@@ -49,6 +49,38 @@ def test_a_digest_shows_the_report_scoped_and_without_script(digests: list) -> N
     assert digest._repr_markdown_() == report.to_markdown([digest.to_dict()])
 
 
+def test_the_notebook_html_printed_in_chromium_keeps_the_print_rules(
+    browser, digests: list, tmp_path: Path
+) -> None:
+    """A notebook printed (or exported to PDF) with ruen's output in it: the scoped print
+    rules apply there as on ruen's own page (the contents dropped, a sentence one unbreakable
+    box, the highlight printed), and no printed page is blank."""
+    pypdf = pytest.importorskip("pypdf", reason="reading the printed page needs ruen[test]")
+    import io
+
+    cell = ruen.show(digests[:2])._repr_html_()
+    host = tmp_path / "notebook.html"
+    host.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
+        "body { font-family: serif; } td { text-align: right; } nav { display: block; }"
+        f"</style></head><body><div class='jp-Cell'><h1>My notes</h1>{cell}</div></body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    page.goto(host.as_uri())
+    assert page.locator(".ruen-report nav").is_visible()  # on screen: the contents
+    page.emulate_media(media="print")
+    assert page.locator(".ruen-report nav").is_hidden()  # printed: not
+    sentence = page.locator(".ruen-report table.bilingual .s").first
+    assert sentence.evaluate("n => getComputedStyle(n).display") == "inline-block"
+    key = page.locator(".ruen-report table.bilingual .s.key").first
+    assert key.evaluate("n => getComputedStyle(n).printColorAdjust") == "exact"
+    pdf = page.pdf(format="A4", print_background=True)
+    page.close()
+    pages = [p.extract_text().strip() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert pages and all(pages) and "My notes" in pages[0]
+
+
 def test_many_digests_show_as_one_page_with_contents(digests: list) -> None:
     shown = ruen.show(digests)._repr_html_()
     assert shown.count("<article") == 3 and "<h1>Digests of 3 announcements</h1>" in shown
