@@ -358,3 +358,35 @@ def test_close_stories_are_linked_as_related_and_neither_hides_the_other(tmp_pat
     assert page.count("Related, not merged") == 2 and 'href="#s1"' in page and 'href="#s0"' in page
     assert markdown.count("Related, not merged: [EN ") == 2
     assert all(s["related"] for s in payload["stories"])
+
+
+def test_a_long_word_in_a_headline_or_address_wraps_at_phone_width(browser, tmp_path: Path) -> None:
+    """Briefing headings did not wrap long words; at 390 px nothing scrolls sideways."""
+    from datetime import timezone
+
+    from ruen.follow import briefing as briefings
+
+    long = "Минэкономразвития" * 4
+    url = "https://example.org/" + "news-item-with-a-very-long-address/" * 6
+    story = {
+        "id": url, "title_en": "Economic" * 12 + " development", "title_ru": long, "url": url,
+        "source": "РИА", "published": "2026-12-07T06:00:00+00:00",
+        "first_seen": "2026-12-07T06:05:00+00:00", "key_sentences": [f"See {url} for {long}."],
+        "flags": 1, "people": [], "places": ["Russia"], "bodies": [],
+        "flagged": [{"en": f"See {url}.", "key": True, "title": False, "kind": "url",
+                     "message": f"{url} is not in the English"}],
+        "items": [{"url": url, "source": "РИА", "published": "2026-12-07T06:00:00+00:00",
+                   "first_seen": "2026-12-07T06:05:00+00:00"},
+                  {"url": url + "copy", "source": "ТАСС", "published": None,
+                   "first_seen": "2026-12-07T06:10:00+00:00"}],
+        "related": [], "model": "opus-mt-ru-en",
+    }  # fmt: skip
+    start = datetime(2026, 12, 6, 6, tzinfo=timezone.utc)
+    path = tmp_path / "long.html"
+    path.write_text(briefings.to_html([story], start, tz=timezone.utc), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.as_uri())
+    page.locator("details.flag-list summary").click()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert "7 Dec 2026, 06:00 UTC" in page.inner_text("article.story .meta")
+    page.close()

@@ -199,6 +199,8 @@ def test_a_long_address_in_a_key_sentence_does_not_widen_the_page(browser, diges
     chosen = next(r for r in long["sentences"] if r["selected"])
     chosen["en"] += " https://www.gov.example.org/" + "very-long-path-segment/" * 12 + "?q=1"
     chosen["ru"] += " https://www.gov.example.org/" + "очень-длинный-путь/" * 12
+    long["title"] = {"ru": "Минэкономразвития" * 4, "en": "Economic" * 10, "repaired": False,
+                     "flags": [], "terms": [], "names": []}  # fmt: skip
     path = tmp_path / "long.html"
     path.write_text(report.to_html([long]), encoding="utf-8")
     page = browser.new_page(viewport={"width": 390, "height": 844})

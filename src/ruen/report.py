@@ -28,7 +28,7 @@ article { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding:
           margin: 0 0 1.5rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
-.ru-title { color: #555; margin: 0 0 .5rem; }
+.ru-title { color: #555; margin: 0 0 .5rem; overflow-wrap: anywhere; }
 .meta { color: #666; font-size: .875rem; margin: 0; overflow-wrap: anywhere; }
 .summary > ol > li { margin: 0 0 .5rem; overflow-wrap: anywhere; }
 table.bilingual { width: 100%; border-collapse: collapse; table-layout: fixed; }

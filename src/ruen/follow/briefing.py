@@ -36,7 +36,8 @@ BRIEFING_STYLE = """
 .names dt { color: #666; min-width: 4.5rem; }
 .names dd { margin: 0; overflow-wrap: anywhere; }
 .told { font-size: .875rem; margin: .5rem 0 0; overflow-wrap: anywhere; }
-.story h2, nav li { overflow-wrap: anywhere; hyphens: auto; }
+/* a long word or address breaks where it must: nothing scrolls sideways at phone width */
+article.story, nav li { overflow-wrap: anywhere; }
 .flag-line { margin: .25rem 0; }
 .flag-list { font-size: .875rem; margin: .25rem 0; }
 .flag-list summary { cursor: pointer; color: #555; }
