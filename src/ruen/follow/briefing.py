@@ -444,11 +444,17 @@ def _flags_html(story: dict[str, Any]) -> str:
     flagged = story.get("flagged", ())
     if not story["flags"] and not flagged:
         return '<p class="flag-line"><span class="badge clean">no flags</span></p>'
+    by_sentence: dict[tuple[bool, str], list[dict[str, Any]]] = {}
+    for flag in flagged:  # one item a sentence, its flags under it
+        by_sentence.setdefault((flag["title"], flag["en"] or "—"), []).append(flag)
     rows = "".join(
-        f'<li><span class="flagged-en">{_e("Title: " if f["title"] else "")}'
-        f"{_e(f['en'] or '—')}</span><br>"
-        f'<span class="flag-message">{_e(f["kind"])}: {_e(f["message"])}</span></li>'
-        for f in flagged
+        f'<li><span class="flagged-en">{_e("Title: " if title else "")}{_e(english)}</span>'
+        + "".join(
+            f'<br><span class="flag-message">{_e(f["kind"])}: {_e(f["message"])}</span>'
+            for f in flags
+        )
+        + "</li>"
+        for (title, english), flags in by_sentence.items()
     )
     count = _count(story["flags"] or len(flagged), "flag")
     return (
