@@ -390,3 +390,19 @@ def test_a_long_word_in_a_headline_or_address_wraps_at_phone_width(browser, tmp_
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     assert "7 Dec 2026, 06:00 UTC" in page.inner_text("article.story .meta")
     page.close()
+
+
+def test_a_place_once_in_its_usual_english() -> None:
+    """«Россия» and «Российская Федерация» are one Russia, whatever the English wrote; an
+    unlisted place keeps the English the sentence holds, once."""
+    from ruen.follow.briefing import _places
+
+    names = [
+        {"lemma": "Российская Федерация", "english": "Russian Federation", "kind": "place"},
+        {"lemma": "Россия", "english": "Russia", "kind": "place"},
+        {"lemma": "Пятигорск", "english": "Pyatigorsk", "kind": "place"},
+        {"lemma": "Россия", "english": "RF", "kind": "place"},
+        {"lemma": "Нижнеудинск", "english": "Nizhneudinsk", "kind": "place"},
+        {"lemma": "Нижнеудинск", "english": "Nizhneudinsk", "kind": "place"},
+    ]
+    assert _places(names) == ["Russia", "Pyatigorsk", "Nizhneudinsk"]

@@ -237,7 +237,8 @@ def _places(names: Any) -> list[str]:
     """Each place once, in its usual English: a listed place by its list's first spelling
     (whatever form the translation wrote: «Иркутская область» is Irkutsk Oblast, not the
     "Irkutskaya" of one sentence), and two listed names of one place as one (Россия and
-    Российская Федерация: each one's usual spelling is among the other's)."""
+    Российская Федерация: each one's usual spelling is among the other's), shown by the
+    shorter name."""
     from ruen.names.spellings import listed
 
     shown: dict[str, set[str]] = {}  # usual spelling -> every spelling of that place
@@ -245,9 +246,13 @@ def _places(names: Any) -> list[str]:
         entry = listed(str(name.get("lemma") or "").split())
         usual = entry.spellings[0] if entry else name.get("english")
         forms = set(entry.spellings) if entry else {usual}
-        if not usual or any(usual in known or other in forms for other, known in shown.items()):
+        if not usual:
             continue
-        shown[usual] = forms
+        same = next((o for o, known in shown.items() if usual in known or o in forms), None)
+        if same is None:
+            shown[usual] = forms
+        elif len(usual) < len(same):  # one place: shown by its shortest usual name (Russia)
+            shown = {(usual if o == same else o): k | forms for o, k in shown.items()}
     return list(shown)
 
 
