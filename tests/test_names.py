@@ -465,6 +465,14 @@ def test_a_name_ending_in_a_vowel_is_no_case_form_unless_surely_another_case(
         ("Поезда по линии Китай-Лаос ходят.", "Trains on the China-Laos Railway run."),
         ("Дюран - спикер, а Анхель Пинтадо - казначей.", "Durán is spokesman, Ángel Pintado treasurer."),
         ("Цель - облака Венеры.", "The goal is Venusian clouds."),
+        # umlauts as Russian writes them from Estonian and Finnish; pinyin xu is сюй; English's
+        # silent final e lengthens the vowel; Greek eu is ев; a shortened word is no person
+        ('"Он невиновен", - сказал Няэс.', '"He is innocent," Nääs said.'),
+        ("Тренер Мякинен доволен.", "Coach Mäkinen is pleased."),
+        ("Генерал-губернатор Линь Цзэсюй запретил опиум.", "Governor-General Lin Zexu banned opium."),
+        ("Пляж Поуп полон людей.", "Pope Beach is crowded."),
+        ("Лестер сыграет в Лиге Европы.", "Leicester will play in the Europa League."),
+        ("Теперь слово скажет Госсуд.", "Now the Federal Court will have its say."),
     ],
 )  # fmt: skip
 def test_renderings_of_english_original_news_draw_no_flag(ru: str, en: str) -> None:
@@ -489,3 +497,6 @@ def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("ОРОРА, Колорадо. Машина въехала.", "AURORA. A car drove in.")
     assert check_people_places("Поезда по линии Китай-Лаос ходят.", "Trains on the China line.")
     assert check_people_places("Цель - облака Венеры.", "The goal is the clouds.")
+    assert check_people_places('"Он невиновен", - сказал Няэс.', '"He is innocent," he said.')
+    assert check_people_places("Пляж Поуп полон людей.", "Pole Beach is crowded.")
+    assert check_people_places("Линь Цзэсюй запретил опиум.", "Lin Zhou banned opium.")

@@ -114,8 +114,12 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
         return None  # "Супер-продакшн": a brand, not a name ("Жолио-Кюри" is)
     parses = analyzer().parse(word)  # type: ignore[attr-defined]
     best = parses[0]
-    if _compound(best):
-        return None
+    likely = [p for p in parses if p.score >= LIKELY * best.score]
+    if _compound(best) or (
+        any(_compound(p) for p in likely)
+        and not any(p.tag.grammemes & (PERSON | PLACE) for p in likely)
+    ):
+        return None  # a shortened word (Госсуд: гос + суд), read so by any likely reading
     if best.tag.POS in ("ADJF", "PRTF") and (
         initial or following[:1].isupper() or _adjective_of(parses, following)
     ):

@@ -49,7 +49,9 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kn", ("n", "kn")),  # English kn: Knightley, Knott
     ("wr", ("r",)),  # English wr: Wright
     ("gh", ("g", "")),
-    ("qu", ("kv", "k")),
+    ("qu", ("kv", "k", "tsyuy")),  # pinyin qu: цюй
+    ("xu", ("syuy",)),  # pinyin xu (ü after x): сюй, Lin Zexu, Линь Цзэсюй
+    ("ju", ("tszyuy",)),  # pinyin ju: цзюй
     ("cz", ("ch",)),  # Polish
     ("sz", ("sh",)),
     ("ong", ("un", "on")),  # pinyin -ong: Palladius -ун
@@ -59,7 +61,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ou", ("u", "au", "o")),
     ("au", ("o", "av", "au")),
     ("ea", ("i", "e", "ea")),
-    ("eu", ("y", "e", "u", "oy")),  # Korean eu: ы; German eu: Beust, Бойст
+    ("eu", ("y", "e", "u", "oy", "ev")),  # Korean eu: ы; German Beust, Бойст; Greek Europa, Европа
     ("eo", ("e", "o")),  # Korean eo
     ("ae", ("e", "ae", "")),  # Michael, Майкл
     ("ay", ("ey", "ay", "ei")),
@@ -125,11 +127,31 @@ _CLASSICAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:us|os|as|es)$")
 _SILENT_END = re.compile(r"(?:(?<=[aeiou][rn])d|(?<=[aeo]u)x|(?<=[aeo]i)s|(?<=[a-z]{2}[eo])t)$")
 
 
+# Umlauts as Russian writes them from Finnish, Estonian, Swedish and German after a consonant
+# (Mäkinen, Мякинен; Nääs, Няэс; Päts, Пяэтс; Kröger, Крёгер; Müller, Мюллер), besides the
+# plain vowel the folded letters already give (Händel, Гендель).
+_UMLAUTS = (("ää", "yae"), ("ä", "ya"), ("öö", "yo"), ("ö", "yo"), ("üü", "yu"), ("ü", "yu"))
+
+
+_MAGIC_E = re.compile(r"(?<=[^aeiou])([aio])([bcdfgklmnprstvz])e(?=s?$)")
+_LONG = {"a": "ey", "i": "ay", "o": "ou"}
+
+
 @functools.lru_cache(maxsize=4096)
 def readings(word: str) -> frozenset[str]:
     """The ways Russian may have heard a foreign spelling, in the coarse alphabet."""
     letters = re.sub(r"[^a-z]", "", ascii_letters(word))
     found = _readings(letters)
+    # English's silent final e lengthens the vowel before it: Pope, Поуп; Blake, Блейк;
+    # Wise, Уайз; Rhodes, Роудс.
+    magic = _MAGIC_E.sub(lambda m: _LONG[m.group(1)] + m.group(2), letters)
+    if magic != letters:
+        found |= _readings(magic)
+    lower = word.lower()
+    if any(umlaut in lower for umlaut, _ in _UMLAUTS):
+        for umlaut, russian in _UMLAUTS:
+            lower = lower.replace(umlaut, russian)
+        found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(lower)))
     for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)} - {letters}:
         found |= _readings(stem)
     return found
