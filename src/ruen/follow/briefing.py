@@ -328,14 +328,15 @@ def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def _when(iso: str | None, tz: tzinfo, *, day: bool = True) -> str:
+def _when(iso: str | None, tz: tzinfo) -> str:
     """A stored time as its reader reads it: ``7 Dec 2026, 09:15 MSK`` in their zone."""
     parsed = moment(iso)
-    if parsed is None:
-        return ""
-    local = parsed.astimezone(tz)
-    shown = local.strftime("%H:%M %Z") if not day else local.strftime("%-d %b %Y, %H:%M %Z")
-    return shown.strip()
+    return parsed.astimezone(tz).strftime("%-d %b %Y, %H:%M %Z").strip() if parsed else ""
+
+
+def _main_item(story: dict[str, Any]) -> dict[str, Any]:
+    """The item the story was read from (its fullest telling), with its own time."""
+    return next((i for i in story["items"] if i["url"] == story["url"]), story)
 
 
 def _dated(until: datetime, tz: tzinfo) -> str:
@@ -374,7 +375,7 @@ def to_html(
         f"told it, with every one of them.</p>"
         f'<p class="notice">{_e(notice(found, until, tz))}</p></header>'
         + (f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>" if found else empty)
-        + f"{articles}{_failures_html(failures, tz)}</main></body></html>\n"
+        + f"{articles}{_failures_html(failures)}</main></body></html>\n"
     )
 
 
@@ -425,8 +426,6 @@ def _story_html(
     others = [i for i in story["items"] if i["url"] != story["url"]]
     also = "".join(f"<li>{_told_by(i, tz)}</li>" for i in others)
     sources = len({i["source"] for i in story["items"]})
-    main = {"url": story["url"], "source": story["source"], "published": next(
-        (i["published"] for i in story["items"] if i["url"] == story["url"]), None)}  # fmt: skip
     return (
         f'<article class="story" id="s{n}"><h2>{_e(story["title_en"])}</h2>{ru}'
         f'<p class="meta">published {_e(_when(story["published"], tz))} · first seen '
@@ -434,7 +433,7 @@ def _story_html(
         + _flags_html(story)
         + f"<ol>{key}</ol>"
         + (f'<dl class="names">{named}</dl>' if named else "")
-        + f'<p class="told">From {_told_by(main, tz)}</p>'
+        + f'<p class="told">From {_told_by(_main_item(story), tz)}</p>'
         + (f'<h3>Also reported by</h3><ul class="sources">{also}</ul>' if also else "")
         + _related_html(story, anchors)
         + "</article>"
@@ -482,7 +481,7 @@ def _related_html(story: dict[str, Any], anchors: dict[str, int] | None) -> str:
     return f'<h3>Related, not merged</h3><ul class="sources related">{"".join(links)}</ul>'
 
 
-def _failures_html(failures: list[dict[str, Any]], tz: tzinfo | None = None) -> str:
+def _failures_html(failures: list[dict[str, Any]]) -> str:
     if not failures:
         return ""
     rows = "".join(
@@ -542,8 +541,7 @@ def to_markdown(
         ]
         if named:
             out.append("\n" + "; ".join(named))
-        main = next((i for i in story["items"] if i["url"] == story["url"]), story)
-        out.append(f"\nFrom {link(main)}")
+        out.append(f"\nFrom {link(_main_item(story))}")
         others = [i for i in story["items"] if i["url"] != story["url"]]
         if others:
             out.append("Also reported by: " + "; ".join(link(i) for i in others))

@@ -159,6 +159,7 @@ class HealthAnswer(_Answer):
     model: str = Field(description="the model's name (a folder by its own name)")
     key_needed: bool
     briefing: bool = Field(description="whether /briefing answers (started with --store)")
+    notice: str = Field(description="the machine-translation notice of today's results")
 
 
 def _answers(ok: type[BaseModel] | None, *errors: int) -> dict[int | str, dict[str, Any]]:
@@ -278,9 +279,11 @@ def create_app(
     async def health() -> dict[str, Any]:
         """Open without the key: the page asks it what to show (the key field only where a
         key is needed, the briefing's link only where there is one, the model by name: a
-        folder by its own name, never the path it lies at)."""
-        import ruen
-        from ruen.report import _model_name
+        folder by its own name, never the path it lies at), and the notice to show with a
+        result (the report's own line, so the page never words it apart)."""
+        from datetime import date
+
+        from ruen.report import _model_name, machine_translation_notice
 
         return {
             "status": "ok",
@@ -290,6 +293,9 @@ def create_app(
             "model": _model_name(service.translator.name),
             "key_needed": service.api_key is not None,
             "briefing": store is not None,
+            "notice": machine_translation_notice(
+                [service.translator.name], date.today().isoformat()
+            ),
         }
 
     @app.get(

@@ -11,18 +11,15 @@
   const copy = $("copy");
   let upload = null; // {name, data}: a chosen or dropped file, sent as base64
   let english = "";
-  let server = { ruen: "", model: "" }; // what /health says: named in the notice
+  let server = { notice: "" }; // what /health says: the model, the notice...
 
-  // The report's notice (ruen.report.machine_translation_notice): wherever the English goes,
-  // that a machine wrote it, with what, when, and what to check.
-  function noticeText(digest) {
-    const model = digest.model ? String(digest.model).replace(/\/+$/, "") : server.model;
-    const name = model.split("/").length > 2 || /^[.\/~]/.test(model)
-      ? model.split("/").pop() : model;
-    const by = name ? ` with ${name}` : "";
-    const made = new Date().toISOString().slice(0, 10);
-    return `Machine translation by ruen ${server.ruen}${by}, made ${made}: check figures, ` +
-      "names and dates against the Russian before you quote them.";
+  // The report's notice (ruen.report.machine_translation_notice, as /health words it today):
+  // wherever the English goes, that a machine wrote it, with what, when, and what to check.
+  async function currentNotice() {
+    try {
+      server = await (await fetch("/health")).json();
+    } catch (error) { /* the one the page was loaded with */ }
+    return server.notice;
   }
 
   function forget() { // a new text or file: the last one's digest no longer answers it
@@ -92,7 +89,7 @@
     return out;
   }
 
-  function render(digest) {
+  function render(digest, notice) {
     const title = digest.title;
     const header = el("header", null,
       el("h1", null, (title && (title.en || title.ru)) || digest.id || "Digest"));
@@ -140,7 +137,6 @@
 
     // What "Copy the English" copies: the notice, then the English with each warning under
     // the paragraph it concerns, so that a pasted text keeps what the page says of it.
-    const notice = noticeText(digest);
     $("notice").textContent = notice;
     $("notice").hidden = false;
     const warned = (record) => (record.flags || []).map((flag) => `  ! ${flag.message}`);
@@ -213,7 +209,7 @@
       });
       const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
       if (!response.ok) { say(answer.error || `HTTP ${response.status}`, true); return; }
-      render(answer);
+      render(answer, await currentNotice());
       const counts = Object.values(answer.flags || {}).reduce((a, b) => a + b, 0);
       say(`${answer.sentences.length} sentences, ${counts} warning${counts === 1 ? "" : "s"}.`, false);
     } catch (error) {
