@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -23,14 +24,21 @@ PIECE = 4
 BACKGROUND = Path(__file__).resolve().parent / "data" / "news_char4_df.tsv.gz"
 
 _WORD = re.compile(r"\w+")
-_VOCABULARY: dict[str, int] = {}  # piece -> number, for this process's vectors
+# PIECE characters whose inner ones are letters of one word (overlapping: a lookahead)
+_PIECE = re.compile(rf"(?=(.[^ ]{{{PIECE - 2}}}.))")
+# This process's numbering of pieces, and each numbered piece's inverse document frequency.
+_NUMBERS: dict[str, int] = {}
+_IDF = np.zeros(1 << 14)
+_LEARNING = threading.Lock()
 
 
 def pieces(text: str) -> Counter[str]:
     """The four-character pieces of the text's words (a word's ends marked by a space), lower
     case, "ё" as "е"."""
-    padded = [f" {word} " for word in _WORD.findall(text.lower().replace("ё", "е"))]
-    return Counter(word[i : i + PIECE] for word in padded for i in range(len(word) - PIECE + 1))
+    # The words between single spaces: a window of four whose middle two are letters lies
+    # within one word and its marks (the regular expression reads them all in C).
+    spaced = f" {' '.join(_WORD.findall(text.lower().replace('ё', 'е')))} "
+    return Counter(_PIECE.findall(spaced))
 
 
 @lru_cache(maxsize=1)
@@ -48,20 +56,33 @@ def table() -> tuple[dict[str, int], int]:
 def vector(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The text's TF-IDF vector of pieces against the background: (sorted piece numbers, their
     weights), of unit length; sublinear in how often a piece repeats."""
-    counts_in, documents = table()
     counts = pieces(text)
+    known = _NUMBERS
     numbers = np.fromiter(
-        (_VOCABULARY.setdefault(p, len(_VOCABULARY)) for p in counts),
+        (known[piece] if piece in known else _learn(piece) for piece in counts),
         dtype=np.int64,
         count=len(counts),
     )
-    seen_in = np.fromiter(
-        (counts_in.get(p, 0) for p in counts), dtype=np.float64, count=len(counts)
-    )
     times = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-    weights = (1 + np.log(times)) * (np.log((1 + documents) / (1 + seen_in)) + 1)
+    weights = _IDF[numbers] * (1 + np.log(times))
     order = np.argsort(numbers)
     return numbers[order], weights[order] / (np.linalg.norm(weights) or 1.0)
+
+
+def _learn(piece: str) -> int:
+    """A piece this process has not met: its number, and its weight in news kept under it
+    (looked up once: a long ``ruen follow`` makes vectors of every text it reads)."""
+    global _IDF
+    counts, documents = table()
+    with _LEARNING:  # one number per piece, whatever threads make vectors
+        if piece in _NUMBERS:
+            return _NUMBERS[piece]
+        number = len(_NUMBERS)
+        if number == len(_IDF):
+            _IDF = np.concatenate([_IDF, np.zeros(len(_IDF))])
+        _IDF[number] = np.log((1 + documents) / (1 + counts.get(piece, 0))) + 1
+        _NUMBERS[piece] = number
+        return number
 
 
 def cosine(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> float:
@@ -72,7 +93,7 @@ def cosine(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.nd
 
 def vocabulary_size() -> int:
     """How many pieces this process has numbered (the length of a dense vector)."""
-    return len(_VOCABULARY)
+    return len(_NUMBERS)
 
 
 @lru_cache(maxsize=100_000)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from itertools import chain
 
 import numpy as np
 
@@ -100,9 +101,8 @@ class StoryGroups:
 
     def _candidates(self, telling: Telling) -> list[str]:
         """The tellings :data:`HEAVY_SHARED` of whose rarest pieces this one holds."""
-        sharing: Counter[str] = Counter()
-        for piece in self._by_piece.keys() & set(telling.numbers.tolist()):
-            sharing.update(self._by_piece[piece])
+        shared = self._by_piece.keys() & set(telling.numbers.tolist())
+        sharing = Counter(chain.from_iterable(self._by_piece[piece] for piece in shared))
         return [key for key, n in sharing.items() if n >= HEAVY_SHARED]
 
     def _closest(self, telling: Telling) -> tuple[str | None, dict[str, float]]:
