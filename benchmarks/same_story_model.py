@@ -10,11 +10,13 @@ outer fold, which took no part in any choice, is scored. The baseline is a chara
 TF-IDF cosine of title and text (sublinear tf, fitted on all the texts, as unsupervised
 fitting may be), its one threshold chosen on the training part by the same F0.5. Each signal
 is dropped in turn (the model without it, same protocol): a signal is kept only where the
-model does worse without it. Weak labels (``--weak``: two items of one outlet as two stories,
-a text beside its reprint as one; benchmarks/data/ru_news_tgcontest_categories.tsv) are
-added to the training parts only, never scored.
+model does worse without it. A gate (``ruen.stories.same_story.GATES``: headlines that give
+different days) is a signal a pair must hold: the model is fitted on the pairs that hold it,
+and a pair that fails it is two stories. Weak labels (two items of one outlet as two stories,
+a text beside its reprint as one; benchmarks/data/ru_news_tgcontest_categories.tsv) are added
+to the training parts only, never scored; the table shows the model without them too.
 
-    python benchmarks/stories.py --speed 0 --same-story [--fit] [--weak]
+    python benchmarks/stories.py --speed 0 --same-story [--fit]
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ DATA = Path(__file__).resolve().parent / "data"
 PAIRS = "ru_same_story_pairs_dev.jsonl"
 CS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 OUTER, INNER, SHUFFLES = 5, 4, 10
+# The signals a pair must hold to be one story, as columns of the signals' table.
+GATES = tuple(ss.SIGNALS.index(gate) for gate in ss.GATES)
 
 
 def pairs() -> list[dict]:
@@ -102,11 +106,29 @@ def _model(c: float):  # type: ignore[no-untyped-def]
     return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=1000))
 
 
+def passing(x: np.ndarray, gates: tuple[int, ...]) -> np.ndarray:
+    """The pairs that hold every gate (columns of ``x``): the others are two stories."""
+    return (x[:, list(gates)] >= 1).all(axis=1) if gates else np.ones(len(x), bool)
+
+
+def predict(model, x: np.ndarray, gates: tuple[int, ...]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The model's probabilities, 0 for a pair that fails a gate."""
+    p, ok = np.zeros(len(x)), passing(x, gates)
+    if ok.any():
+        p[ok] = model.predict_proba(x[ok])[:, 1]
+    return p
+
+
 def choose(
-    x: np.ndarray, y: np.ndarray, seed: int, extra: tuple[np.ndarray, np.ndarray] | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
+    gates: tuple[int, ...] = (),
 ):  # type: ignore[no-untyped-def]
     """Inside a training part: the C of the lowest inner log loss, the model fitted on the
-    whole part with it, and its out-of-fold probabilities (for the thresholds)."""
+    whole part with it (on the pairs that pass the gates), and its out-of-fold probabilities
+    (for the thresholds)."""
     from sklearn.model_selection import StratifiedKFold
 
     folds = list(StratifiedKFold(INNER, shuffle=True, random_state=seed).split(x, y))
@@ -114,23 +136,27 @@ def choose(
     for c in CS:
         p = np.zeros(len(y))
         for train, test in folds:
-            xs, ys = _with(x[train], y[train], extra)
-            p[test] = _model(c).fit(xs, ys).predict_proba(x[test])[:, 1]
+            xs, ys = _with(x[train], y[train], extra, gates)
+            p[test] = predict(_model(c).fit(xs, ys), x[test], gates)
         loss = -np.mean(y * np.log(p + 1e-9) + (1 - y) * np.log(1 - p + 1e-9))
         if best is None or loss < best[0]:
             best = (loss, c, p)
     _, c, p = best
-    return _model(c).fit(*_with(x, y, extra)), c, p
+    return _model(c).fit(*_with(x, y, extra, gates)), c, p
 
 
-def _with(x, y, extra):  # type: ignore[no-untyped-def]
-    if extra is None:
-        return x, y
-    return np.vstack([x, extra[0]]), np.concatenate([y, extra[1]])
+def _with(x, y, extra, gates=()):  # type: ignore[no-untyped-def]
+    if extra is not None:
+        x, y = np.vstack([x, extra[0]]), np.concatenate([y, extra[1]])
+    ok = passing(x, gates)
+    return x[ok], y[ok]
 
 
 def nested(
-    x: np.ndarray, y: np.ndarray, extra: tuple[np.ndarray, np.ndarray] | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
+    gates: tuple[int, ...] = (),
 ) -> dict[str, float]:
     """Mean and spread over the shuffles of precision, recall, F1, and the Brier score of the
     outer folds' probabilities."""
@@ -141,8 +167,8 @@ def nested(
         said, probability = np.zeros(len(y), bool), np.zeros(len(y))
         outer = StratifiedKFold(OUTER, shuffle=True, random_state=shuffle)
         for train, test in outer.split(x, y):
-            model, _, p = choose(x[train], y[train], shuffle, extra)
-            probability[test] = model.predict_proba(x[test])[:, 1]
+            model, _, p = choose(x[train], y[train], shuffle, extra, gates)
+            probability[test] = predict(model, x[test], gates)
             said[test] = probability[test] >= threshold(p, y[train])
         runs.append([*prf(said, y), float(np.mean((probability - y) ** 2))])
     return _summary(runs)
@@ -170,14 +196,15 @@ def _summary(runs: list[list[float]]) -> dict[str, float]:
     }
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> dict:
-    """The shipped model: C chosen as inside a fold, fitted on all pairs; MERGE the best F0.5
-    and RELATED the best F2 (recall first: a link costs a reader a glance) of the
-    out-of-fold probabilities."""
-    model, c, p = choose(x, y, 2026)
+def fit(x: np.ndarray, y: np.ndarray, weak: tuple[np.ndarray, np.ndarray]) -> dict:
+    """The shipped model: C chosen as inside a fold, fitted on all pairs and the weak labels;
+    MERGE the best F0.5 and RELATED the best F2 (recall first: a link costs a reader a glance)
+    of the crowd pairs' out-of-fold probabilities."""
+    model, c, p = choose(x, y, 2026, weak, GATES)
     scaler, regression = model[0], model[1]
     return {
         "signals": list(ss.SIGNALS),
+        "gates": list(ss.GATES),
         "mean": scaler.mean_.round(6).tolist(),
         "scale": scaler.scale_.round(6).tolist(),
         "coefficients": regression.coef_[0].round(6).tolist(),
@@ -185,32 +212,38 @@ def fit(x: np.ndarray, y: np.ndarray) -> dict:
         "merge": round(float(threshold(p, y, 0.5)), 4),
         "related": round(float(threshold(p, y, 2.0)), 4),
         "C": c,
-        "trained_on": f"{len(y)} crowd-labelled pairs, benchmarks/data/{PAIRS}",
+        "trained_on": f"{len(y)} crowd-labelled pairs, benchmarks/data/{PAIRS}, and "
+        f"{len(weak[1])} weak labels, benchmarks/data/ru_news_tgcontest_categories.tsv",
         "command": "python benchmarks/stories.py --speed 0 --same-story --fit",
     }
 
 
-def run(*, write: bool = False, weak: bool = False) -> tuple[list[list], dict]:
+def run(*, write: bool = False) -> tuple[list[list], dict]:
     """The table of nested estimates (printed), and the model fitted on all pairs (written to
     ruen's model file with ``write``)."""
     rows = pairs()
     texts = [(r["first_title"], r["first_text"], r["second_title"], r["second_text"]) for r in rows]
     y = np.array([bool(r["same_story"]) for r in rows])
     x = signals(texts)
+    made = weak_pairs()
+    weak = (signals([m[:4] for m in made]), np.array([m[4] for m in made]))
+    ones, twos = int(weak[1].sum()), int((~weak[1]).sum())
+    weighed = len(ss.SIGNALS) - len(ss.GATES)
+    gated = " and ".join(ss.GATES)
     measured = {
-        "ruen: logistic regression over the 6 signals": nested(x, y),
+        f"ruen: logistic regression over {weighed} signals, {gated} a gate, weak labels added": (
+            nested(x, y, weak, GATES)
+        ),
         "baseline: char 3-5-gram TF-IDF cosine, one threshold": nested_baseline(
             baseline_scores(texts), y
         ),
+        f"without weak labels ({ones} reprints, {twos} same-outlet)": nested(x, y, gates=GATES),
+        f"{gated} a weight, not a gate": nested(x, y, weak),
     }
     for k, name in enumerate(ss.SIGNALS):
         keep = [j for j in range(x.shape[1]) if j != k]
-        measured[f"without {name}"] = nested(x[:, keep], y)
-    if weak:
-        made = weak_pairs()
-        extra = (signals([m[:4] for m in made]), np.array([m[4] for m in made]))
-        ones, twos = int(extra[1].sum()), int((~extra[1]).sum())
-        measured[f"with weak labels ({ones} reprints, {twos} same-outlet)"] = nested(x, y, extra)
+        gates = tuple(keep.index(g) for g in GATES if g != k)
+        measured[f"without {name}"] = nested(x[:, keep], y, (weak[0][:, keep], weak[1]), gates)
     print(
         f"\n{len(rows)} dev pairs ({int(y.sum())} one story): nested cross-validation, "
         f"{OUTER} outer folds x {SHUFFLES} shuffles, {INNER} inner folds"
@@ -226,7 +259,7 @@ def run(*, write: bool = False, weak: bool = False) -> tuple[list[list], dict]:
         )
         scores = [round(m[k], 3) for k in ("precision", "recall", "F1", "F1_sd")]
         table.append([name, *scores, None if np.isnan(m["brier"]) else round(m["brier"], 3)])
-    fitted = fit(x, y)
+    fitted = fit(x, y, weak)
     print(
         f"fitted on all {len(y)} pairs: C {fitted['C']}, merge at {fitted['merge']}, related "
         f"at {fitted['related']}; coefficients "

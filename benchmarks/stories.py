@@ -17,13 +17,13 @@ or a reprint. Speed: 100,000 documents of five segments drawn at random from the
 One story told by several outlets (``--same-story``, ruen.stories.same_story): the nested
 cross-validation of benchmarks/same_story_model.py on the 108 crowd-labelled pairs of the
 Telegram Data Clustering contest, beside a character TF-IDF baseline, each signal dropped in
-turn (``--weak``: weak labels added to training); ``--fit`` writes the model fitted on all
-pairs. Then the grouping on the WMT stories, each from a source of its own, printed to be
+turn, and without the weak labels it trains on too; ``--fit`` writes the model fitted on
+all pairs. Then the grouping on the WMT stories, each from a source of its own, printed to be
 judged, and their reprints (a paragraph of another story added) from another source a day
 later, each of which must join its original; and its cost: 1,000 texts grouped, seconds and
 memory.
 
-    python benchmarks/stories.py [--speed 100000] [--same-story [--fit] [--weak]]
+    python benchmarks/stories.py [--speed 100000] [--same-story [--fit]]
 """
 
 from __future__ import annotations
@@ -142,14 +142,21 @@ def speed(docs: list[list[str]], count: int, rng: random.Random) -> None:
     )
 
 
-def same_story(
-    docs: list[list[str]], made: list[tuple[int, str, str]], *, write: bool, weak: bool
-) -> None:
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
+
+
+def same_story(docs: list[list[str]], made: list[tuple[int, str, str]], *, write: bool) -> None:
     import same_story_model
     from ruen.stories import grouping as groups_module
     from ruen.stories import same_story as ss
 
-    table, fitted = same_story_model.run(write=write, weak=weak)
+    table, fitted = same_story_model.run(write=write)
     grouping = group_wmt(docs, made)
     cost = grouping_cost(docs, made)
     from importlib.metadata import version
@@ -157,8 +164,10 @@ def same_story(
     signature = (
         f"data:tgcontest-dev108|cv:nested {same_story_model.OUTER}x"
         f"{same_story_model.SHUFFLES}/{same_story_model.INNER}|merge:{ss.MERGE}|"
-        f"related:{ss.RELATED}|piece:4|lead:{ss.LEAD_CHARACTERS}|window:{groups_module.WINDOW.days}d|"
-        f"pymorphy3:{version('pymorphy3')}|scikit-learn:{version('scikit-learn')}"
+        f"related:{ss.RELATED}|gates:{'+'.join(ss.GATES)}|weak:{len(same_story_model.weak_pairs())}|"
+        f"piece:4|lead:{ss.LEAD_CHARACTERS}|window:{groups_module.WINDOW.days}d|"
+        f"pymorphy3:{version('pymorphy3')}|dawg2:{_version('DAWG2')}|"
+        f"scikit-learn:{version('scikit-learn')}"
     )
     print(f"signature: {signature}")
     from results import save
@@ -278,16 +287,13 @@ def main() -> None:
     parser.add_argument(
         "--fit", action="store_true", help="with --same-story: write the model fitted on all pairs"
     )
-    parser.add_argument(
-        "--weak", action="store_true", help="with --same-story: also try weak labels in training"
-    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     docs = originals()
     made = reprints(docs, rng)
     columns, table = sweep(docs, made)
     if args.same_story:
-        same_story(docs, made, write=args.fit, weak=args.weak)
+        same_story(docs, made, write=args.fit)
     if args.speed:
         speed(docs, args.speed, rng)
     from importlib.metadata import version
