@@ -57,12 +57,10 @@ def vector(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The text's TF-IDF vector of pieces against the background: (sorted piece numbers, their
     weights), of unit length; sublinear in how often a piece repeats."""
     counts = pieces(text)
-    known = _NUMBERS
-    numbers = np.fromiter(
-        (known[piece] if piece in known else _learn(piece) for piece in counts),
-        dtype=np.int64,
-        count=len(counts),
-    )
+    found = list(map(_NUMBERS.get, counts))
+    if None in found:  # pieces this process has not met
+        found = [_learn(piece) if n is None else n for piece, n in zip(counts, found)]
+    numbers = np.array(found, dtype=np.int64)
     times = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     weights = _IDF[numbers] * (1 + np.log(times))
     order = np.argsort(numbers)
