@@ -407,6 +407,8 @@ def _find(ru: str) -> tuple[Entity, ...]:
                 reading = None
             if reading is None and run and _adjacent(ru, run[-1][0], match):
                 reading = ("name", word, False)  # the surname after a first name («Петр Моргунов»)
+        if reading is not None and reading[0] != "place" and _part_of_a_title(ru, words, n, run):
+            reading = None
         if reading is None:
             close()
             continue
@@ -538,6 +540,27 @@ def _named_subject(word: re.Match[str], after: list[re.Match[str]], text: str) -
 def _adjective(word: str) -> bool:
     """Whether a word is read first as an adjective ("Священной Римской")."""
     return analyzer().parse(word)[0].tag.POS in ("ADJF", "PRTF")  # type: ignore[attr-defined]
+
+
+def _part_of_a_title(text: str, words: list[re.Match[str]], n: int, run: list) -> bool:
+    """Whether word ``n``, read as a person, is a title's word and no one's name: a noun
+    that names events and bodies standing alone (Олимпиада, also a woman's first name,
+    beside no other name), or the adjective a title takes ("Папа Римский", "Патриарх
+    Московский"): precision first, a flag only where the finder is sure of a person."""
+    word = words[n].group()
+    before = words[n - 1] if n else None
+    after = words[n + 1] if n + 1 < len(words) else None
+    beside_a_name = (bool(run) and _adjacent(text, run[-1][0], words[n])) or (
+        after is not None and after.group()[:1].isupper() and _adjacent(text, words[n], after)
+    )
+    if word in INSTITUTIONS and not beside_a_name:
+        return True
+    return (
+        before is not None
+        and _title(before).capitalize() in TITLES
+        and _adjacent(text, before, words[n])
+        and _adjective(word)
+    )
 
 
 def _verb(word: str) -> bool:
