@@ -447,8 +447,10 @@ def test_a_name_ending_in_a_vowel_is_no_case_form_unless_surely_another_case(
 @pytest.mark.parametrize(
     ("ru", "en"),
     [
-        # a US state as American news abbreviates it after a town (AP style)
+        # a US state as American news abbreviates it after a town (AP style), and a Canadian
+        # province as Canadian news does (PUD, dev half)
         ("ОРОРА, Колорадо. Автомобиль въехал в толпу.", "AURORA, Colo. A car drove into a crowd."),
+        ("Полиция в Британской Колумбии сказала.", "Police in B.C. said."),
         # a name written with hyphens in Russian and spaces in English
         ("Пункты Илинден и Капитан-Петко-Войвода закрыты.",
          "The Ilinden and Kapitan Petko Voyvoda checkpoints are closed."),
@@ -506,6 +508,7 @@ def test_a_title_or_event_word_beside_a_name_leaves_the_name_checked() -> None:
 def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("Министр Хишам Машиши назначен.", "The minister was appointed.")
     assert check_people_places("ОРОРА, Колорадо. Машина въехала.", "AURORA. A car drove in.")
+    assert check_people_places("Полиция в Британской Колумбии сказала.", "Police in Ontario said.")
     assert check_people_places("Поезда по линии Китай-Лаос ходят.", "Trains on the China line.")
     assert check_people_places("Цель - облака Венеры.", "The goal is the clouds.")
     assert check_people_places('"Он невиновен", - сказал Няэс.', '"He is innocent," he said.')
