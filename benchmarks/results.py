@@ -9,6 +9,7 @@ redraws every chart from the saved JSON.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import sys
 from datetime import date
@@ -18,6 +19,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "pages" / "benchmarks"
 CHARTS = ROOT / "docs" / "pages" / "img" / "charts"
+
+
+def installed_version(package: str) -> str:
+    """A package's version for a signature, or "not installed" (an optional one)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def save(

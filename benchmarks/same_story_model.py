@@ -212,6 +212,7 @@ def fit(x: np.ndarray, y: np.ndarray, weak: tuple[np.ndarray, np.ndarray]) -> di
         "merge": round(float(threshold(p, y, 0.5)), 4),
         "related": round(float(threshold(p, y, 2.0)), 4),
         "C": c,
+        "weak_labels": len(weak[1]),
         "trained_on": f"{len(y)} crowd-labelled pairs, benchmarks/data/{PAIRS}, and "
         f"{len(weak[1])} weak labels, benchmarks/data/ru_news_tgcontest_categories.tsv",
         "command": "python benchmarks/stories.py --speed 0 --same-story --fit",

@@ -16,7 +16,6 @@ Baselines need the ``bench`` extra: pip install -e ".[bench]".
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import re
 import sys
@@ -111,15 +110,6 @@ SPLITTERS: dict[str, tuple[Callable[[], Splitter], str]] = {
 }
 
 
-def version(package: str) -> str:
-    if not package:
-        return "-"
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=list(SPLITTERS), default=list(SPLITTERS))
@@ -155,13 +145,14 @@ def main() -> None:
     print_table(results)
     print()
     print_details(results)
+    from results import installed_version, save
+
     signature = (
         "rebuild:sent=' '+para='\\n\\n'|metric:exact-sentence|"
-        + "|".join(f"{n}:{version(SPLITTERS[n][1])}" for n in results if SPLITTERS[n][1])
+        + "|".join(f"{n}:{installed_version(SPLITTERS[n][1])}" for n in results if SPLITTERS[n][1])
         + f"|python:{sys.version.split()[0]}"
     )
     print(f"\nsignature: {signature}")
-    from results import save
 
     corpora = list(FILES)
     table = []

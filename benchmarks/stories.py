@@ -142,15 +142,6 @@ def speed(docs: list[list[str]], count: int, rng: random.Random) -> None:
     )
 
 
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "none"
-
-
 def same_story(docs: list[list[str]], made: list[tuple[int, str, str]], *, write: bool) -> None:
     import same_story_model
     from ruen.stories import grouping as groups_module
@@ -161,17 +152,17 @@ def same_story(docs: list[list[str]], made: list[tuple[int, str, str]], *, write
     cost = grouping_cost(docs, made)
     from importlib.metadata import version
 
+    from results import installed_version, save
+
     signature = (
         f"data:tgcontest-dev108|cv:nested {same_story_model.OUTER}x"
         f"{same_story_model.SHUFFLES}/{same_story_model.INNER}|merge:{ss.MERGE}|"
-        f"related:{ss.RELATED}|gates:{'+'.join(ss.GATES)}|weak:{len(same_story_model.weak_pairs())}|"
+        f"related:{ss.RELATED}|gates:{'+'.join(ss.GATES)}|weak:{fitted['weak_labels']}|"
         f"piece:4|lead:{ss.LEAD_CHARACTERS}|window:{groups_module.WINDOW.days}d|"
-        f"pymorphy3:{version('pymorphy3')}|dawg2:{_version('DAWG2')}|"
+        f"pymorphy3:{version('pymorphy3')}|dawg2:{installed_version('DAWG2')}|"
         f"scikit-learn:{version('scikit-learn')}"
     )
     print(f"signature: {signature}")
-    from results import save
-
     save(
         "same_story",
         "One story across outlets (nested CV, 108 pairs)",

@@ -411,8 +411,11 @@ class Model:
             float(fitted["related"]),
             tuple(fitted.get("gates", ())),
         )
-        if model.signals != SIGNALS:
-            raise ValueError(f"{path}: a model of signals {model.signals}, not {SIGNALS}")
+        if model.signals != SIGNALS or model.gates != GATES:
+            raise ValueError(
+                f"{path}: a model of signals {model.signals} and gates {model.gates}, "
+                f"not {SIGNALS} and {GATES}"
+            )
         return model
 
     def probability(self, values: np.ndarray) -> float:
