@@ -321,7 +321,10 @@ class CTranslate2Engine:
     """CTranslate2's translator on the converted model, fed the tokenizer's own pieces."""
 
     name = "ctranslate2"
-    MAX_HYPOTHESES = 64
+    # 32, not 64: at beam 4 the same speed (8 sentences a batch against 16, one batch per
+    # core) and 70 MB less at the peak, which a long `ruen follow` run keeps under 500 MB
+    # (benchmarks/translate_speed.py's ruen-ct2 worker, both sizes side by side).
+    MAX_HYPOTHESES = 32
     MAX_HYPOTHESIS_TOKENS = 1536  # beams times source tokens per batch (benchmarks/corpus.py)
 
     def __init__(
