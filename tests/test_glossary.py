@@ -376,6 +376,24 @@ def test_a_judge_is_not_the_court_and_a_city_is_not_an_adjective() -> None:
     assert [m.text for m in by_gov.find("В Минске МЧС сообщило о пожаре.")] == ["МЧС"]
 
 
+def test_an_organisations_body_is_its_own_on_a_later_mention() -> None:
+    """The Security Council, once the UN's, is the UN's two sentences on; named as Russia's
+    it is Russia's; a state's ministry is not carried so (a Russian note calls its own
+    ministry "Министерство" after naming another state's)."""
+    un = "Совет Безопасности ООН провел заседание. Россия внесла проект. Совет Безопасности примет его."
+    assert RU_GOV.find(un) == []
+    russia = "Совет Безопасности ООН провел заседание. Совет Безопасности России соберется."
+    assert [m.text for m in RU_GOV.find(russia)] == ["Совет Безопасности"]
+    assert RU_GOV.find(russia)[0].start == russia.index("Совет Безопасности России")
+    ministry = (
+        "Министерство здравоохранения Казахстана сообщило. Министерство здравоохранения ответило."
+    )
+    assert [m.text for m in RU_GOV.find(ministry)] == ["Министерство здравоохранения"]
+    assert [m.text for m in RU_GOV.find("Совет Безопасности провел заседание.")] == [
+        "Совет Безопасности"
+    ]
+
+
 def test_a_body_only_russia_has_is_russias_in_any_story() -> None:
     # a Kommersant story about Spain (WMT22) that names the Duma once: still Russia's Duma,
     # while a name every state has follows the story

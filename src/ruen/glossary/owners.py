@@ -30,6 +30,7 @@ from importlib import resources
 # The state each shipped glossary belongs to.
 OWNERS = {"ru-gov": "Russia", "by-gov": "Belarus"}
 ELSEWHERE = "elsewhere"
+ORGANISATION = "elsewhere, an organisation"  # elsewhere, and its body stays its own
 _REGION_NOUNS = re.compile(r"^(?:области|края|округа|района|автономного|республики)$", re.I)
 _REGION_ADJECTIVE = re.compile(
     r"^[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?:ской|ского|ском|ской|цкой|цкого|ого|ой)$"
@@ -50,6 +51,7 @@ CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 @dataclass(frozen=True)
 class Forms:
     after: dict[tuple[str, ...], str]  # a genitive phrase (lower case words) -> its owner
+    organisations: frozenset[tuple[str, ...]]  # the genitives of those that are organisations
     before: tuple[tuple[str, str], ...]  # (adjective stem, owner), longest stem first
     foreign: tuple[str, ...]  # the adjective stems of other states and unions
 
@@ -58,6 +60,7 @@ class Forms:
 def forms() -> Forms:
     data = resources.files("ruen.glossary").joinpath("data")
     after: dict[tuple[str, ...], str] = {}
+    organisations: set[tuple[str, ...]] = set()
     before: list[tuple[str, str]] = []
     foreign: list[str] = []
     for line in data.joinpath("owners.tsv").read_text(encoding="utf-8").splitlines():
@@ -66,7 +69,9 @@ def forms() -> Forms:
         what, owner, words = line.split("\t")
         for form in words.split("|"):
             if what == "after":
-                after[_key(form.split())] = owner
+                after[_key(form.split())] = owner.split(",")[0]
+                if owner == ORGANISATION:
+                    organisations.add(_key(form.split()))
             else:
                 before.append((form.lower(), owner.split(",")[0]))
                 if owner == ELSEWHERE:
@@ -77,7 +82,8 @@ def forms() -> Forms:
         after.setdefault(_key(country.split()), ELSEWHERE)
     for name in states():
         after.setdefault(name.forms[CASES.index("gent")], ELSEWHERE)
-    return Forms(after, tuple(sorted(before, key=lambda pair: -len(pair[0]))), tuple(foreign))
+    before.sort(key=lambda pair: -len(pair[0]))
+    return Forms(after, frozenset(organisations), tuple(before), tuple(foreign))
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,15 @@ def owner_after(words: Sequence[str]) -> tuple[str, int] | None:
         if _REGION_ADJECTIVE.match(first) and _REGION_NOUNS.match(second):
             return ELSEWHERE, 2  # "Свердловской области", "Хабаровского края"
     return None
+
+
+def organisation_after(words: Sequence[str]) -> bool:
+    """Whether the genitive at the start of ``words`` is an international organisation's
+    ("ООН", "Европейского союза"): a body so named is the organisation's on every later
+    mention of its name in the text too (the Security Council, once the UN's, is not
+    Russia's two sentences on)."""
+    known = forms().organisations
+    return any(_key(words[:size]) in known for size in (3, 2, 1) if len(words) >= size)
 
 
 # A body's name that names its state or is its state's own coinage: the Рос- and Бел- names

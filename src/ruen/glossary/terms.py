@@ -309,12 +309,14 @@ class Glossary:
                         stop = _match_at(entry, keyed, words, i)
                         if stop is not None:
                             found.setdefault((i, stop), []).append(entry)
+        later = _organisations_bodies(found, words)
         taken: set[int] = set()
         matches = []
         for start, stop in sorted(found, key=lambda span: (span[0] - span[1], span[0])):
             if not taken.isdisjoint(range(start, stop)):
                 continue
-            entry = _whose(found[(start, stop)], words, start, stop, keyed, about)
+            entry = _whose(found[(start, stop)], words, start, stop, keyed, about,
+                           (start, stop) in later)  # fmt: skip
             if entry is None or not _plausible(entry, words, start, stop):
                 continue
             taken.update(range(start, stop))
@@ -411,6 +413,25 @@ def _match_at(
     return stop + after[1] if after and after[0] == owner else None
 
 
+def _organisations_bodies(
+    found: Mapping[tuple[int, int], list[_Entry]], words: list[str]
+) -> set[tuple[int, int]]:
+    """The spans that name again, with nothing after them, a body the text gave to an
+    organisation before ("Совет Безопасности ООН ... Совет Безопасности"): that
+    organisation's, not the glossary's state's."""
+    from ruen.glossary.owners import organisation_after
+
+    theirs: set[frozenset[str]] = set()
+    later = set()
+    for start, stop in sorted(found):
+        body = frozenset(entry.term.source.lower() for entry in found[(start, stop)])
+        if organisation_after(words[stop:]):
+            theirs.add(body)
+        elif body in theirs:
+            later.add((start, stop))
+    return later
+
+
 def _whose(
     entries: list[_Entry],
     words: list[str],
@@ -418,10 +439,12 @@ def _whose(
     stop: int,
     keyed: list[list[tuple[str, Any]]],
     about: str | None = None,
+    an_organisations: bool = False,
 ) -> _Entry | None:
     """Of the entries that match one span, the one whose body the text speaks of, or None.
     The state is told by a genitive after the name or an adjective before it; a house's own
-    term (no owner) applies unless another state is named."""
+    term (no owner) applies unless another state is named. ``an_organisations``: the text
+    gave this body to an organisation before, and nothing here names another owner."""
     from ruen.glossary.owners import ELSEWHERE, own_name, owner_after, owner_before
 
     named = set()
@@ -431,6 +454,8 @@ def _whose(
     if start and (before := owner_before(words[start - 1])):
         named.add(before)
     if start and words[start - 1] in FOREIGN:
+        named.add(ELSEWHERE)
+    if an_organisations and not named:
         named.add(ELSEWHERE)
     fitting = [
         e
