@@ -260,6 +260,10 @@ def _transliterated(entity: Entity, english: English) -> str | None:
                 for english_key, word in english.keys.items():
                     if english_key.startswith(key) and len(english_key) - len(key) <= 2:
                         return word
+    if (entity.kind == "place" or not entity.known) and re.search(r"County\b", english.text):
+        # An Estonian county is a land, -maa, which English writes as County (Харьюмаа:
+        # Harju County, Ида-Вирумаа: Ida-Viru County).
+        names += [lemma[:-3] for lemma in names if lemma.endswith("маа") and len(lemma) > 5]
     for lemma in names:
         for key in keys(lemma):
             if key in english.keys:

@@ -55,6 +55,11 @@ _QUOTED = re.compile(r"«(?:[^«»\s]+\s){0,3}[^«»\s.!?]+»|\"(?:[^\"\s]+\s){0
 _OBLIQUE = re.compile(r"(?:[уюеиыйо]|ой|ом|ем|ым|им|ого|его|ому|ему|ую|ами|ями|ах|ях)$")
 # A surname of -ов, -ев, -ин declined as an adjective: Евменовым, Пурясеву.
 _POSSESSIVE_SURNAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын)(?:ым|ой|ою|ом|а|у|ых|ыми)$")
+# An adjective of a place's or body's name by its make, -ский and -цкий in any case (Лыунаской
+# окружной прокуратуры): what an unknown word of this form agrees with tells it from a surname.
+_ADJECTIVE_OF_A_NAME = re.compile(
+    r"[а-яё]{2}(?:ск|цк)(?:ий|ой|ая|ое|ого|ому|им|ом|ую|ие|их|ими|ей)$"
+)
 # The prefixes of surnames written with a second capital (МакНейлли, ДиКаприо, ЛеБрон).
 _NAME_PREFIX = re.compile(r"^(?:Мак|Мк|Ди|Де|Ле|Ла|Дю)(?=[А-ЯЁ][а-яё]{2,}$)")
 # Endings of Russian surnames in the nominative (Моргунов, Быков, Виханский).
@@ -124,6 +129,15 @@ def _reading(word: str, initial: bool, following: str) -> tuple[str, str, bool] 
         initial or following[:1].isupper() or _adjective_of(parses, following)
     ):
         return None  # an adjective of a name ("Новой Каледонии", "Римской республики")
+    if (
+        _ADJECTIVE_OF_A_NAME.search(word)
+        and _unknown(parses)
+        and _adjective_of(parses, following, LIKELY / 10)
+    ):
+        # A word the dictionary does not know, made like an adjective and agreeing with the
+        # next word as one: guessed a noun, it is an adjective ("Лыунаской окружной
+        # прокуратуры"), since a surname agrees with no adjective after it.
+        return None
     for parse in parses:
         if parse.score < LIKELY * best.score:
             break
@@ -188,14 +202,14 @@ def _not_a_name(text: str, word: re.Match[str]) -> bool:
     return len(letters) <= 4 and bool(_ABBREVIATED.match(text, word.end()))
 
 
-def _adjective_of(parses: list, following: str) -> bool:
+def _adjective_of(parses: list, following: str, likely: float = LIKELY) -> bool:
     """Whether any likely adjective reading of a word agrees with ``following``: a form like
     "Каргильской" is read first as one case and may be another ("Каргильской войны")."""
     best = parses[0].score
     return any(
         _agrees(p, following)
         for p in parses
-        if p.tag.POS in ("ADJF", "PRTF") and p.score >= LIKELY * best
+        if p.tag.POS in ("ADJF", "PRTF") and p.score >= likely * best
     )
 
 
