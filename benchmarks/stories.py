@@ -150,8 +150,6 @@ def same_story(docs: list[list[str]], made: list[tuple[int, str, str]], *, write
     table, fitted = same_story_model.run(write=write)
     grouping = group_wmt(docs, made)
     cost = grouping_cost(docs, made)
-    from importlib.metadata import version
-
     from results import installed_version, save
 
     signature = (
@@ -159,8 +157,8 @@ def same_story(docs: list[list[str]], made: list[tuple[int, str, str]], *, write
         f"{same_story_model.SHUFFLES}/{same_story_model.INNER}|merge:{ss.MERGE}|"
         f"related:{ss.RELATED}|gates:{'+'.join(ss.GATES)}|weak:{fitted['weak_labels']}|"
         f"piece:4|lead:{ss.LEAD_CHARACTERS}|window:{groups_module.WINDOW.days}d|"
-        f"pymorphy3:{version('pymorphy3')}|dawg2:{installed_version('DAWG2')}|"
-        f"scikit-learn:{version('scikit-learn')}"
+        f"pymorphy3:{installed_version('pymorphy3')}|dawg2:{installed_version('DAWG2')}|"
+        f"scikit-learn:{installed_version('scikit-learn')}"
     )
     print(f"signature: {signature}")
     save(

@@ -139,8 +139,8 @@ def organisation_after(words: Sequence[str]) -> bool:
     ("ООН", "Европейского союза"): a body so named is the organisation's on every later
     mention of its name in the text too (the Security Council, once the UN's, is not
     Russia's two sentences on)."""
-    known = forms().organisations
-    return any(_key(words[:size]) in known for size in (3, 2, 1) if len(words) >= size)
+    after = owner_after(words)
+    return after is not None and _key(words[: after[1]]) in forms().organisations
 
 
 # A body's name that names its state or is its state's own coinage: the Рос- and Бел- names

@@ -439,11 +439,11 @@ def _whose(
     stop: int,
     keyed: list[list[tuple[str, Any]]],
     about: str | None = None,
-    an_organisations: bool = False,
+    organisations_before: bool = False,
 ) -> _Entry | None:
     """Of the entries that match one span, the one whose body the text speaks of, or None.
     The state is told by a genitive after the name or an adjective before it; a house's own
-    term (no owner) applies unless another state is named. ``an_organisations``: the text
+    term (no owner) applies unless another state is named. ``organisations_before``: the text
     gave this body to an organisation before, and nothing here names another owner."""
     from ruen.glossary.owners import ELSEWHERE, own_name, owner_after, owner_before
 
@@ -455,7 +455,7 @@ def _whose(
         named.add(before)
     if start and words[start - 1] in FOREIGN:
         named.add(ELSEWHERE)
-    if an_organisations and not named:
+    if organisations_before and not named:
         named.add(ELSEWHERE)
     fitting = [
         e
