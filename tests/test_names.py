@@ -441,6 +441,23 @@ def test_a_name_ending_in_a_vowel_is_no_case_form_unless_surely_another_case(
     assert check_people_places(ru, en) == []
 
 
+@pytest.mark.parametrize(
+    ("ru", "right", "wrong"),
+    [
+        ("Он жил в Саксонии.", "He lived in Saxony.", "He lived in Saksonii."),
+        ("Отпуск на Сицилии.", "A holiday in Sicily.", "A holiday in Sitsilii."),
+        ("Высадка в Нормандии.", "The landing in Normandy.", "The landing in Normandii."),
+        ("Герцоги Ломбардии.", "The dukes of Lombardy.", "The dukes of Lombardii."),
+    ],
+)
+def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str) -> None:
+    """The old exonyms write Latin -ia as -y (Sicilia, Sicily), and Russian took the Latin
+    (Сицилия): the -y word is the name, not Сицилии transliterated, which ends in i."""
+    assert check_people_places(ru, right) == []
+    (flag,) = check_people_places(ru, wrong)
+    assert "the Russian case form" in flag.message
+
+
 # --- English-original news (WMT21 en-ru's dev half): renderings by rule, precision first -------
 
 

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from ruen.flags import Flag
 from ruen.names.entities import _CASE_ENDING, Entity, find, oblique
-from ruen.names.keys import loose
+from ruen.names.keys import ascii_letters, loose, transliterations
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
 from ruen.names.spellings import (
     Listed,
@@ -225,7 +225,10 @@ def _forms(entity: Entity) -> list[str]:
     (the dictionary guesses the nominative of a borrowed name poorly)."""
     head = entity.head
     stripped = [head[: -len(e)] for e in _ENDINGS if head.endswith(e) and len(head) - len(e) >= 3]
-    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped]))
+    # Latin -ia is English -y in the old exonyms (Sicilia, Sicily; Normandia, Normandy), and
+    # Russian took the Latin: Сицилия, Нормандия, Саксония.
+    exonyms = [lemma[:-1] for lemma in entity.head_lemmas if lemma.endswith("ия")]
+    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms]))
 
 
 def alike(russian: str, latin: str) -> bool:
@@ -289,7 +292,17 @@ def _case_form(entity: Entity, english: English) -> str | None:
         # decline (Сирте, Токио, Гёте), and its English is then its transliteration.
         return None
     forms = case_form_keys(entity.head)
-    carried = next((word for key, word in english.keys.items() if key in forms), None)
+    # The ending as the schemes write it: the keys fold -ии and -y together, but Саксонии
+    # transliterated ends in i, and Saxony is the exonym of Саксония, not its case form.
+    last = {spelling[-1:] for spelling in transliterations(entity.head)}
+    carried = next(
+        (
+            word
+            for key, word in english.keys.items()
+            if key in forms and ascii_letters(word)[-1:] in last
+        ),
+        None,
+    )
     return carried or _ending_carried(entity, english)
 
 
