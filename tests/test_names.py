@@ -492,6 +492,12 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Пляж Поуп полон людей.", "Pope Beach is crowded."),
         ("Лестер сыграет в Лиге Европы.", "Leicester will play in the Europa League."),
         ("Теперь слово скажет Госсуд.", "Now the Federal Court will have its say."),
+        # English kh for х and Arabic kha, tch for тч, ui for у; a Korean name's family name
+        # comes first (written checks of a class, not benchmark pairs)
+        ("Заявление Садика Хана опубликовано.", "Sadiq Khan's statement was published."),
+        ("Это слова Маргарет Тэтчер.", "These are Margaret Thatcher's words."),
+        ("Фильм с Томом Крузом вышел.", "The film with Tom Cruise came out."),
+        ("Встреча с Мун Чжэ Ином прошла.", "The meeting with Moon Jae-in took place."),
         # an Estonian county, -maa, is a County in English (WMT21 ru-en, dev half)
         ("В Харьюмаа столкнулись два автомобиля.", "In Harju County, two cars collided."),
         ("Полиция Ида-Вирумаа сообщила.", "The Ida-Viru County police said."),
@@ -535,6 +541,8 @@ def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("Поезда по линии Китай-Лаос ходят.", "Trains on the China line.")
     assert check_people_places("Цель - облака Венеры.", "The goal is the clouds.")
     assert check_people_places('"Он невиновен", - сказал Няэс.', '"He is innocent," he said.')
+    assert check_people_places("Встреча с Мун Чжэ Ином прошла.", "The meeting with Kim took place.")
+    assert check_people_places("Заявление Садика Хана опубликовано.", "Sadiq Kahn spoke.")
     assert check_people_places("Пляж Поуп полон людей.", "Pole Beach is crowded.")
     assert check_people_places("Линь Цзэсюй запретил опиум.", "Lin Zhou banned opium.")
     assert check_people_places("В Харьюмаа столкнулись.", "In Tartu County, cars collided.")

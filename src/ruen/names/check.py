@@ -22,7 +22,7 @@ from functools import cached_property
 
 from ruen.flags import Flag
 from ruen.names.entities import _CASE_ENDING, Entity, find, oblique
-from ruen.names.keys import ascii_letters, loose, transliterations
+from ruen.names.keys import ascii_letters, keys, loose, transliterations
 from ruen.names.sounds import SOUNDS_ALIKE, sounds_alike
 from ruen.names.spellings import (
     Listed,
@@ -180,7 +180,7 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
         for word in english.candidates:
             if carried and set(carried.split()) & set(word.split()):
                 continue
-            if len(word) < shortest:
+            if len(word) < shortest or (russian and loose(word) in _declined(entity.head_lemma)):
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
@@ -191,6 +191,21 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
         if len(parts) > 1 and all(part.how != "missing" for part in parts):
             return Rendering(entity, "-".join(p.english or "" for p in parts), expected, "listed")
     return Rendering(entity, None, expected, "missing", carried)
+
+
+@functools.lru_cache(maxsize=4096)
+def _declined(lemma: str) -> frozenset[str]:
+    """The keys of a name's case forms of two-letter endings (Zakharovoy, Zakharovym for
+    Захарова): a word that is one is the Russian ending carried over, however like the name it
+    sounds. One letter may be an English ending too (Jasmine is no Жасмине)."""
+    from ruen.names.entities import analyzer
+
+    forms = {form.word for parse in analyzer().parse(lemma)[:2] for form in parse.lexeme}
+    carried = [form for form in forms if form.endswith(_TWO_LETTER_ENDINGS)]
+    return frozenset(k for form in carried for k in case_form_keys(form)) - keys(lemma)
+
+
+_TWO_LETTER_ENDINGS = tuple(ending for ending in _ENDINGS if len(ending) > 1)
 
 
 def _bare(entity: Entity, lemma: str) -> Entity:

@@ -677,6 +677,14 @@ def _kind(kind: str) -> str:
     return "place" if kind == "place" else "person"
 
 
+def _korean(words: list[str]) -> bool:
+    """Whether a person's words are a Korean name, the family name first: three words of one
+    syllable, the last of two where a case ending adds one (Мун Чжэ Ина, Moon Jae-in; Юн Сок
+    Ёля): the given name's last syllable is no surname."""
+    syllables = [len(_VOWEL.findall(word)) for word in words]
+    return len(words) == 3 and syllables[:2] == [1, 1] and syllables[2] in (1, 2)
+
+
 def _adjacent(text: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return text[left.end() : right.start()] in (" ", "\u00a0")
 
@@ -704,6 +712,8 @@ def _entity(
             if surname or not epithet:  # any other adjective is a surname ("Виханский")
                 head, reading = match, item
                 break
+    if kind == "person" and _korean([m.group() for m, _ in run]):
+        head, reading = run[0]
     gender = None
     if kind == "person":  # a first name says the surname's gender: "Ирина Ярцева"
         for match, _ in run[:-1]:

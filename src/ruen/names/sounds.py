@@ -27,7 +27,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tsch", ("ch",)),
     ("shch", ("shch",)),
     ("sch", ("sh",)),
-    ("tch", ("ch",)),
+    ("tch", ("ch", "tch")),  # Thatcher, Тэтчер; Mitchell, Митчелл
     ("chzh", ("zh",)),
     ("mc", ("mak", "mk")),
     ("ch", ("ch", "k", "sh", "kh", "t")),  # English, Italian, French, German; Japanese chi
@@ -36,6 +36,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ph", ("f", "p")),  # Greek ph; the aspirated p of Khmer and Thai romanisation
     ("th", ("t", "f")),  # Russian reads Greek th as ф: Фракия, Thrace
     ("ck", ("k",)),
+    ("kh", ("kh", "k")),  # the romanisation of х and Arabic kha: Khan, Хан; Khalid, Халид
     ("skj", ("sh",)),  # Norwegian: Solskjaer, Сульшер
     ("kj", ("sh", "ch", "kh")),
     ("nh", ("ny", "n", "nkh", "ng")),  # Portuguese: Tonha, Тонья; English: Winham, Винхэм
@@ -58,6 +59,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ng", ("n", "ng", "ndzh", "nkh")),  # pinyin -ng, Korean; Angela, Анджела; Ángel, Анхель
     ("ee", ("i",)),
     ("oo", ("u",)),
+    ("ui", ("u", "ui", "uy")),  # English ui: Cruise, Круз
     ("ou", ("u", "au", "o")),
     ("au", ("o", "av", "au")),
     ("ea", ("i", "e", "ea")),
