@@ -498,6 +498,9 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Это слова Маргарет Тэтчер.", "These are Margaret Thatcher's words."),
         ("Фильм с Томом Крузом вышел.", "The film with Tom Cruise came out."),
         ("Встреча с Мун Чжэ Ином прошла.", "The meeting with Moon Jae-in took place."),
+        # the Arabic article English drops; English's silent e after a consonant and l
+        ("Переговоры прошли в Эр-Рияде.", "The talks were held in Riyadh."),
+        ("Матч прошел в Ньюкасле.", "The match was played in Newcastle."),
         # an Estonian county, -maa, is a County in English (WMT21 ru-en, dev half)
         ("В Харьюмаа столкнулись два автомобиля.", "In Harju County, two cars collided."),
         ("Полиция Ида-Вирумаа сообщила.", "The Ida-Viru County police said."),
@@ -543,6 +546,8 @@ def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places('"Он невиновен", - сказал Няэс.', '"He is innocent," he said.')
     assert check_people_places("Встреча с Мун Чжэ Ином прошла.", "The meeting with Kim took place.")
     assert check_people_places("Заявление Садика Хана опубликовано.", "Sadiq Kahn spoke.")
+    assert check_people_places("Переговоры прошли в Эр-Рияде.", "The talks were held in Doha.")
+    assert check_people_places("Матч прошел в Ньюкасле.", "The match was played in Nyukasle.")
     assert check_people_places("Пляж Поуп полон людей.", "Pole Beach is crowded.")
     assert check_people_places("Линь Цзэсюй запретил опиум.", "Lin Zhou banned opium.")
     assert check_people_places("В Харьюмаа столкнулись.", "In Tartu County, cars collided.")

@@ -240,10 +240,18 @@ def _forms(entity: Entity) -> list[str]:
     (the dictionary guesses the nominative of a borrowed name poorly)."""
     head = entity.head
     stripped = [head[: -len(e)] for e in _ENDINGS if head.endswith(e) and len(head) - len(e) >= 3]
+    # The Arabic article, which English often drops: Эр-Рияд, Riyadh; Эль-Кувейт, Kuwait.
+    article = _ARABIC_ARTICLE.match(head)
+    if article:
+        bare = head[article.end() :]
+        stripped += [bare] + [bare[: -len(e)] for e in _ENDINGS if bare.endswith(e)][:1]
     # Latin -ia is English -y in the old exonyms (Sicilia, Sicily; Normandia, Normandy), and
     # Russian took the Latin: Сицилия, Нормандия, Саксония.
     exonyms = [lemma[:-1] for lemma in entity.head_lemmas if lemma.endswith("ия")]
     return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms]))
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:[АЭ]л|[АЭ]ль|[АЭ]р|[АЭ]с|[АЭ]ш|[АЭ]т|[АЭ]д|[АЭ]з|[АЭ]н)-(?=[А-ЯЁ])")
 
 
 def alike(russian: str, latin: str) -> bool:
@@ -360,6 +368,8 @@ def _ending_carried(entity: Entity, english: English) -> str | None:
     if found.how == "missing" or not found.english:
         return None
     stem = found.english
+    if ending == "е" and re.search(r"[^aeiouy]l$", stem.lower()) and lemma.endswith("л"):
+        return None  # English writes a final consonant and л with a silent e: Newcastle, Ньюкасл
     return next(
         (w for w in english.candidates for end in latin if w.lower() == (stem + end).lower()),
         None,
