@@ -244,14 +244,14 @@ def _forms(entity: Entity) -> list[str]:
     article = _ARABIC_ARTICLE.match(head)
     if article:
         bare = head[article.end() :]
-        stripped += [bare] + [bare[: -len(e)] for e in _ENDINGS if bare.endswith(e)][:1]
+        stripped += [bare, *[bare[: -len(e)] for e in _ENDINGS if bare.endswith(e)][:1]]
     # Latin -ia is English -y in the old exonyms (Sicilia, Sicily; Normandia, Normandy), and
     # Russian took the Latin: Сицилия, Нормандия, Саксония.
     exonyms = [lemma[:-1] for lemma in entity.head_lemmas if lemma.endswith("ия")]
     return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms]))
 
 
-_ARABIC_ARTICLE = re.compile(r"^(?:[АЭ]л|[АЭ]ль|[АЭ]р|[АЭ]с|[АЭ]ш|[АЭ]т|[АЭ]д|[АЭ]з|[АЭ]н)-(?=[А-ЯЁ])")
+_ARABIC_ARTICLE = re.compile(r"^[АЭ](?:ль|[лрсштдзн])-(?=[А-ЯЁ])")
 
 
 def alike(russian: str, latin: str) -> bool:
