@@ -498,6 +498,11 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Это слова Маргарет Тэтчер.", "These are Margaret Thatcher's words."),
         ("Фильм с Томом Крузом вышел.", "The film with Tom Cruise came out."),
         ("Встреча с Мун Чжэ Ином прошла.", "The meeting with Moon Jae-in took place."),
+        # English alk with its l silent, ew as ю; a case form spelled as the nominative is the
+        # name; an unknown word in -ом may be its own nominative (Newsom)
+        ("Об этом заявил Уокер журналистам.", "Walker told reporters about it."),
+        ("Об этом заявил Фрей журналистам.", "Frey told reporters about it."),
+        ("Об этом заявил Ньюсом журналистам.", "Newsom told reporters about it."),
         # the Arabic article English drops; English's silent e after a consonant and l
         ("Переговоры прошли в Эр-Рияде.", "The talks were held in Riyadh."),
         ("Матч прошел в Ньюкасле.", "The match was played in Newcastle."),

@@ -314,7 +314,8 @@ def _case_form(entity: Entity, english: English) -> str | None:
         # Not surely another case: a vowel ends many a nominative of a name that does not
         # decline (Сирте, Токио, Гёте), and its English is then its transliteration.
         return None
-    forms = case_form_keys(entity.head)
+    # A case form spelled as one of the name's nominatives is the name (Фрей, Frey).
+    forms = case_form_keys(entity.head) - {k for lemma in lemmas for k in keys(lemma)}
     # The ending as the schemes write it: the keys fold -ии and -y together, but Саксонии
     # transliterated ends in i, and Saxony is the exonym of Саксония, not its case form.
     last = {spelling[-1:] for spelling in transliterations(entity.head)}
@@ -346,6 +347,8 @@ def _ending_carried(entity: Entity, english: English) -> str | None:
     (listed spellings, transliteration keys, sounds), so this holds for any borrowed name, not a
     list. A name that does not decline (Шойгу, Токио) has no ending, so is never flagged."""
     head, lemma = entity.head, entity.head_lemma
+    if not entity.known:
+        return None  # a word the dictionary does not know may be its own nominative (Ньюсом)
     ending = head[len(lemma) :].lower()
     nominatives = {form.lower() for form in (*entity.head_lemmas, lemma)}
     if not head.lower().startswith(lemma.lower()) or head.lower() in nominatives:

@@ -58,6 +58,8 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ong", ("un", "on")),  # pinyin -ong: Palladius -ун
     ("ng", ("n", "ng", "ndzh", "nkh")),  # pinyin -ng, Korean; Angela, Анджела; Ángel, Анхель
     ("ee", ("i",)),
+    ("ew", ("yu", "u")),  # English ew: Newsom, Ньюсом; Andrew, Эндрю
+    ("alk", ("ok", "alk")),  # English alk, its l silent: Walker, Уокер
     ("oo", ("u",)),
     ("ui", ("u", "ui", "uy")),  # English ui: Cruise, Круз
     ("ou", ("u", "au", "o")),
