@@ -499,7 +499,7 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Фильм с Томом Крузом вышел.", "The film with Tom Cruise came out."),
         ("Встреча с Мун Чжэ Ином прошла.", "The meeting with Moon Jae-in took place."),
         # a land of -stan by its people's adjective
-        ("Жители Узбекистана недовольны.", "Uzbek residents are unhappy."),
+        ("Жители Татарстана недовольны.", "Tatar residents are unhappy."),
         # English alk with its l silent, ew as ю; a case form spelled as the nominative is the
         # name; an unknown word in -ом may be its own nominative (Newsom)
         ("Об этом заявил Уокер журналистам.", "Walker told reporters about it."),
