@@ -498,6 +498,16 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Это слова Маргарет Тэтчер.", "These are Margaret Thatcher's words."),
         ("Фильм с Томом Крузом вышел.", "The film with Tom Cruise came out."),
         ("Встреча с Мун Чжэ Ином прошла.", "The meeting with Moon Jae-in took place."),
+        # French as Russian writes it: oi as уа, -ier as -ье, silent final consonants; Polish
+        # rz, ie, ł and ó; German st as шт (written checks of a class, not benchmark pairs)
+        ("Об этом заявил Дюбуа журналистам.", "Dubois told reporters about it."),
+        ("Об этом заявил Мерсье журналистам.", "Mercier told reporters about it."),
+        ("Об этом заявил Лоран журналистам.", "Laurent told reporters about it."),
+        ("Об этом заявил Пти журналистам.", "Petit told reporters about it."),
+        ("Об этом заявил Петшак журналистам.", "Pietrzak told reporters about it."),
+        ("Об этом заявил Козловский журналистам.", "Kozłowski told reporters about it."),
+        ("Об этом заявил Врублевский журналистам.", "Wróblewski told reporters about it."),
+        ("Об этом заявил Штайн журналистам.", "Stein told reporters about it."),
         # a land of -stan by its people's adjective
         ("Жители Татарстана недовольны.", "Tatar residents are unhappy."),
         # English alk with its l silent, ew as ю; a case form spelled as the nominative is the
@@ -554,6 +564,8 @@ def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("Встреча с Мун Чжэ Ином прошла.", "The meeting with Kim took place.")
     assert check_people_places("Заявление Садика Хана опубликовано.", "Sadiq Kahn spoke.")
     assert check_people_places("Переговоры прошли в Эр-Рияде.", "The talks were held in Doha.")
+    assert check_people_places("Об этом заявил Дюбуа журналистам.", "Dupont told reporters.")
+    assert check_people_places("Об этом заявил Петшак журналистам.", "Pietrowski told reporters.")
     assert check_people_places("Матч прошел в Ньюкасле.", "The match was played in Nyukasle.")
     assert check_people_places("Пляж Поуп полон людей.", "Pole Beach is crowded.")
     assert check_people_places("Линь Цзэсюй запретил опиум.", "Lin Zhou banned opium.")

@@ -64,7 +64,13 @@ def ascii_letters(text: str) -> str:
     """Lower case, diacritics gone (Erdoğan, Ščukin, Zelenskiĭ)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.replace("ß", "ss").replace("ı", "i").replace("ø", "o").replace("æ", "ae")
+    return (
+        plain.replace("ß", "ss")
+        .replace("ı", "i")
+        .replace("ø", "o")
+        .replace("æ", "ae")
+        .replace("ł", "l")  # Polish ł has no decomposition: Kozłowski is Kozlowski
+    )
 
 
 @functools.lru_cache(maxsize=16384)

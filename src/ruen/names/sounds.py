@@ -58,6 +58,14 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ong", ("un", "on")),  # pinyin -ong: Palladius -ун
     ("ng", ("n", "ng", "ndzh", "nkh")),  # pinyin -ng, Korean; Angela, Анджела; Ángel, Анхель
     ("ee", ("i",)),
+    ("ie", ("e", "ie", "ye", "i")),  # Polish ie: Pietrzak, Петшак; German ie: Friedrich
+    ("rz", ("zh", "sh", "rz", "rts")),  # Polish rz: Brzeziński, Бжезинский; Pietrzak, Петшак
+    ("oi", ("ua", "oi")),  # French oi: Dubois, Дюбуа
+    ("oy", ("ua", "oy", "oi")),  # French: Leroy, Леруа; English: Boyd, Бойд
+    ("ier", ("ye", "ier", "ir")),  # French -ier: Mercier, Мерсье; Gauthier, Готье
+    ("bv", ("v", "bv")),  # French: Lefebvre, Лефевр
+    ("st", ("st", "sht")),  # German st, sp: Stein, Штайн; Spahn, Шпан
+    ("sp", ("sp", "shp")),
     ("ew", ("yu", "u")),  # English ew: Newsom, Ньюсом; Andrew, Эндрю
     ("alk", ("ok", "alk")),  # English alk, its l silent: Walker, Уокер
     ("oo", ("u",)),
@@ -128,13 +136,20 @@ def coarse(latin: str) -> str:
 # Latin and Greek nominative endings Russian drops: Augustus is Август, Pyrrhus Пирр, Pius Пий.
 _CLASSICAL_ENDING = re.compile(r"(?<=[a-z]{3})(?:us|os|as|es)$")
 # French final consonants Russian does not hear: Bouchard, Бушар; Hortefeux, Ортефё.
-_SILENT_END = re.compile(r"(?:(?<=[aeiou][rn])d|(?<=[aeo]u)x|(?<=[aeo]i)s|(?<=[a-z]{2}[eo])t)$")
+_SILENT_END = re.compile(
+    r"(?:(?<=[aeiou][rn])d|(?<=[aeo]u)x|(?<=[aeo]i)s|(?<=[a-z]{2}[eo])t|(?<=[aeo]n)t|"
+    r"(?<=[aeiou]n)c|(?<=er)t|(?<=[a-z]i)t)$"
+)
 
 
 # Umlauts as Russian writes them from Finnish, Estonian, Swedish and German after a consonant
 # (Mäkinen, Мякинен; Nääs, Няэс; Päts, Пяэтс; Kröger, Крёгер; Müller, Мюллер), besides the
 # plain vowel the folded letters already give (Händel, Гендель).
 _UMLAUTS = (("ää", "yae"), ("ä", "ya"), ("öö", "yo"), ("ö", "yo"), ("üü", "yu"), ("ü", "yu"))
+# Polish letters as Russian writes them (Dąbrowski, Домбровский; Stępień, Стемпень; Wróbel,
+# Врубель; Bąk, Бонк), where the spelling keeps them.
+_POLISH = (("ą", "on"), ("ę", "en"), ("ó", "u"), ("ł", "l"), ("ż", "zh"), ("ź", "z"), ("ś", "s"),
+           ("ć", "ch"), ("ń", "n"))  # fmt: skip
 
 
 _MAGIC_E = re.compile(r"(?<=[^aeiou])([aio])([bcdfgklmnprstvz])e(?=s?$)")
@@ -152,10 +167,11 @@ def readings(word: str) -> frozenset[str]:
     if magic != letters:
         found |= _readings(magic)
     lower = word.lower()
-    if any(umlaut in lower for umlaut, _ in _UMLAUTS):
-        for umlaut, russian in _UMLAUTS:
-            lower = lower.replace(umlaut, russian)
-        found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(lower)))
+    for letters_of, written in ((_UMLAUTS, lower), (_POLISH, lower)):
+        if any(letter in written for letter, _ in letters_of):
+            for letter, russian in letters_of:
+                written = written.replace(letter, russian)
+            found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(written)))
     for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)} - {letters}:
         found |= _readings(stem)
     return found
