@@ -314,8 +314,7 @@ def _case_form(entity: Entity, english: English) -> str | None:
         # Not surely another case: a vowel ends many a nominative of a name that does not
         # decline (Сирте, Токио, Гёте), and its English is then its transliteration.
         return None
-    # A case form spelled as one of the name's nominatives is the name (Фрей, Frey).
-    forms = case_form_keys(entity.head) - {k for lemma in lemmas for k in keys(lemma)}
+    forms = case_form_keys(entity.head)
     # The ending as the schemes write it: the keys fold -ии and -y together, but Саксонии
     # transliterated ends in i, and Saxony is the exonym of Саксония, not its case form.
     last = {spelling[-1:] for spelling in transliterations(entity.head)}
