@@ -66,6 +66,9 @@ def russian_texts() -> Iterator[dict]:
         for side in ("first", "second"):
             text = f"{pair[side + '_title']}\n\n{pair[side + '_text']}"
             yield {"id": f"{pair[side + '_url']}", "text": text}
+    names = (DATA / "name_classes.tsv").read_text("utf-8").splitlines()
+    rows = [line.split("\t") for line in names if not line.startswith(("#", "class\t"))]
+    yield from _chunks([ru for _, ru, _ in rows], "name_classes.tsv")  # names, one a line
     lines = (DATA / "ru_news_tgcontest_categories.tsv").read_text("utf-8").splitlines()
     for line in lines[1:]:  # url, title, text, category
         url, title, text, _ = line.split("\t")
