@@ -26,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ruen
 from names import baseline_flags
 from results import save
 from ruen.fidelity.checks import check_names
@@ -73,8 +74,6 @@ def main() -> None:
     print("| " + " | ".join(columns) + " |\n|---|---:|---:|---:|")
     for row in table:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
-    import ruen
-
     save("name_classes", "Written checks of classes of names: the usual English accepted",
          columns, table, signature=f"ruen:{ruen.__version__}|names:{total[2]}",
          command="python benchmarks/name_classes.py")  # fmt: skip

@@ -141,6 +141,7 @@ _RUSSIAN_SURNAME = re.compile(
 # Endings a case form adds to a borrowed name (Брантом, Сэдлера, Гайдиса, Ферстаппеном).
 _ENDINGS = ("ого", "его", "ому", "ему", "ым", "им", "ом", "ем", "ой", "ей", "ою", "ов", "ев", "ых",
             "их", "а", "я", "у", "ю", "е", "ы", "и")  # fmt: skip
+_TWO_LETTER_ENDINGS = tuple(ending for ending in _ENDINGS if len(ending) > 1)
 # A place named by an adjective ("Тверская область", "Хабаровский край") is its town's name in
 # English: Tver Region, Khabarovsk Krai.
 _PLACE_ADJECTIVE = re.compile(r"(?:ская|ский|ское|ской|цкая|цкий|ая|ий|ое|ой)$")
@@ -176,11 +177,12 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     )
     # A word of three letters is no name of five ("Cup", Дзюба without its ending); Jim is Джим.
     shortest = 4 if len(entity.head_lemma) > 4 else min(3, len(entity.head_lemma))
+    declined = _declined(entity.head_lemma) if russian else frozenset()
     for form in _forms(entity):
         for word in english.candidates:
             if carried and set(carried.split()) & set(word.split()):
                 continue
-            if len(word) < shortest or (russian and loose(word) in _declined(entity.head_lemma)):
+            if len(word) < shortest or loose(word) in declined:
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
@@ -203,9 +205,6 @@ def _declined(lemma: str) -> frozenset[str]:
     forms = {form.word for parse in analyzer().parse(lemma)[:2] for form in parse.lexeme}
     carried = [form for form in forms if form.endswith(_TWO_LETTER_ENDINGS)]
     return frozenset(k for form in carried for k in case_form_keys(form)) - keys(lemma)
-
-
-_TWO_LETTER_ENDINGS = tuple(ending for ending in _ENDINGS if len(ending) > 1)
 
 
 def _bare(entity: Entity, lemma: str) -> Entity:

@@ -167,9 +167,10 @@ def readings(word: str) -> frozenset[str]:
     if magic != letters:
         found |= _readings(magic)
     lower = word.lower()
-    for letters_of, written in ((_UMLAUTS, lower), (_POLISH, lower)):
-        if any(letter in written for letter, _ in letters_of):
-            for letter, russian in letters_of:
+    for table in (_UMLAUTS, _POLISH):
+        if any(letter in lower for letter, _ in table):
+            written = lower
+            for letter, russian in table:
                 written = written.replace(letter, russian)
             found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(written)))
     for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)} - {letters}:

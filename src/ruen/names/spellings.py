@@ -104,15 +104,13 @@ def _derived(spelling: str) -> re.Pattern[str]:
     stem = re.sub(r"(?:ia|a|e|y|us)$", "", spelling.strip())
     # From the stem (Russia: Russian) or the whole name (Venus: Venusian).
     bases = "|".join(re.escape(b) for b in dict.fromkeys([stem, spelling.strip()]))
-    ending = r"(?:n|an|ian|ean|ese|ish|i)s?"
+    alternatives = [rf"(?:{bases})(?:n|an|ian|ean|ese|ish|i)s?"]
     # A land of -stan is its people's land: Tatarstan, Tatar; Kurdistan, Kurdish; Uzbekistan,
     # Uzbek.
     people = re.sub(r"i?stan$", "", spelling.strip(), flags=re.IGNORECASE)
     if people != spelling.strip() and len(people) >= 3:
-        bases_of_people = rf"|{re.escape(people)}(?:ish|i)?s?"
-    else:
-        bases_of_people = ""
-    return re.compile(rf"(?<![\w])(?:(?:{bases}){ending}{bases_of_people})(?![\w])", re.IGNORECASE)
+        alternatives.append(rf"{re.escape(people)}(?:ish|i)?s?")
+    return re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})(?![\w])", re.IGNORECASE)
 
 
 def derived(spelling: str, english: str) -> bool:
