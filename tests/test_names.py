@@ -131,6 +131,16 @@ def test_a_swapped_dropped_or_case_form_name_is_flagged(ru: str, en: str, messag
     assert flags and message in flags[0].message
 
 
+def test_no_entities_given_means_none_checked() -> None:
+    # A finder that finds nothing (natasha on a sentence it reads no name in) checks nothing;
+    # an empty list once fell back on ruen's own finder and its flags.
+    from ruen.names.check import renderings
+
+    ru, en = "Спанбонд служит изолирующим слоем.", "The spunbond serves as an isolation layer."
+    assert renderings(ru, en, entities=[]) == []
+    assert [r.how for r in renderings(ru, en)] == ["missing"]
+
+
 def test_the_number_sign_of_an_act_is_no_name() -> None:
     assert ruen.check("… от 07.02.2004 г. N 47-рп", "… of 07.02.2004 No. 47-rp") == []
     for act in ACTS:  # every act reference of the kremlin acts

@@ -112,7 +112,9 @@ def renderings(
     if house is None and entities is None:
         return list(_renderings(ru, en))
     english = English(en)
-    rendered = (_render(entity, english, house) for entity in (entities or find(ru)))
+    rendered = (
+        _render(entity, english, house) for entity in (find(ru) if entities is None else entities)
+    )
     return [r for r in rendered if _spellable(r)]
 
 
