@@ -369,6 +369,28 @@ def test_a_text_naming_neither_state_but_other_countries_twice_is_theirs() -> No
     assert home("Об этом сообщили в МИД Германии. Министерство ответило.") is None
 
 
+def test_a_text_naming_no_state_is_placed_by_its_towns_and_people() -> None:
+    """No state named: a Russian town, republic, region or person places a text in Russia;
+    people and places, none of them Russian, elsewhere (WMT21 en-ru's story on Rajasthan,
+    benchmarks/data/wmt21_newstest2021_enru.tsv, enru022); a text naming no one stays with
+    the default."""
+    from ruen.glossary.owners import ELSEWHERE, home
+
+    rajasthan = (
+        "Член Конгресса Рахул Ганди сегодня выложил в Твиттер видео с призывом мобилизоваться "
+        "против БДП в ответ на события в Раджастане. Губернатор Раджастана Калрадж Мишра уже "
+        "один раз отверг предложение созвать ассамблею. Дело завтра рассмотрит Верховный суд."
+    )
+    assert home(rajasthan) == ELSEWHERE
+    assert RU_GOV.at_home(home(rajasthan)).find("Дело завтра рассмотрит Верховный суд.") == []
+    fire = "В Сочи загорелся склад. МЧС направило на место двенадцать расчетов."
+    assert home(fire) == "Russia"
+    assert [m.text for m in RU_GOV.at_home(home(fire)).find(fire)] == ["МЧС"]
+    assert home("Кабинет министров Татарстана и Минздрав обсудили план Джона Смита.") == "Russia"
+    assert home("Член палаты Екатерина Мизулина и Артур Заремба ответили.") == "Russia"
+    assert home("Об этом сообщили в пресс-службе МВД.") is None
+
+
 def test_a_judge_is_not_the_court_and_a_city_is_not_an_adjective() -> None:
     found = [m.text for m in RU_GOV.find("Председатель Верховного суда и верховного судьи.")]
     assert found == ["Верховного суда"]

@@ -15,7 +15,10 @@ house's.
 
 The state a whole text is about (:func:`home`) is the one it names most: Russia, Belarus or,
 where another country is named more than either, none of them ("elsewhere"), so that in a
-story about Britain an unmarked "МИД" is no Russian body.
+story about Britain an unmarked "МИД" is no Russian body. A text that names no state is placed
+by its towns and people (``data/russian_places.tsv``: a Russian town or republic, a region by
+its adjective, a person of Russian make make it Russia's; names, none of them Russian,
+another country's): a story about Rajasthan naming Rahul Gandhi never names India.
 """
 
 from __future__ import annotations
@@ -199,9 +202,65 @@ def home(text: str) -> str | None:
         foreign = max(foreign, sum(named.values()) + _foreign_adjectives(text))
     counts[ELSEWHERE] = foreign if foreign >= 2 else 0
     ranked = sorted(counts.items(), key=lambda item: -item[1])
-    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+    if ranked[0][1] == 0:
+        # No state named: a Russian town, region or surname places the text in Russia; names
+        # of people and places, none of them Russian, elsewhere (a story about Rajasthan that
+        # names Rahul Gandhi and Ashok Gehlot, never India).
+        if _russian_signs(text):
+            return "Russia"
+        return ELSEWHERE if _other_names(text) >= 2 else None
+    if ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+# A person of Russian make: a first name or an initial, then a surname of -ов, -ев, -ин, -ский,
+# -енко
+# in any case (Дмитрий Медведев, Екатерина Мизулина, А. Иванову); and a region of Russia's
+# kind named by its adjective (Пензенской области, Ставропольский край, Ханты-Мансийском
+# автономном округе). Russia read too often only leaves a foreign text as before, at home.
+_RUSSIAN_PERSON = re.compile(
+    r"\b(?:[А-ЯЁ]\.\s?|[А-ЯЁ][а-яё]+\s)[А-ЯЁ][а-яё]{2,}"
+    r"(?:ов|ев|ёв|ин|ын|ск|цк|енко)(?:[иоы]й|ая|а|у|ым|им|ой|ого|ом|е|ых|ыми)?\b"
+)
+_RUSSIAN_REGION = re.compile(
+    r"\b[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)*(?:ск|цк)(?:[иоы]й|ая|ое|ой|ую|ого|ому|ом)\s+"
+    r"(?:автономн\w+\s+)?(?:област|кра[йяюеё]|округ)\w*"
+)
+# A capitalised word after a lower-case word of its sentence: a name (or a body's, which the
+# glossary names; those are left out by their words).
+_MID_SENTENCE_NAME = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]{2,}(?:-[А-ЯЁа-яё][а-яё]+)*")
+
+
+def _russian_signs(text: str) -> bool:
+    """Whether a text names a Russian town, republic, region or a person of Russian make."""
+    if _RUSSIAN_PERSON.search(text) or _RUSSIAN_REGION.search(text):
+        return True
+    known = _russian_places()
+    words = [m.group() for m in _CAPITALISED_WORD.finditer(text)]
+    return any(_key(words[i : i + size]) in known for i in range(len(words)) for size in (1, 2, 3))
+
+
+@functools.lru_cache(maxsize=1)
+def _russian_places() -> frozenset[tuple[str, ...]]:
+    """Each keyed form of each Russian name of a republic or a town of Russia
+    (``data/russian_places.tsv``)."""
+    data = resources.files("ruen.glossary").joinpath("data", "russian_places.tsv")
+    found = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith(("#", "place\t")):
+            found.update(_key(re.split(r"\s+", form)) for form in line.split("\t")[1:])
+    return frozenset(found)
+
+
+def _other_names(text: str) -> int:
+    """How many different capitalised words name someone or something mid-sentence, the words
+    of the shipped glossaries' bodies left out (Верховный суд, Минздрав)."""
+    from ruen.glossary.terms import body_words, stem_keys
+
+    bodies = body_words()
+    names = {m.group() for m in _MID_SENTENCE_NAME.finditer(text)}
+    return len({stem_keys(name) for name in names if not stem_keys(name) & bodies})
 
 
 _CAPITALISED_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-’'][^\W\d_]+)*")

@@ -118,6 +118,18 @@ def stem_keys(word: str) -> frozenset[str]:
     return frozenset({stem})
 
 
+@functools.lru_cache(maxsize=1)
+def body_words() -> frozenset[str]:
+    """The stem keys of every word of the shipped glossaries' bodies (верховн, суд, минздрав):
+    a capitalised word among them names a body, not a person or a place."""
+    words = set()
+    for name in SHIPPED:
+        for term in Glossary.shipped(name):
+            for word in _WORD.findall(term.source):
+                words |= stem_keys(word)
+    return frozenset(words)
+
+
 class Glossary:
     """Terms to keep: from files (:meth:`from_file`), shipped names (:meth:`load`) or a
     mapping (``Glossary({"Минфин": "Ministry of Finance"})``). Several combine with ``+``,
