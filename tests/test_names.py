@@ -90,6 +90,8 @@ SOUND = [  # (Russian, English): real references and their kind, each name rende
     ("Райт родился в городе Пул, в Дорсете.", "Wright was born in Poole, Dorset."),
     ("Бушар потерпела сокрушительное поражение в трех сетах.", "Bouchard suffered a shocking three-set loss."),
     ("Жозеф Дарнан был расстрелян в октябре 1945 года.", "Joseph Darnand was executed in October 1945."),
+    # a borrowed name the dictionary does not know, declined as a noun in -а (WMT21 en-ru)
+    ("Никаких выражений соболезнования не будет достаточно, чтобы воздать должное моджахеду Махмуду Гуемаму, мир ему.", "All expressions of condolence will not be enough to pay tribute to the mujahed Mahmoud Guemama, peace be upon him."),
     # a listed name in a spelling the list lacks that sounds the same
     ("Франция объединила экономику Камеруна со своей.", "France integrated the economy of Cameroun with its own."),
 ]  # fmt: skip

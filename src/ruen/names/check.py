@@ -249,7 +249,16 @@ def _forms(entity: Entity) -> list[str]:
     # Latin -ia is English -y in the old exonyms (Sicilia, Sicily; Normandia, Normandy), and
     # Russian took the Latin: Сицилия, Нормандия, Саксония.
     exonyms = [lemma[:-1] for lemma in entity.head_lemmas if lemma.endswith("ия")]
-    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms]))
+    # A borrowed name the dictionary does not know may decline as a noun in -а, -я (Гуемаму,
+    # Guemama; Хамзой, Hamza), which the dictionary guesses as a masculine stem.
+    first = [] if entity.known else [head[: -len(e)] + n for e, n in _FIRST_DECLENSION
+                                     if head.endswith(e) and len(head) - len(e) >= 3]  # fmt: skip
+    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms, *first]))
+
+
+# The endings of a noun in -а or -я in the oblique cases, and the nominative's ending.
+_FIRST_DECLENSION = (("ой", "а"), ("ою", "а"), ("ей", "я"), ("ы", "а"), ("е", "а"), ("у", "а"),
+                     ("и", "я"), ("ю", "я"))  # fmt: skip
 
 
 _ARABIC_ARTICLE = re.compile(r"^[АЭ](?:ль|[лрсштдзн])-(?=[А-ЯЁ])")
