@@ -6,7 +6,7 @@ checks people use today.
     pip install --no-deps opuscleaner bicleaner-hardrules   # their other pins clash; see below
     python benchmarks/fidelity.py [--show-flags] [--data DIR]
 
-1. False alarms: the share of human reference pairs (PUD, WMT21, WMT22 and WMT21 en-ru in
+1. False alarms: the share of human reference pairs (PUD, WMT21, WMT22, WMT21 and WMT22 en-ru in
    benchmarks/data; the test half of each, ``--half dev`` for the half the rules are tuned on)
    flagged, per kind and in total. A reference counts as correct; the flags it draws are
    listed with ``--show-flags``, and each flagged reference is judged by hand in
@@ -52,6 +52,7 @@ SETS = {
     "WMT21": "wmt21_newstest2021_ruen.tsv",
     "WMT22": "wmt22_generaltest2022_ruen.tsv",
     "WMT21 en-ru": "wmt21_newstest2021_enru.tsv",
+    "WMT22 en-ru": "wmt22_generaltest2022_enru.tsv",
 }
 JUDGED = "fidelity_reference_errors.tsv"
 SEED = 2026

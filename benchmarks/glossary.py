@@ -42,9 +42,9 @@ DATA = ROOT / "benchmarks" / "data"
 FORMS = ROOT / "tests" / "data" / "glossary_forms.tsv"
 SAMPLE = ROOT / "examples" / "mpt_egov_conference_2020_ru.txt"
 REFERENCES = ("pud_ru_en.tsv", "wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv")
-# Foreign news in Russian: English-original news, translated (WMT21 en-ru); its matches are
-# judged as the others are, a kind of text of its own.
-FOREIGN_NEWS = "wmt21_newstest2021_enru.tsv"
+# Foreign news in Russian: English-original news, translated (WMT21 and WMT22 en-ru); their
+# matches are judged as the others are, a kind of text of its own.
+FOREIGN_NEWS = ("wmt21_newstest2021_enru.tsv", "wmt22_generaltest2022_enru.tsv")
 SYSTEMS = ("no glossary", "n-best only", "n-best, then prefix")
 
 
@@ -139,7 +139,7 @@ def russian_documents() -> list[tuple[str, str, list[str]]]:
     for path in [*sorted((ROOT / "tests" / "data" / "acts").glob("*.txt")), SAMPLE]:
         text = ruen.read_document(path).text
         docs.append((path.name, path.name, ruen.split_sentences(text)))
-    for name in (*REFERENCES[1:], FOREIGN_NEWS):
+    for name in (*REFERENCES[1:], *FOREIGN_NEWS):
         by_doc: dict[str, list[str]] = {}
         for row in read_tsv(DATA / name):
             by_doc.setdefault(row["id"].split(":", 1)[0], []).append(row["ru"])
@@ -217,7 +217,7 @@ def kind_of_text(data: str) -> str:
     (WMT21/22 ru-en, PUD, the UD sets)."""
     if data.endswith(".txt"):
         return "acts"
-    return "foreign news" if data == FOREIGN_NEWS else "Russian news and the rest"
+    return "foreign news" if data in FOREIGN_NEWS else "Russian news and the rest"
 
 
 def term_sentences() -> list[str]:

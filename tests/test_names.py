@@ -92,6 +92,11 @@ SOUND = [  # (Russian, English): real references and their kind, each name rende
     ("Жозеф Дарнан был расстрелян в октябре 1945 года.", "Joseph Darnand was executed in October 1945."),
     # a borrowed name the dictionary does not know, declined as a noun in -а (WMT21 en-ru)
     ("Никаких выражений соболезнования не будет достаточно, чтобы воздать должное моджахеду Махмуду Гуемаму, мир ему.", "All expressions of condolence will not be enough to pay tribute to the mujahed Mahmoud Guemama, peace be upon him."),
+    # English o before e (WMT22 en-ru): Joey, Джоуи
+    ("И пока Джоуи Карбери бил пенальти по воротам, чтобы пролить первую кровь Мюнстера, Джимми Гопперт попал в перекладину.", "And while Joey Carbery sent a penalty between the uprights to draw first blood for Munster, Jimmy Gopperth struck the crossbar."),
+    # a listed phrase whose adjective the dictionary reads first as a noun (WMT22 en-ru)
+    ("В другой город на Среднем Западе, который специализируется на производстве говядины.", "To another Midwest city that works a lot in the beef industry."),
+    ("В штате Айова Санта-Клаус, даривший детям улыбки в течение 50 лет, говорит, что готов убрать красный костюм.", "An Iowa Santa who has been making children smile for 50 years says he's ready to hang up the red suit."),
     # a listed name in a spelling the list lacks that sounds the same
     ("Франция объединила экономику Камеруна со своей.", "France integrated the economy of Cameroun with its own."),
 ]  # fmt: skip

@@ -51,9 +51,11 @@ def russian_texts() -> Iterator[dict]:
     for name in ("wmt21_newstest2021_ruen.tsv", "wmt22_generaltest2022_ruen.tsv"):
         for n, (ru, _) in enumerate(wmt_documents(read_tsv(DATA / name))):
             yield {"id": f"{name}:{n}", "text": "\n".join(ru)}
-    enru = "wmt21_newstest2021_enru.tsv"  # ids docid:sM, a document's segments in order
-    for doc, rows in itertools.groupby(read_tsv(DATA / enru), lambda r: r["id"].split(":")[0]):
-        yield {"id": f"{enru}:{doc}", "text": "\n".join(row["ru"] for row in rows)}
+    for enru in ("wmt21_newstest2021_enru.tsv", "wmt22_generaltest2022_enru.tsv"):
+        # ids docid:sM, a document's segments in order
+        rows = read_tsv(DATA / enru)
+        for doc, group in itertools.groupby(rows, lambda r: r["id"].rsplit(":", 1)[0]):
+            yield {"id": f"{enru}:{doc}", "text": "\n".join(row["ru"] for row in group)}
     for path in (DATA / "pud_ru_en.tsv", ROOT / "tests" / "data" / "pud_ru_en_300.tsv"):
         yield from _chunks([row["ru"] for row in read_tsv(path)], path.name)
     for path in sorted(DATA.glob("ud_ru_*_segmentation.jsonl")):

@@ -636,7 +636,7 @@ def _listed_phrases(
             or any(a <= first.start() < b for a, b in quoted)
             or not any(
                 _key(form)[:1] and _key(form)[0] in phrase_starts()
-                for form in nominatives(first.group())[:3]
+                for form in _phrase_nominatives(first.group())
             )
         ):
             n += 1
@@ -647,7 +647,7 @@ def _listed_phrases(
                 not _adjacent(text, a, b) for a, b in itertools.pairwise(span)
             ):
                 continue
-            choices = [nominatives(w.group())[:3] for w in span]
+            choices = [_phrase_nominatives(w.group()) for w in span]
             entry = next(
                 (
                     hit
@@ -670,6 +670,19 @@ def _listed_phrases(
         else:
             n += 1
     return found
+
+
+@functools.lru_cache(maxsize=16384)
+def _phrase_nominatives(word: str) -> tuple[str, ...]:
+    """A word's likeliest nominatives, then those of its unlikely readings: a phrase the lists
+    hold is evidence enough for a rare reading ("на Среднем Западе": Среднем is read first as
+    the noun среднее, the Midwest's adjective a twelfth as often)."""
+    found = list(nominatives(word)[:3])
+    for parse in analyzer().parse(word):  # type: ignore[attr-defined]
+        nominative = parse.inflect({"nomn", "sing"}) or parse.inflect({"nomn"})
+        if nominative is not None:
+            found.append(_capitalised(nominative.word, word))
+    return tuple(dict.fromkeys(found))
 
 
 def _kind(kind: str) -> str:

@@ -69,6 +69,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ew", ("yu", "u")),  # English ew: Newsom, Ньюсом; Andrew, Эндрю
     ("alk", ("ok", "alk")),  # English alk, its l silent: Walker, Уокер
     ("oo", ("u",)),
+    ("oe", ("ou",)),  # English o before e: Joey, Джоуи; Noel, Ноуэл (o and e alone still read)
     ("ui", ("u", "ui", "uy")),  # English ui: Cruise, Круз
     ("ou", ("u", "au", "o")),
     ("au", ("o", "av", "au")),
