@@ -97,6 +97,9 @@ SOUND = [  # (Russian, English): real references and their kind, each name rende
     # a listed phrase whose adjective the dictionary reads first as a noun (WMT22 en-ru)
     ("В другой город на Среднем Западе, который специализируется на производстве говядины.", "To another Midwest city that works a lot in the beef industry."),
     ("В штате Айова Санта-Клаус, даривший детям улыбки в течение 50 лет, говорит, что готов убрать красный костюм.", "An Iowa Santa who has been making children smile for 50 years says he's ready to hang up the red suit."),
+    # an English word made from the name (PUD): Megarian, Caesarians
+    ("Афины поддерживали крайне важные союзы с городами, например с Византией, колонией Мегары.", "Athens maintained critical alliances with cities, such as the Megarian colony Byzantium."),
+    ("Это позволило ему извлечь пользу из поддержки тех сторонников Цезаря, которые выступали на его стороне.", "An act that took advantage of the Caesarians who were in his favor."),
     # a listed name in a spelling the list lacks that sounds the same
     ("Франция объединила экономику Камеруна со своей.", "France integrated the economy of Cameroun with its own."),
 ]  # fmt: skip

@@ -188,6 +188,9 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
                 continue
             if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
                 return Rendering(entity, word, expected, "sounds")
+    made = None if carried else _made_from(entity, english, russian)
+    if made is not None:
+        return Rendering(entity, made, expected, "sounds")
     if entity.kind == "place" and "-" in entity.head_lemma and not carried:
         # Places joined by a hyphen ("линия Китай-Лаос"): each rendered as it is alone.
         parts = [_render(_bare(entity, part), english, house) for part in
@@ -195,6 +198,35 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
         if len(parts) > 1 and all(part.how != "missing" for part in parts):
             return Rendering(entity, "-".join(p.english or "" for p in parts), expected, "listed")
     return Rendering(entity, None, expected, "missing", carried)
+
+
+# An English word made from a name: Megarian (Мегары), Caesarians (Цезарь), Darwinian,
+# Shakespearean, Marxist.
+_DERIVED_WORD = re.compile(r"^([A-Z][a-z]{2,}?)(?:ians?|eans?|ans?|ese|ites?|ists?|ism)$")
+
+
+def _made_from(entity: Entity, english: English, russian: bool) -> str | None:
+    """The English word made from the name where the English has no other rendering: its stem
+    (with the vowel English drops before the suffix: Megar-a, Megar-ian) is the name."""
+    stems: dict[str, str] = {}
+    for word in english.candidates:
+        match = _DERIVED_WORD.match(word) if " " not in word else None
+        if match:
+            for stem in (match.group(1), match.group(1) + "a", match.group(1) + "e"):
+                stems.setdefault(stem, word)
+    if not stems:
+        return None
+    shortest = 4 if len(entity.head_lemma) > 4 else min(3, len(entity.head_lemma))
+    found = _transliterated(entity, English(" ".join(stems)))
+    if found is not None:
+        return stems.get(found)
+    for form in _forms(entity):
+        for stem, word in stems.items():
+            if len(stem) >= shortest and (
+                sounds_alike(form, stem) >= 1.0 if russian else alike(form, stem)
+            ):
+                return word
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
