@@ -413,7 +413,7 @@ def main() -> None:
         f"{speed['ruen']:,.0f} pairs/s (>= 5,000)"
     )
     signature = (
-        f"data:pud+wmt21+wmt22+wmt21enru|half:{args.half}|seed:{SEED}|ruen:{ruen.__version__}|"
+        f"data:pud+wmt21+wmt22+wmt21enru+wmt22enru|half:{args.half}|seed:{SEED}|ruen:{ruen.__version__}|"
     )
     signature += "|".join(
         f"{name.split()[0]}:{version}" for name, (version, _) in list(systems.items())[1:]
