@@ -215,8 +215,7 @@ def home(text: str) -> str | None:
 
 
 # A person of Russian make: a first name or an initial, then a surname of -ов, -ев, -ин, -ский,
-# -енко
-# in any case (Дмитрий Медведев, Екатерина Мизулина, А. Иванову); and a region of Russia's
+# -енко in any case (Дмитрий Медведев, Екатерина Мизулина, А. Иванову); and a region of Russia's
 # kind named by its adjective (Пензенской области, Ставропольский край, Ханты-Мансийском
 # автономном округе). Russia read too often only leaves a foreign text as before, at home.
 _RUSSIAN_PERSON = re.compile(
@@ -259,8 +258,8 @@ def _other_names(text: str) -> int:
     from ruen.glossary.terms import body_words, stem_keys
 
     bodies = body_words()
-    names = {m.group() for m in _MID_SENTENCE_NAME.finditer(text)}
-    return len({stem_keys(name) for name in names if not stem_keys(name) & bodies})
+    names = {stem_keys(m.group()) for m in _MID_SENTENCE_NAME.finditer(text)}
+    return sum(1 for keys in names if not keys & bodies)
 
 
 _CAPITALISED_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-’'][^\W\d_]+)*")

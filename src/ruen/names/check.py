@@ -102,6 +102,18 @@ class English:
         ]
         return list(dict.fromkeys(single + pairs))
 
+    @cached_property
+    def made_from_names(self) -> tuple[dict[str, str], English | None]:
+        """The stems of the words made from names (Megarian: Megar, Megara, Megare), each to
+        its word, and those stems as an English text of their own to key."""
+        stems: dict[str, str] = {}
+        for word in self.candidates:
+            match = _DERIVED_WORD.match(word) if " " not in word else None
+            if match:
+                for stem in (match.group(1), match.group(1) + "a", match.group(1) + "e"):
+                    stems.setdefault(stem, word)
+        return stems, English(" ".join(stems)) if stems else None
+
 
 def renderings(
     ru: str, en: str, *, house: dict | None = None, entities: Iterable[Entity] | None = None
@@ -177,17 +189,16 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
         and entity.known
         and _RUSSIAN_SURNAME.search(entity.head_lemma.lower())
     )
-    # A word of three letters is no name of five ("Cup", Дзюба without its ending); Jim is Джим.
-    shortest = 4 if len(entity.head_lemma) > 4 else min(3, len(entity.head_lemma))
     declined = _declined(entity.head_lemma) if russian else frozenset()
-    for form in _forms(entity):
-        for word in english.candidates:
-            if carried and set(carried.split()) & set(word.split()):
-                continue
-            if len(word) < shortest or loose(word) in declined:
-                continue
-            if sounds_alike(form, word) >= 1.0 if russian else alike(form, word):
-                return Rendering(entity, word, expected, "sounds")
+    words = [
+        word
+        for word in english.candidates
+        if not (carried and set(carried.split()) & set(word.split()))
+        and loose(word) not in declined
+    ]
+    heard = _heard(entity, words, russian)
+    if heard is not None:
+        return Rendering(entity, heard, expected, "sounds")
     made = None if carried else _made_from(entity, english, russian)
     if made is not None:
         return Rendering(entity, made, expected, "sounds")
@@ -205,28 +216,28 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
 _DERIVED_WORD = re.compile(r"^([A-Z][a-z]{2,}?)(?:ians?|eans?|ans?|ese|ites?|ists?|ism)$")
 
 
-def _made_from(entity: Entity, english: English, russian: bool) -> str | None:
-    """The English word made from the name where the English has no other rendering: its stem
-    (with the vowel English drops before the suffix: Megar-a, Megar-ian) is the name."""
-    stems: dict[str, str] = {}
-    for word in english.candidates:
-        match = _DERIVED_WORD.match(word) if " " not in word else None
-        if match:
-            for stem in (match.group(1), match.group(1) + "a", match.group(1) + "e"):
-                stems.setdefault(stem, word)
-    if not stems:
-        return None
+def _heard(entity: Entity, words: list[str], russian: bool) -> str | None:
+    """The first of ``words`` that sounds like one of the name's forms: a name of Russian make
+    sounds the same, a borrowed one may sound a little different."""
+    # A word of three letters is no name of five ("Cup", Дзюба without its ending); Jim is Джим.
     shortest = 4 if len(entity.head_lemma) > 4 else min(3, len(entity.head_lemma))
-    found = _transliterated(entity, English(" ".join(stems)))
-    if found is not None:
-        return stems.get(found)
     for form in _forms(entity):
-        for stem, word in stems.items():
-            if len(stem) >= shortest and (
-                sounds_alike(form, stem) >= 1.0 if russian else alike(form, stem)
+        for word in words:
+            if len(word) >= shortest and (
+                sounds_alike(form, word) >= 1.0 if russian else alike(form, word)
             ):
                 return word
     return None
+
+
+def _made_from(entity: Entity, english: English, russian: bool) -> str | None:
+    """The English word made from the name where the English has no other rendering: its stem
+    (with the vowel English drops before the suffix: Megar-a, Megar-ian) is the name."""
+    stems, keyed = english.made_from_names
+    if keyed is None:
+        return None
+    found = _transliterated(entity, keyed) or _heard(entity, list(stems), russian)
+    return stems.get(found) if found is not None else None
 
 
 @functools.lru_cache(maxsize=4096)
