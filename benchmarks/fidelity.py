@@ -412,7 +412,8 @@ def main() -> None:
         f"{100 * sum(caught['ruen'].values()) / count:.1f} % (>= 97 %), "
         f"{speed['ruen']:,.0f} pairs/s (>= 5,000)"
     )
-    signature = f"data:pud+wmt21+wmt22+wmt21enru+wmt22enru|half:{args.half}|seed:{SEED}|ruen:{ruen.__version__}|"
+    sets = "pud+wmt21+wmt22+wmt21enru+wmt22enru"
+    signature = f"data:{sets}|half:{args.half}|seed:{SEED}|ruen:{ruen.__version__}|"
     signature += "|".join(
         f"{name.split()[0]}:{version}" for name, (version, _) in list(systems.items())[1:]
     )
