@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ruen.fidelity.addresses import BARE_DOMAIN, address_key, links
-from ruen.fidelity.figures import ROMAN_FIGURE, Figure, dates_agree, extract
+from ruen.fidelity.figures import FORMULA, ROMAN_FIGURE, Figure, dates_agree, extract
 from ruen.fidelity.numerals import roman_value
 from ruen.flags import Flag
 
@@ -180,6 +180,8 @@ def check_names(ru: str, en: str) -> list[Flag]:
             continue  # "N 47-рп": the number sign of an act, which English writes "No."
         if _mojibake(word):
             continue  # "Âõîäèò": Russian in windows-1251 read as Latin-1, no name
+        if FORMULA.match(ru, start):
+            continue  # "CO2": a substance's formula, a term English may write in words
         words.append(match)
     flags = []
     for i, match in enumerate(words):

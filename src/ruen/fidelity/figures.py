@@ -171,6 +171,12 @@ EN_PATTERN = re.compile(
     + ")"
 )
 ROMAN_FIGURE = re.compile(rf"[IVXLCDM]+\b(?=\s?(?:{_RU_ROMAN_CONTEXT}))")
+# The elements news formulas are made of, and a formula of two or more of them with a number
+# of atoms (CO2, H2O, CH4, NO2, SO2, N2O): its digits count atoms, not anything a reader is
+# told, and English often names the substance in words ("carbon", "methane"). A model name
+# is one letter and a number (F16, A320, S-400) and stays a name and a figure.
+_ELEMENTS = "H|He|Li|Be|B|C|N|O|F|Ne|Na|Mg|Al|Si|P|S|Cl|Ar|K|Ca|Fe|Cu|Zn|Br|Ag|I|Pb|Hg|U"
+FORMULA = re.compile(rf"(?<![\w-])(?=[A-Za-z]*\d)(?:(?:{_ELEMENTS})\d{{0,2}}){{2,6}}(?![\w-])")
 _DIGIT_OR_ROMAN = re.compile(r"\d|\b[IVXLCDM]+\b")
 _RU_WORD = re.compile(r"[а-яА-ЯёЁ]+")
 _EN_WORD = re.compile(r"[A-Za-z]+")
@@ -342,7 +348,10 @@ def extract(text: str, lang: str) -> list[Figure]:
         return not any(a < stop and start < b for a, b in taken)
 
     if _DIGIT_OR_ROMAN.search(text):
+        taken += [m.span() for m in FORMULA.finditer(text)]
         for match in (RU_PATTERN if russian else EN_PATTERN).finditer(text):
+            if not free(*match.span()):
+                continue
             figures.extend(_figures(match, text, lang))
             taken.append(match.span())
     if russian:
