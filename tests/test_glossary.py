@@ -11,7 +11,8 @@ import pytest
 import ruen
 from ruen.errors import InputError
 from ruen.glossary import Glossary, Term
-from tests.conftest import EXAMPLE, ROOT, run_cli
+from ruen.translation.translator import _repairable
+from tests.conftest import EXAMPLE, ROOT, _load_builder, run_cli
 
 FORMS = ROOT / "tests" / "data" / "glossary_forms.tsv"
 FAST = {"max_new_tokens": 24, "beam_size": 2}
@@ -173,16 +174,14 @@ def test_without_repair_nothing_is_enforced_only_flagged(tiny_model: Path) -> No
     assert any(use.how == "missing" for r in kept.sentences for use in r.terms)
 
 
-def test_a_term_the_nbest_list_holds_comes_from_it(tiny_model: Path) -> None:
-    """A target the model writes in a lower hypothesis but not in its best one: taken from the
-    n-best list, not forced."""
-    translator = ruen.load_translator(tiny_model)
-    sentence = "Минфин России сообщил о бюджете."
-    settings = translator.settings(**FAST)
+def _takeable_word(translator: ruen.Translator, sentence: str) -> str | None:
+    """A word of a lower hypothesis that the best English lacks, in a hypothesis the glossary
+    may take: no more flags a better hypothesis may mend than the best one (a lower one that
+    loses a name or repeats itself is not taken, whatever terms it holds)."""
     # The English the glossary starts from: repair's choice, where repair chose.
     best = translator.translate([sentence], repair=True, **FAST)[0]
     (hypotheses,) = translator.engine.translate_nbest(
-        [sentence], settings, 8, batch_size=8, max_batch_tokens=4096
+        [sentence], translator.settings(**FAST), 8, batch_size=8, max_batch_tokens=4096
     )
     best_words = set(best.lower().split())
 
@@ -190,12 +189,33 @@ def test_a_term_the_nbest_list_holds_comes_from_it(tiny_model: Path) -> None:
         glossary = Glossary({"Минфин": word})
         return not glossary.held(best, glossary.find(sentence)[0])
 
-    word = next(
-        w
-        for h in hypotheses[1:]
-        for w in h.split()
-        if w.isalpha() and w.lower() not in best_words and missing_from_best(w)
+    return next(
+        (
+            w
+            for h in hypotheses[1:]
+            if _repairable(sentence, h) <= _repairable(sentence, best)
+            for w in h.split()
+            if w.isalpha() and w.lower() not in best_words and missing_from_best(w)
+        ),
+        None,
     )
+
+
+def test_a_term_the_nbest_list_holds_comes_from_it(tiny_model: Path, tmp_path: Path) -> None:
+    """A target the model writes in a lower hypothesis but not in its best one: taken from the
+    n-best list, not forced. A random model's n-best list may hold no hypothesis the glossary
+    may take (each repeats itself more than the best): the first of a few seeds whose list
+    does serves, so the test does not hang on one set of random weights."""
+    sentence = "Минфин России сообщил о бюджете."
+    for seed in range(8):
+        model = (
+            tiny_model if seed == 0 else _load_builder().build(tmp_path / f"seed{seed}", seed=seed)
+        )
+        translator = ruen.load_translator(model)
+        word = _takeable_word(translator, sentence)
+        if word is not None:
+            break
+    assert word is not None, "no seed's n-best list holds a hypothesis the glossary may take"
     glossary = Glossary({"Минфин": word})
     (result,) = translator.translate_detailed([sentence], glossary=glossary, repair=True, **FAST)
     assert result.terms[0].how == "nbest"
