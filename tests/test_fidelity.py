@@ -336,3 +336,14 @@ def test_latin_names_as_english_writes_them_and_no_mojibake() -> None:
         "Zürich",
         "Photoshop",
     ]
+
+
+def test_a_chemical_formula_is_neither_a_name_nor_a_figure() -> None:
+    """CO2 is a term English may write in words ("carbon"), its 2 a count of atoms (PUD, dev
+    half); a model's letter and number (A320) stays a name and a figure."""
+    ru = "Обзор ООН по планам сокращения выбросов CO2 и CH4 показывает, что они недостаточны."
+    assert (
+        ruen.check(ru, "A UN review of plans to cut carbon and methane says they fall short.") == []
+    )
+    flags = ruen.check("Самолет A320 сел в Сочи.", "The plane landed in Sochi.")
+    assert sorted(f.kind for f in flags) == ["name", "number"]

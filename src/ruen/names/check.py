@@ -296,7 +296,15 @@ def _forms(entity: Entity) -> list[str]:
     # Guemama; Хамзой, Hamza), which the dictionary guesses as a masculine stem.
     first = [] if entity.known else [head[: -len(e)] + n for e, n in _FIRST_DECLENSION
                                      if head.endswith(e) and len(head) - len(e) >= 3]  # fmt: skip
-    return list(dict.fromkeys([*entity.head_lemmas, head, *stripped, *exonyms, *first]))
+    forms = [*entity.head_lemmas, head, *stripped, *exonyms, *first]
+    # A word the dictionary does not know, shaped as an adjective of -ский, is a place's
+    # adjective ("герцог Стратхернский": Duke of Strathearn), and English names the place.
+    if not entity.known:
+        forms += [_OF_A_PLACE.sub("", f) for f in forms if len(_OF_A_PLACE.sub("", f)) >= 4]
+    return list(dict.fromkeys(forms))
+
+
+_OF_A_PLACE = re.compile(r"(?:ск|цк)(?:ий|ая|ое|ой|ого|ому|им|ом)$")
 
 
 # The endings of a noun in -а or -я in the oblique cases, and the nominative's ending.

@@ -718,9 +718,11 @@ def _entity(
             parses = analyzer().parse(match.group())  # type: ignore[attr-defined]
             surname = any("Surn" in p.tag.grammemes for p in parses[:4])
             best = parses[0]
-            epithet = best.tag.POS == "NUMR" or (
-                best.tag.POS == "ADJF"
-                and ("Anum" in best.tag.grammemes or best.normal_form.capitalize() in EPITHETS)
+            # A byname may be a noun too ("Вильгельм Завоеватель", "Эдуард Исповедник").
+            epithet = (
+                best.tag.POS == "NUMR"
+                or best.normal_form.capitalize() in EPITHETS
+                or (best.tag.POS == "ADJF" and "Anum" in best.tag.grammemes)
             )
             if surname or not epithet:  # any other adjective is a surname ("Виханский")
                 head, reading = match, item
