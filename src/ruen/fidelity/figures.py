@@ -171,12 +171,12 @@ EN_PATTERN = re.compile(
     + ")"
 )
 ROMAN_FIGURE = re.compile(rf"[IVXLCDM]+\b(?=\s?(?:{_RU_ROMAN_CONTEXT}))")
-# The elements news formulas are made of, and a formula of two or more of them with a number
-# of atoms (CO2, H2O, CH4, NO2, SO2, N2O): its digits count atoms, not anything a reader is
-# told, and English often names the substance in words ("carbon", "methane"). A model name
-# is one letter and a number (F16, A320, S-400) and stays a name and a figure.
-_ELEMENTS = "H|He|Li|Be|B|C|N|O|F|Ne|Na|Mg|Al|Si|P|S|Cl|Ar|K|Ca|Fe|Cu|Zn|Br|Ag|I|Pb|Hg|U"
-FORMULA = re.compile(rf"(?<![\w-])(?=[A-Za-z]*\d)(?:(?:{_ELEMENTS})\d{{0,2}}){{2,6}}(?![\w-])")
+# A chemical formula as news writes one (CO2, H2O, CH4, NO2, SO2, NH3, N2O): two or more of the
+# elements of gases and fuels, a count of atoms after one of them. The count is never 1 (a
+# formula leaves it out), so H1N1, a flu, stays a name with its figures, as do a model's letter
+# and number (F16, A320, PS5, KN95). Its digits count atoms, not anything a reader is told, and
+# English often names the substance in words ("carbon", "methane").
+FORMULA = re.compile(r"(?<![\w-])(?=[A-Za-z]*[2-9])(?:(?:Cl|[CHONS])[2-9]?){2,6}(?![\w-])")
 _DIGIT_OR_ROMAN = re.compile(r"\d|\b[IVXLCDM]+\b")
 _RU_WORD = re.compile(r"[а-яА-ЯёЁ]+")
 _EN_WORD = re.compile(r"[A-Za-z]+")
