@@ -345,5 +345,8 @@ def test_a_chemical_formula_is_neither_a_name_nor_a_figure() -> None:
     assert (
         ruen.check(ru, "A UN review of plans to cut carbon and methane says they fall short.") == []
     )
+    assert [
+        f.source for f in ruen.check(ru, "A UN review of CO3 and CH4 cuts says they fall short.")
+    ] == ["CO2"]
     flags = ruen.check("Самолет A320 сел в Сочи.", "The plane landed in Sochi.")
     assert sorted(f.kind for f in flags) == ["name", "number"]

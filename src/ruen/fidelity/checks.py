@@ -180,8 +180,9 @@ def check_names(ru: str, en: str) -> list[Flag]:
             continue  # "N 47-рп": the number sign of an act, which English writes "No."
         if _mojibake(word):
             continue  # "Âõîäèò": Russian in windows-1251 read as Latin-1, no name
-        if FORMULA.match(ru, start):
-            continue  # "CO2": a substance's formula, a term English may write in words
+        if FORMULA.match(ru, start) and not FORMULA.search(en):
+            continue  # "CO2": a substance's formula, which English may write in words; where
+            # it writes formulas, this one must be among them as written (not CO3)
         words.append(match)
     flags = []
     for i, match in enumerate(words):
