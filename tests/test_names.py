@@ -556,6 +556,8 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Об этом заявил Ален журналистам.", "Alain told reporters about it."),
         ("Матч прошел в Нанте.", "The match was played in Nantes."),
         ("Вильгельм Завоеватель высадился в Англии.", "William the Conqueror landed in England."),
+        # old exonyms no rule of sounds reaches are listed
+        ("Он долго жил в Антверпене и на Крите.", "He lived in Antwerp and on Crete for long."),
     ],
 )  # fmt: skip
 def test_renderings_of_english_original_news_draw_no_flag(ru: str, en: str) -> None:
