@@ -300,7 +300,7 @@ def _forms(entity: Entity) -> list[str]:
     # A word the dictionary does not know, shaped as an adjective of -ский, is a place's
     # adjective ("герцог Стратхернский": Duke of Strathearn), and English names the place.
     if not entity.known:
-        forms += [_OF_A_PLACE.sub("", f) for f in forms if len(_OF_A_PLACE.sub("", f)) >= 4]
+        forms += [stem for f in forms if len(stem := _OF_A_PLACE.sub("", f)) >= 4]
     return list(dict.fromkeys(forms))
 
 
