@@ -90,7 +90,10 @@ def usual(word: str) -> str:
 def _phrase(spelling: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in re.split(r"[\s\-]+", spelling.strip()) if w]
     body = r"[\s\-]+".join(words)
-    return re.compile(rf"(?<![\w]){body}(?:['’]s|['’]|s|es)?(?![\w])", re.IGNORECASE)
+    # An abbreviation in capitals is one only so written: "US" is not "us", "IN" (Indiana)
+    # not "in".
+    flags = 0 if re.fullmatch(r"[A-Z]{2,4}", spelling.strip()) else re.IGNORECASE
+    return re.compile(rf"(?<![\w]){body}(?:['’]s|['’]|s|es)?(?![\w])", flags)
 
 
 def written(spelling: str, english: str) -> bool:
