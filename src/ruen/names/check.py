@@ -202,13 +202,31 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     made = None if carried else _made_from(entity, english, russian)
     if made is not None:
         return Rendering(entity, made, expected, "sounds")
-    if entity.kind == "place" and "-" in entity.head_lemma and not carried:
+    if (
+        (entity.kind == "place" or entity.head_lemma.split("-")[0].lower() in _SAINTS)
+        and "-" in entity.head_lemma
+        and not carried
+    ):
         # Places joined by a hyphen ("линия Китай-Лаос"): each rendered as it is alone.
-        parts = [_render(_bare(entity, part), english, house) for part in
-                 entity.head_lemma.split("-")]  # fmt: skip
+        parts = [_saint(entity, part, english) or _render(_bare(entity, part), english, house)
+                 for part in entity.head_lemma.split("-")]  # fmt: skip
         if len(parts) > 1 and all(part.how != "missing" for part in parts):
             return Rendering(entity, "-".join(p.english or "" for p in parts), expected, "listed")
     return Rendering(entity, None, expected, "missing", carried)
+
+
+# A saint in a place's name, as Russian and English write it: Сент-Луис is St. Louis, Сан-Паулу
+# São Paulo, Санкт-Петербург Saint Petersburg.
+_SAINTS = frozenset(["сент", "сен", "сан", "санта", "санто", "санкт", "сант"])
+_SAINT = re.compile(r"\b(?:St|Ste|Saint|Sainte|San|Santa|Santo|São|Sao|Sankt)\b\.?")
+
+
+def _saint(entity: Entity, part: str, english: English) -> Rendering | None:
+    """The English saint of a place's part that is one, where the English holds one."""
+    if part.lower() not in _SAINTS:
+        return None
+    found = _SAINT.search(english.text)
+    return Rendering(_bare(entity, part), found.group(), part, "listed") if found else None
 
 
 # An English word made from a name: Megarian (Мегары), Caesarians (Цезарь), Darwinian,

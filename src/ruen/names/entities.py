@@ -42,10 +42,12 @@ def _words(section: str) -> frozenset[str]:
 
 _WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
 # A sentence's start, and a quotation's or a colon's, which open a sentence too ("призывает
-# «Объединиться»", "в Испании: Нужен ли"); not after a person's initial ("М. Помпео").
+# «Объединиться»", "в Испании: Нужен ли"); not after a person's initial ("М. Помпео"). A post
+# opens with the handles it answers and emoji before its first word ("@user13 Жить – это…").
 _SENTENCE_START = re.compile(
     r"(?:^|(?<![\s(][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])\.\s+|[!?…]\s+|[\n\r]\s*|:\s*|[«„“]\s*|"
     r"(?<![\w,])\"\s*)"
+    r"(?:[@#][\w.]+[\s,:]*|[^\w\s«\"„“(\-–—.,;]+\s*)*"
     r"[«\"„“(\-–—\s]*$"
 )
 # A title in quotation marks (a work, a party, a company: «Единая Россия», «Ред Булл»), not a
@@ -188,6 +190,7 @@ def _read_at(
 # Letters a name cannot do without: a Russian word of none is a letter, a sign or an
 # abbreviation ("Ъ", Kommersant's sign; "Млн"), never a person or a place.
 _VOWEL = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+_DRAWN_OUT = re.compile(r"(.)\1\1")
 # A short capitalised word cut off by a full stop before a lower-case word: an abbreviation
 # ("Ген. прокурор", "Св. престол"), not a name ending its sentence.
 _ABBREVIATED = re.compile(r"\.\s*[а-яё]")
@@ -195,9 +198,12 @@ _ABBREVIATED = re.compile(r"\.\s*[а-яё]")
 
 def _not_a_name(text: str, word: re.Match[str]) -> bool:
     """Whether a word cannot be a name whatever the dictionary guesses (a list may still name
-    it): one letter, a word without a vowel, or a short abbreviation."""
+    it): one letter, a word without a vowel, a letter three times over (a drawn-out
+    interjection: "Иииии", "Уиии"), or a short abbreviation."""
     letters = word.group().replace("-", "")
     if len(letters) < 2 or any(not _VOWEL.search(part) for part in word.group().split("-")):
+        return True
+    if _DRAWN_OUT.search(letters.lower()):
         return True
     return len(letters) <= 4 and bool(_ABBREVIATED.match(text, word.end()))
 

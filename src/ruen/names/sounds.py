@@ -24,7 +24,7 @@ from ruen.names.keys import ascii_letters, transliterations
 # longest first. Many letters have several readings; :func:`readings` tries them all, up to
 # a bound.
 RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("tsch", ("ch",)),
+    ("tsch", ("ch", "tch")),  # German: Deutsch, Дойч; Kitsch, китч; Dietsch, Дитч
     ("shch", ("shch",)),
     ("sch", ("sh",)),
     ("tch", ("ch", "tch")),  # Thatcher, Тэтчер; Mitchell, Митчелл
@@ -36,6 +36,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ph", ("f", "p")),  # Greek ph; the aspirated p of Khmer and Thai romanisation
     ("th", ("t", "f")),  # Russian reads Greek th as ф: Фракия, Thrace
     ("ck", ("k",)),
+    ("tt", ("t", "tt")),  # one sound, also before s: Kitts, Китс (Watts, Уоттс: two)
     ("kh", ("kh", "k")),  # the romanisation of х and Arabic kha: Khan, Хан; Khalid, Халид
     ("skj", ("sh",)),  # Norwegian: Solskjaer, Сульшер
     ("kj", ("sh", "ch", "kh")),
@@ -48,6 +49,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ill", ("iy", "y", "il", "ill")),  # French ill: Guillard, Гийяр; Fonvielle, Фонвьей
     ("gu", ("g", "gu")),  # French and Spanish gu before e, i: Guillard, Guevara
     ("kn", ("n", "kn")),  # English kn: Knightley, Knott
+    ("wh", ("u", "v")),  # English wh: White, Уайт; Wheeler, Уилер
     ("wr", ("r",)),  # English wr: Wright
     ("gh", ("g", "")),
     ("qu", ("kv", "k", "tsyuy")),  # pinyin qu: цюй
@@ -159,6 +161,12 @@ _UMLAUTS = (("ää", "yae"), ("ä", "ya"), ("öö", "yo"), ("ö", "yo"), ("üü"
 # Врубель; Bąk, Бонк), where the spelling keeps them.
 _POLISH = (("ą", "on"), ("ę", "en"), ("ó", "u"), ("ł", "l"), ("ż", "zh"), ("ź", "z"), ("ś", "s"),
            ("ć", "ch"), ("ń", "n"))  # fmt: skip
+# Portuguese nasal vowels as Russian writes them (São Paulo, Сан-Паулу; João, Жуан; Camões,
+# Камоэнс), where the spelling keeps the tilde.
+_PORTUGUESE = (("ão", "an"), ("ãe", "ay"), ("ã", "an"), ("õe", "oyn"), ("õ", "on"))
+# Portuguese endings Russian writes as heard: a nasal final m is н (Belém, Белен; Santarém,
+# Сантарен), an unstressed final o is у (Maputo, Мапуту; Porto, Порту).
+_PORTUGUESE_END = ((re.compile(r"(?<=[aeiou])m$"), "n"), (re.compile(r"(?<=[a-z]{3})o$"), "u"))
 
 
 _MAGIC_E = re.compile(r"(?<=[^aeiou])([aio])([bcdfgklmnprstvz])e(?=s?$)")
@@ -176,13 +184,16 @@ def readings(word: str) -> frozenset[str]:
     if magic != letters:
         found |= _readings(magic)
     lower = word.lower()
-    for table in (_UMLAUTS, _POLISH):
+    for table in (_UMLAUTS, _POLISH, _PORTUGUESE):
         if any(letter in lower for letter, _ in table):
             written = lower
             for letter, russian in table:
                 written = written.replace(letter, russian)
             found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(written)))
-    for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)} - {letters}:
+    ends = {ending.sub(heard, letters) for ending, heard in _PORTUGUESE_END}
+    for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters), *ends} - {
+        letters
+    }:
         found |= _readings(stem)
     return found
 
