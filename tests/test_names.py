@@ -572,6 +572,12 @@ def test_latin_ia_is_english_y_and_no_case_form(ru: str, right: str, wrong: str)
         ("Вчера Сент-Китс встретил гостей.", "Yesterday St. Kitts welcomed guests."),
         ("Он родился в Сан-Паулу.", "He was born in São Paulo."),
         ("Он родился в Белене и вырос в Мапуту.", "He was born in Belém and grew up in Maputo."),
+        # English -shire, a before l, a name of hyphens the dictionary does not know, English
+        # towns Russian heard long ago (a written check of 181 English-speaking places)
+        ("Это случилось в Йоркшире.", "It happened in Yorkshire."),
+        ("Матч прошел в Солт-Лейк-Сити.", "The match was played in Salt Lake City."),
+        ("Об этом заявил Холл журналистам.", "Hall told reporters about it."),
+        ("Он вырос в Норидже и Вустере.", "He grew up in Norwich and Worcester."),
         # saints and rulers each language names in its own tradition (a written check of 75
         # rulers, saints and ancients, four of which failed)
         ("Апостол Андрей проповедовал.", "The apostle Andrew preached."),
@@ -626,6 +632,9 @@ def test_a_name_still_missing_is_still_flagged() -> None:
     assert check_people_places("Он живёт в Индиане.", "He lives in a small town.")
     assert check_people_places("Он родился в Сент-Луисе.", "He was born in Chicago.")
     assert check_people_places("Он родился в Сент-Луисе.", "He was born in St. Paul.")
+    # a Russian locative carried into the English is still a case form
+    assert check_people_places("Это случилось в Кашмире.", "It happened in Kashmire.")
+    assert check_people_places("Матч прошел в Солт-Лейк-Сити.", "The match was in Salt Lake.")
     # a name opening a post after a handle is still a name
     assert check_people_places("@user5 Путин сказал это.", "@user5 Biden said it.")
     assert check_people_places("Встреча с Мун Чжэ Ином прошла.", "The meeting with Kim took place.")

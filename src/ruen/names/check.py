@@ -203,11 +203,13 @@ def _render(entity: Entity, english: English, house: dict | None) -> Rendering:
     if made is not None:
         return Rendering(entity, made, expected, "sounds")
     if (
-        (entity.kind == "place" or entity.head_lemma.split("-")[0].lower() in _SAINTS)
+        (entity.kind == "place" or not entity.known or entity.head_lemma.split("-")[0].lower()
+         in _SAINTS)
         and "-" in entity.head_lemma
         and not carried
-    ):
-        # Places joined by a hyphen ("линия Китай-Лаос"): each rendered as it is alone.
+    ):  # fmt: skip
+        # Places joined by a hyphen ("линия Китай-Лаос"), and a name the dictionary does not
+        # know written with hyphens (Солт-Лейк-Сити, Salt Lake City): each part as it is alone.
         parts = [_saint(entity, part, english) or _render(_bare(entity, part), english, house)
                  for part in entity.head_lemma.split("-")]  # fmt: skip
         if len(parts) > 1 and all(part.how != "missing" for part in parts):
@@ -387,6 +389,8 @@ def _case_form(entity: Entity, english: English) -> str | None:
 
     lemmas = {plain(lemma) for lemma in (*entity.head_lemmas, entity.head_lemma)}
     head = plain(entity.head)
+    if head.endswith("шире") and re.search(r"shire\b", english.text):
+        return None  # English -shire is its own ending: в Йоркшире, in Yorkshire
     if head in lemmas and not oblique(entity.head):
         return None
     if not oblique(entity.head) and not _CASE_ENDING.search(head):

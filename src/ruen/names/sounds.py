@@ -75,6 +75,8 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sp", ("sp", "shp")),
     ("ew", ("yu", "u")),  # English ew: Newsom, Ньюсом; Andrew, Эндрю
     ("alk", ("ok", "alk")),  # English alk, its l silent: Walker, Уокер
+    ("alt", ("olt", "alt")),  # English a before l: Salt Lake, Солт-Лейк; Walter, Уолтер
+    ("all", ("oll", "all")),  # Hall, Холл; Wall Street, Уолл-стрит; Marshall, Маршалл
     ("oo", ("u",)),
     ("oe", ("ou",)),  # English o before e: Joey, Джоуи; Noel, Ноуэл (o and e alone still read)
     ("ui", ("u", "ui", "uy")),  # English ui: Cruise, Круз
