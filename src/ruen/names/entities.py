@@ -637,8 +637,13 @@ def _listed_phrases(
     n = 0
     while n < len(words):
         first = words[n]
+        # A listed name may open with a common noun ("округ Колумбия": District of Columbia,
+        # not Colombia), a name's word after it.
+        capitalised = first.group()[:1].isupper() or (
+            n + 1 < len(words) and words[n + 1].group()[:1].isupper()
+        )
         if (
-            not first.group()[:1].isupper()
+            not capitalised
             or any(a <= first.start() < b for a, b in quoted)
             or not any(
                 _key(form)[:1] and _key(form)[0] in phrase_starts()
