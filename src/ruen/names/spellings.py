@@ -1,7 +1,8 @@
 """What counts as the same name in English: the spellings of a shipped list, the keys of the
 transliteration schemes, and for names Russian took from other languages, their sounds.
 
-The lists (``data/people.tsv``, ``data/places.tsv``) hold what no rule gives: exonyms (Пекин
+The lists (``data/people.tsv``, ``data/places.tsv``, and every country and territory as the
+Unicode CLDR names it, ``data/territories.tsv``) hold what no rule gives: exonyms (Пекин
 is Beijing, Гродно is Grodno or Hrodna), established spellings (Зеленский is Zelenskyy in
 Kyiv's usage), the names Russian writes in Palladius's and Polivanov's systems and Korean
 names, and, for places, the adjective and demonym a translation puts in a name's place ("МИД
@@ -44,7 +45,8 @@ def shipped() -> dict[tuple[str, ...], Listed]:
     """The shipped lists, by the Russian name's words in the nominative (lower case, ё as
     е): "Колумб" is Columbus and "Колумбия" Colombia, which one stem would confuse."""
     index: dict[tuple[str, ...], Listed] = {}
-    for name, kind in (("places.tsv", "place"), ("people.tsv", "person")):
+    for name, kind in (("places.tsv", "place"), ("people.tsv", "person"),
+                       ("territories.tsv", "place")):  # fmt: skip
         text = resources.files("ruen.names").joinpath("data", name).read_text(encoding="utf-8")
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
