@@ -4,9 +4,9 @@ a foreign person or place, in the Russian case a sentence puts it in?
     pip install -e ".[bench,names]"
     python benchmarks/name_classes.py [--show]
 
-``benchmarks/data/name_classes.tsv`` holds about 1,000 names by class (places in -ия and foreign
+``benchmarks/data/name_classes.tsv`` holds about 1,500 names by class (places in -ия and foreign
 towns in the prepositional, well-known people in the genitive, English, European and other
-surnames in the nominative), each with its usual English spelling, written for ruen from the
+surnames, English-speaking places and people in the news in the nominative), each with its usual English spelling, written for ruen from the
 standard Russian transcriptions. Each goes into one sentence of its class, Russian and English,
 and counts as accepted when the English draws no ``name`` flag. Beside ruen: the ten-line
 baseline of ``names.py`` (a name is there when some English word begins with the first four
@@ -41,6 +41,8 @@ SENTENCES = {
                              "The talks were held in {} last week."),
     "people, genitive": ("Об этом говорится в заявлении {}, опубликованном вчера.",
                          "This is stated in the statement by {} published yesterday."),
+    "English-speaking places, nominative": ("Вчера {} встретил гостей.",
+                                            "Yesterday {} welcomed guests."),
 }  # fmt: skip
 NOMINATIVE = ("Об этом заявил {} журналистам.", "{} told reporters about it.")
 
