@@ -6,11 +6,11 @@ a foreign person or place, in the Russian case a sentence puts it in?
 
 ``benchmarks/data/name_classes.tsv`` holds about 1,500 names by class (places in -ия and foreign
 towns in the prepositional, well-known people in the genitive, English, European and other
-surnames, English-speaking places and people in the news in the nominative), each with its usual English spelling, written for ruen from the
-standard Russian transcriptions. Each goes into one sentence of its class, Russian and English,
-and counts as accepted when the English draws no ``name`` flag. Beside ruen: the ten-line
-baseline of ``names.py`` (a name is there when some English word begins with the first four
-letters of its transliteration).
+surnames, English-speaking places and people in the news in the nominative), each with its usual
+English spelling, written for ruen from the standard Russian transcriptions. Each goes into one
+sentence of its class, Russian and English, and counts as accepted when the English draws no
+``name`` flag. Beside ruen: the ten-line baseline of ``names.py`` (a name is there when some
+English word begins with the first four letters of its transliteration).
 
 What it is not: a held-out figure. The rules of sounds and exonyms were written while reading
 these lists (they cover classes, not the lists' names: see the fidelity page), so the figure
