@@ -192,10 +192,9 @@ def readings(word: str) -> frozenset[str]:
             for letter, russian in table:
                 written = written.replace(letter, russian)
             found |= _readings(re.sub(r"[^a-z]", "", ascii_letters(written)))
-    ends = {ending.sub(heard, letters) for ending, heard in _PORTUGUESE_END}
-    for stem in {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters), *ends} - {
-        letters
-    }:
+    stems = {_CLASSICAL_ENDING.sub("", letters), _SILENT_END.sub("", letters)}
+    stems |= {ending.sub(heard, letters) for ending, heard in _PORTUGUESE_END}
+    for stem in stems - {letters}:
         found |= _readings(stem)
     return found
 
